@@ -1,0 +1,66 @@
+//! Command-line definitions.
+
+use crate::diag::render::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Turn security incident run books into one handbook per client.
+#[derive(Debug, Parser)]
+#[command(name = "runbook", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every edition (or the named ones) into the output folder.
+    Build(BuildArgs),
+    /// Validate the sources; writes nothing.
+    Check(CheckArgs),
+    /// Create a working handbook project with sample content.
+    New(NewArgs),
+}
+
+/// `runbook build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The folder holding handbook.yaml.
+    #[arg(long, default_value = "runbooks")]
+    pub source: PathBuf,
+    /// Where editions are written.
+    #[arg(long, default_value = "site")]
+    pub out: PathBuf,
+    /// Build only this edition (a client's slug, or `soc`); repeatable.
+    #[arg(long = "client", value_name = "SLUG")]
+    pub clients: Vec<String>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but problems.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `runbook check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The folder holding handbook.yaml.
+    #[arg(long, default_value = "runbooks")]
+    pub source: PathBuf,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `runbook new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The project folder to create (must not exist, or be empty).
+    pub dir: PathBuf,
+}

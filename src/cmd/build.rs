@@ -1,0 +1,115 @@
+//! `runbook build`: every edition (or the named ones) into `--out`, atomically.
+
+use super::{failed, report, source_date_epoch, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use crate::cli::BuildArgs;
+use crate::diag::render::Format;
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
+use crate::edition::{self, EditionOptions};
+use crate::output::{check_safe_to_replace, Staging};
+use crate::render::theme::Theme;
+use std::time::Instant;
+
+/// Runs `runbook build`.
+pub fn run(args: &BuildArgs) -> u8 {
+    let started = Instant::now();
+    let (model, mut diags) = crate::load(&args.source);
+    let theme = match &model {
+        Some(m) if !diags.has_errors() => match Theme::load(&m.handbook.theme) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        },
+        _ => None,
+    };
+    report(&diags, Format::Human);
+    if failed(&diags, args.strict) {
+        eprintln!(
+            "build failed: nothing was written{}",
+            if args.out.exists() {
+                format!("; `{}` is unchanged", args.out.display())
+            } else {
+                String::new()
+            }
+        );
+        return EXIT_CONTENT;
+    }
+    let (Some(model), Some(theme)) = (model, theme) else {
+        return EXIT_CONTENT;
+    };
+    let known = edition::slugs(&model);
+    let only: Option<Vec<String>> = if args.clients.is_empty() {
+        None
+    } else {
+        Some(args.clients.clone())
+    };
+    if let Some(only) = &only {
+        let unknown: Vec<&String> = only.iter().filter(|s| !known.contains(s)).collect();
+        if !unknown.is_empty() {
+            eprintln!(
+                "error: unknown edition {}; editions are: {}",
+                unknown
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                known.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+    }
+    if let Err(message) = check_safe_to_replace(&args.out, &args.source) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
+    let staging = match Staging::new(&args.out) {
+        Ok(s) => s,
+        Err(e) => return io_failure(&args.out, &e),
+    };
+    let options = EditionOptions {
+        include_drafts: false,
+        date: source_date_epoch(),
+    };
+    let stats = match crate::render(&model, &theme, &options, only.as_deref(), &staging) {
+        Ok(s) => s,
+        Err(d) => {
+            report(&d, Format::Human);
+            eprintln!("build failed: nothing was written");
+            return EXIT_CONTENT;
+        }
+    };
+    let committed = match &only {
+        None => staging.commit_all(),
+        Some(list) => staging.commit_editions(list),
+    };
+    if let Err(e) = committed {
+        return io_failure(&args.out, &e);
+    }
+    if !args.quiet {
+        let editions = only.as_ref().map_or(known.len(), Vec::len);
+        println!(
+            "Built {editions} edition{} ({} pages, {} run books) into {} in {:.2} s",
+            if editions == 1 { "" } else { "s" },
+            stats.pages,
+            model.runbooks.iter().filter(|r| !r.draft).count(),
+            args.out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    EXIT_OK
+}
+
+fn io_failure(out: &std::path::Path, e: &std::io::Error) -> u8 {
+    let mut d = Diagnostics::new();
+    d.push(
+        Diagnostic::new(
+            Code::Unreadable,
+            Span::file(out),
+            format!("cannot write the output: {e}"),
+        )
+        .hint("check that the output folder's parent is writable and the disk has space"),
+    );
+    report(&d, Format::Human);
+    EXIT_CONTENT
+}

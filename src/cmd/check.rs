@@ -1,0 +1,56 @@
+//! `runbook check`: every validation `build` runs, writing nothing.
+
+use super::{failed, report, source_date_epoch, EXIT_CONTENT, EXIT_OK};
+use crate::cli::CheckArgs;
+use crate::diag::render::Format;
+use crate::diag::Severity;
+use crate::edition::EditionOptions;
+use crate::render::theme::Theme;
+use crate::render::Sink;
+
+/// Discards pages: check renders every page to catch template errors, but
+/// writes nothing.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &str, _: Vec<u8>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `runbook check`.
+pub fn run(args: &CheckArgs) -> u8 {
+    let (model, mut diags) = crate::load(&args.source);
+    if let Some(m) = &model {
+        if !diags.has_errors() {
+            match Theme::load(&m.handbook.theme) {
+                Ok(theme) => {
+                    let options = EditionOptions {
+                        include_drafts: true,
+                        date: source_date_epoch(),
+                    };
+                    if let Err(d) = crate::render(m, &theme, &options, None, &Discard) {
+                        diags.extend(d);
+                    }
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+    }
+    report(&diags, args.format);
+    if args.format == Format::Human {
+        if diags.is_empty() {
+            eprintln!("check passed: no problems found");
+        } else if !failed(&diags, args.strict) {
+            eprintln!(
+                "check passed with {} warning(s)",
+                diags.count(Severity::Warning)
+            );
+        }
+    }
+    if failed(&diags, args.strict) {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,55 @@
+//! Commands: one module each, one entry function each. This is the only
+//! layer that prints or chooses an exit code.
+
+pub mod build;
+pub mod check;
+pub mod new;
+
+use crate::cli::Command;
+use crate::diag::render::{render, Format};
+use crate::diag::{Diagnostics, Severity};
+use crate::model::values::Date;
+use std::io::{IsTerminal, Write};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: problems in the sources (or warnings under `--strict`).
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit code: the command was used wrongly.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs a command and returns its exit code.
+pub fn run(command: Command) -> u8 {
+    match command {
+        Command::Build(args) => build::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::New(args) => new::run(&args),
+    }
+}
+
+/// Prints diagnostics to stderr in the chosen format.
+pub(crate) fn report(diags: &Diagnostics, format: Format) {
+    if diags.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = render(&diags.sorted(), format, color);
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
+/// True when the diagnostics should fail the run.
+pub(crate) fn failed(diags: &Diagnostics, strict: bool) -> bool {
+    diags.has_errors() || (strict && diags.count(Severity::Warning) > 0)
+}
+
+/// The cover date from `SOURCE_DATE_EPOCH`, when set.
+pub(crate) fn source_date_epoch() -> Option<Date> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(Date::from_unix)
+}

@@ -1,0 +1,86 @@
+//! Stable diagnostic codes.
+//!
+//! Codes never change meaning once published: CI configurations and writers'
+//! notes refer to them. Each one is documented with an example and a fix in
+//! `docs/diagnostics.md`; a test keeps that page and this list in step.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $severity:ident, $summary:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed, e.g. `RB012`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity a problem with this code has unless a setting changes it.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    Unreadable = "RB001", Error, "A source file cannot be read, is not UTF-8 text, or is empty.";
+    YamlSyntax = "RB002", Error, "A YAML file or front matter block is not valid YAML.";
+    UnknownKey = "RB003", Error, "A YAML key is not one that runbook knows.";
+    MissingKey = "RB004", Error, "A required YAML key is missing.";
+    InvalidValue = "RB005", Error, "A YAML value has the wrong type or is not one of the allowed values.";
+    MissingHandbook = "RB006", Error, "The source folder has no handbook.yaml.";
+    BadFileName = "RB007", Error, "A file name cannot become a page address.";
+    NoFrontMatter = "RB010", Error, "A run book does not start with a `---` front matter block.";
+    UnknownPhase = "RB011", Error, "A `## ` heading is not one of the six phases.";
+    RepeatedPhase = "RB012", Error, "A phase heading appears more than once.";
+    PhaseOrder = "RB013", Error, "Phase headings are not in SANS order.";
+    MissingPhase = "RB014", Error, "A phase heading is missing.";
+    TitleHeading = "RB015", Error, "A run book body has a `# ` heading; the title comes from front matter.";
+    MisplacedInternal = "RB016", Error, "`{.internal}` is on a heading where it cannot mark a section.";
+    UnknownPlaceholder = "RB020", Error, "A `{{ … }}` placeholder is not one runbook knows.";
+    UnknownContact = "RB021", Error, "A placeholder names a contact that no client and not the provider has.";
+    ClientLacksContact = "RB022", Error, "A placeholder names a contact that one client (and the provider) lacks.";
+    ContactLacksField = "RB023", Error, "A placeholder asks for a contact detail that the contact does not have.";
+    UnknownPlan = "RB030", Error, "A client names a plan that handbook.yaml does not define.";
+    UnknownRunbook = "RB031", Error, "A client names a run book that does not exist.";
+    UnknownPhaseKey = "RB032", Error, "A responsibility map names a phase that does not exist.";
+    BadResponsibility = "RB033", Error, "A responsibility is not `soc`, `client` or `shared` (with an optional advisor).";
+    ReservedSlug = "RB034", Error, "A client file uses a reserved or invalid name.";
+    BadLogo = "RB035", Error, "A client logo is missing or not an allowed image type.";
+    BadColour = "RB036", Error, "A client colour is not a `#rrggbb` colour.";
+    BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
+    ThemeError = "RB050", Error, "A theme template or file is invalid.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = BTreeSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(s.starts_with("RB") && s.len() == 5, "{s}");
+            assert!(seen.insert(s), "duplicate {s}");
+        }
+    }
+}

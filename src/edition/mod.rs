@@ -1,0 +1,342 @@
+//! One audience's view of the model: the privacy boundary.
+//!
+//! An [`Edition`] is what one client (or the SOC team) may see, and nothing
+//! more: run books the client does not get, drafts (in `build`), SOC-only
+//! run books and sections (in client editions), and other clients' details
+//! are dropped here. Responsibilities are resolved through the layers of
+//! SPEC §4 and placeholders are filled. Everything downstream renders only
+//! what an edition holds, so it cannot leak what was dropped.
+
+mod resolve;
+
+use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
+use crate::model::phase::Phase;
+use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
+use crate::model::values::{Audience, Colour, Date, Severity};
+use crate::model::{Client, Contact, Logo, Model, Runbook, Term};
+
+pub use resolve::Filler;
+
+/// The slug of the SOC team's edition.
+pub const SOC_SLUG: &str = "soc";
+
+/// Choices that apply to every edition of a build.
+#[derive(Clone, Debug, Default)]
+pub struct EditionOptions {
+    /// Include `draft: true` run books (serve does, build does not).
+    pub include_drafts: bool,
+    /// The date shown on covers, from `SOURCE_DATE_EPOCH`; otherwise the
+    /// newest `reviewed` date of the edition's run books.
+    pub date: Option<Date>,
+}
+
+/// Who an edition is for.
+#[derive(Clone, Debug)]
+pub enum Reader<'m> {
+    /// A client.
+    Client(&'m Client),
+    /// The SOC team.
+    Soc,
+}
+
+/// A piece of body HTML, resolved for one edition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece<'m> {
+    /// Sanitized HTML shared by all editions.
+    Html(&'m str),
+    /// Plain text (from a placeholder); escaped when rendered.
+    Text(String),
+    /// A contact detail: phone numbers and emails become links.
+    Field(ContactField, String),
+    /// A whole contact card.
+    Card(Contact),
+    /// A step's badge: visible step number and responsibility.
+    Badge {
+        /// Phase of the step.
+        phase: Phase,
+        /// 1-based number among the steps this edition shows.
+        step: usize,
+        /// Who leads it and which layer said so.
+        resolved: Resolved,
+    },
+    /// A step's tickable box.
+    TaskBox {
+        /// Phase of the step.
+        phase: Phase,
+        /// 1-based number among the steps this edition shows.
+        step: usize,
+        /// The step's text, for the box's accessible name.
+        label: String,
+    },
+    /// Start of a SOC-only section (SOC edition only).
+    InternalStart,
+    /// End of a SOC-only section (SOC edition only).
+    InternalEnd,
+}
+
+/// A block of plain text this edition shows, for search and lints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextPiece {
+    /// What kind of block.
+    pub kind: BlockKind,
+    /// The text, placeholders filled.
+    pub text: String,
+    /// Nearest heading anchor.
+    pub anchor: Option<String>,
+}
+
+/// One phase of a run book in an edition.
+#[derive(Clone, Debug)]
+pub struct EditionPhase<'m> {
+    /// Which phase.
+    pub phase: Phase,
+    /// Who leads it here, and which layer said so.
+    pub resolved: Resolved,
+    /// The body.
+    pub body: Vec<Piece<'m>>,
+    /// How many steps this edition shows.
+    pub step_count: usize,
+    /// Plain text blocks shown.
+    pub text: Vec<TextPiece>,
+}
+
+/// A run book in an edition.
+#[derive(Clone, Debug)]
+pub struct EditionRunbook<'m> {
+    /// The model run book (only public fields are read downstream).
+    pub slug: &'m str,
+    /// Title.
+    pub title: &'m str,
+    /// Summary.
+    pub summary: &'m str,
+    /// Category (or "Other").
+    pub category: &'m str,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Search words.
+    pub aliases: &'m [String],
+    /// Alert names/IDs.
+    pub alerts: &'m [String],
+    /// ATT&CK IDs.
+    pub attack: &'m [String],
+    /// Keeper.
+    pub owner: Option<&'m str>,
+    /// Last review.
+    pub reviewed: Option<Date>,
+    /// Draft (only in serve).
+    pub draft: bool,
+    /// SOC-only run book (only in the SOC edition).
+    pub soc_only: bool,
+    /// Introduction.
+    pub intro: Vec<Piece<'m>>,
+    /// The six phases.
+    pub phases: Vec<EditionPhase<'m>>,
+}
+
+/// One audience's handbook.
+#[derive(Clone, Debug)]
+pub struct Edition<'m> {
+    /// Folder name: the client's slug or `soc`.
+    pub slug: String,
+    /// Who it is for.
+    pub reader: Reader<'m>,
+    /// Reader-facing name: the client's name, or "SOC team".
+    pub name: String,
+    /// Handbook title.
+    pub title: &'m str,
+    /// Provider name.
+    pub provider: &'m str,
+    /// Page language.
+    pub language: &'m str,
+    /// Brand colour (client editions).
+    pub colour: Option<Colour>,
+    /// Logo (client editions).
+    pub logo: Option<&'m Logo>,
+    /// The plan's name (client editions).
+    pub plan: Option<&'m str>,
+    /// The reader's own contacts (client editions).
+    pub own_contacts: Vec<&'m Contact>,
+    /// The provider's contacts.
+    pub provider_contacts: Vec<&'m Contact>,
+    /// What to do first.
+    pub start_here: Vec<Piece<'m>>,
+    /// Plain description per phase.
+    pub phase_text: &'m [String; 6],
+    /// Run books, sorted by title.
+    pub runbooks: Vec<EditionRunbook<'m>>,
+    /// Glossary.
+    pub glossary: &'m [Term],
+    /// Date for covers.
+    pub date: Option<Date>,
+}
+
+impl Edition<'_> {
+    /// True for the SOC team's edition.
+    pub fn is_soc(&self) -> bool {
+        matches!(self.reader, Reader::Soc)
+    }
+}
+
+/// Every edition: one per client (by slug), then the SOC's.
+pub fn all<'m>(model: &'m Model, options: &EditionOptions) -> Vec<Edition<'m>> {
+    let mut out: Vec<Edition<'m>> = model
+        .clients
+        .iter()
+        .map(|c| edition(model, Reader::Client(c), options))
+        .collect();
+    out.push(edition(model, Reader::Soc, options));
+    out
+}
+
+/// The slugs of every edition the model has.
+pub fn slugs(model: &Model) -> Vec<String> {
+    let mut s: Vec<String> = model.clients.iter().map(|c| c.slug.clone()).collect();
+    s.push(SOC_SLUG.to_string());
+    s
+}
+
+/// True when this reader's edition shows the run book.
+pub fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> bool {
+    if rb.draft && !options.include_drafts {
+        return false;
+    }
+    match reader {
+        Reader::Soc => true,
+        Reader::Client(c) => rb.audience == Audience::All && c.selection.includes(&rb.slug),
+    }
+}
+
+/// Projects the model for one reader.
+pub fn edition<'m>(model: &'m Model, reader: Reader<'m>, options: &EditionOptions) -> Edition<'m> {
+    let hb = &model.handbook;
+    let filler = Filler::new(model, &reader);
+    let mut runbooks: Vec<EditionRunbook<'m>> = model
+        .runbooks
+        .iter()
+        .filter(|rb| shows(&reader, rb, options))
+        .map(|rb| edition_runbook(model, &reader, &filler, rb))
+        .collect();
+    runbooks.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then(a.slug.cmp(b.slug))
+    });
+    let newest = runbooks.iter().filter_map(|r| r.reviewed).max();
+    let (slug, name, colour, logo, plan, own_contacts) = match &reader {
+        Reader::Client(c) => (
+            c.slug.clone(),
+            c.name.clone(),
+            c.colour,
+            c.logo.as_ref(),
+            c.plan.as_ref().map(|p| p.0.as_str()),
+            c.contacts.values().collect(),
+        ),
+        Reader::Soc => (
+            SOC_SLUG.to_string(),
+            "SOC team".to_string(),
+            None,
+            None,
+            None,
+            Vec::new(),
+        ),
+    };
+    Edition {
+        slug,
+        name,
+        title: &hb.title,
+        provider: &hb.provider,
+        language: &hb.language,
+        colour,
+        logo,
+        plan,
+        own_contacts,
+        provider_contacts: hb.contacts.values().collect(),
+        start_here: filler.pieces(&hb.start_here, None, &mut 0),
+        phase_text: &hb.phase_text,
+        runbooks,
+        glossary: &model.glossary,
+        date: options.date.or(newest),
+        reader,
+    }
+}
+
+/// The resolved responsibility of each phase of `rb` for this reader.
+pub fn responsibilities(model: &Model, reader: &Reader<'_>, rb: &Runbook) -> [Resolved; 6] {
+    let hb = &model.handbook;
+    let none: PhaseMap = [None; 6];
+    match reader {
+        Reader::Soc => resolve(&[
+            (Layer::Handbook, &hb.responsibility),
+            (Layer::Runbook, &rb.responsibility),
+        ]),
+        Reader::Client(c) => {
+            let plan = c.plan.as_ref().map(|p| &p.1).unwrap_or(&none);
+            let over = c.overrides.get(&rb.slug).unwrap_or(&none);
+            resolve(&[
+                (Layer::Handbook, &hb.responsibility),
+                (Layer::Plan, plan),
+                (Layer::Client, &c.responsibility),
+                (Layer::Runbook, &rb.responsibility),
+                (Layer::Override, over),
+            ])
+        }
+    }
+}
+
+fn edition_runbook<'m>(
+    model: &'m Model,
+    reader: &Reader<'m>,
+    filler: &Filler<'m>,
+    rb: &'m Runbook,
+) -> EditionRunbook<'m> {
+    let resolved = responsibilities(model, reader, rb);
+    let phases = rb
+        .phases
+        .iter()
+        .map(|(phase, section)| {
+            let r = resolved[phase.index()];
+            let mut count = 0;
+            let body = filler.pieces(section, Some((*phase, r)), &mut count);
+            EditionPhase {
+                phase: *phase,
+                resolved: r,
+                body,
+                step_count: count,
+                text: filler.text(section),
+            }
+        })
+        .collect();
+    EditionRunbook {
+        slug: &rb.slug,
+        title: &rb.title,
+        summary: &rb.summary,
+        category: rb.category.as_deref().unwrap_or("Other"),
+        severity: rb.severity,
+        aliases: &rb.aliases,
+        alerts: &rb.alerts,
+        attack: &rb.attack,
+        owner: rb.owner.as_deref(),
+        reviewed: rb.reviewed,
+        draft: rb.draft,
+        soc_only: rb.audience == Audience::Soc,
+        intro: filler.pieces(&rb.intro, None, &mut 0),
+        phases,
+    }
+}
+
+/// A step's responsibility: its marker, or the phase's.
+fn step_responsibility(section: &Section, n: usize, phase: Resolved) -> Resolved {
+    match section.steps.get(n).and_then(|s| s.marker) {
+        Some(lead) => Resolved {
+            responsibility: Responsibility::lead(lead),
+            layer: Layer::Step,
+        },
+        None => phase,
+    }
+}
+
+/// True when a segment list has visible content for this reader.
+pub(crate) fn visible(segment: &Segment, soc: bool, inside_internal: bool) -> bool {
+    soc || !inside_internal || matches!(segment, Segment::InternalEnd)
+}

@@ -1,0 +1,203 @@
+//! Filling a section's holes for one reader: placeholders, badges, boxes,
+//! and dropping SOC-only sections from client editions.
+
+use super::{step_responsibility, Piece, Reader, TextPiece};
+use crate::model::markdown::{ContactField, PlaceholderKind, Section, Segment};
+use crate::model::phase::Phase;
+use crate::model::responsibility::Resolved;
+use crate::model::{Client, Contact, Model};
+use std::collections::BTreeMap;
+
+/// Resolves placeholders for one reader.
+pub struct Filler<'m> {
+    client: Option<&'m Client>,
+    provider: &'m str,
+    provider_contacts: &'m BTreeMap<String, Contact>,
+    roles: &'m BTreeMap<String, String>,
+}
+
+/// What a placeholder becomes.
+enum Value {
+    Text(String),
+    Field(ContactField, String),
+    Card(Contact),
+}
+
+impl<'m> Filler<'m> {
+    /// A filler for this reader.
+    pub fn new(model: &'m Model, reader: &Reader<'m>) -> Self {
+        Filler {
+            client: match reader {
+                Reader::Client(c) => Some(c),
+                Reader::Soc => None,
+            },
+            provider: &model.handbook.provider,
+            provider_contacts: &model.handbook.contacts,
+            roles: &model.handbook.roles,
+        }
+    }
+
+    fn soc(&self) -> bool {
+        self.client.is_none()
+    }
+
+    /// The neutral words for a client contact in the SOC edition.
+    fn role(&self, id: &str) -> String {
+        self.roles
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.replace(['_', '-'], " "))
+    }
+
+    fn contact(&self, id: &str) -> Option<&'m Contact> {
+        self.client
+            .and_then(|c| c.contacts.get(id))
+            .or_else(|| self.provider_contacts.get(id))
+    }
+
+    fn value(&self, kind: &PlaceholderKind) -> Value {
+        match kind {
+            PlaceholderKind::Provider => Value::Text(self.provider.to_string()),
+            PlaceholderKind::ClientName => Value::Text(
+                self.client
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| "the client".to_string()),
+            ),
+            PlaceholderKind::Contact { id, field } => match (self.contact(id), field) {
+                (Some(c), None) => Value::Card(c.clone()),
+                (Some(c), Some(f)) => Value::Field(*f, c.field(*f).unwrap_or("").to_string()),
+                (None, None) => Value::Text(format!("the client's {}", self.role(id))),
+                (None, Some(f)) => {
+                    let what = match f {
+                        ContactField::Label | ContactField::Name => "name",
+                        ContactField::Phone => "phone number",
+                        ContactField::Email => "email address",
+                        ContactField::Hours => "hours",
+                    };
+                    let role = self.role(id);
+                    Value::Text(format!("the client's {role}'s {what}"))
+                }
+            },
+        }
+    }
+
+    /// Plain text of a placeholder, for search and lints.
+    fn plain(&self, kind: &PlaceholderKind) -> String {
+        match self.value(kind) {
+            Value::Text(t) | Value::Field(_, t) => t,
+            Value::Card(c) => [
+                c.label.as_deref(),
+                c.name.as_deref(),
+                c.phone.as_deref(),
+                c.email.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        }
+    }
+
+    /// Resolves a section into pieces. `phase` is set for phase sections,
+    /// whose list items get badges; `count` receives the number of steps shown.
+    pub fn pieces(
+        &self,
+        section: &'m Section,
+        phase: Option<(Phase, Resolved)>,
+        count: &mut usize,
+    ) -> Vec<Piece<'m>> {
+        let mut out = Vec::with_capacity(section.segments.len());
+        let mut inside = false;
+        let mut numbers: BTreeMap<usize, usize> = BTreeMap::new();
+        for segment in &section.segments {
+            if !super::visible(segment, self.soc(), inside) {
+                continue;
+            }
+            match segment {
+                Segment::InternalStart => {
+                    inside = true;
+                    if self.soc() {
+                        out.push(Piece::InternalStart);
+                    }
+                }
+                Segment::InternalEnd => {
+                    inside = false;
+                    if self.soc() {
+                        out.push(Piece::InternalEnd);
+                    }
+                }
+                Segment::Html(h) => out.push(Piece::Html(h)),
+                Segment::Placeholder(n) => {
+                    let Some(p) = section.placeholders.get(*n) else {
+                        continue;
+                    };
+                    out.push(match self.value(&p.kind) {
+                        Value::Text(t) => Piece::Text(t),
+                        Value::Field(f, v) => Piece::Field(f, v),
+                        Value::Card(c) => Piece::Card(c),
+                    });
+                }
+                Segment::Badge(n) | Segment::TaskBox(n) => {
+                    let Some((phase, resolved)) = phase else {
+                        continue;
+                    };
+                    let next = numbers.len() + 1;
+                    let step = *numbers.entry(*n).or_insert(next);
+                    *count = numbers.len();
+                    if matches!(segment, Segment::Badge(_)) {
+                        out.push(Piece::Badge {
+                            phase,
+                            step,
+                            resolved: step_responsibility(section, *n, resolved),
+                        });
+                    } else {
+                        let label = section
+                            .steps
+                            .get(*n)
+                            .map(|s| self.fill_plain(&s.text, section))
+                            .unwrap_or_default();
+                        out.push(Piece::TaskBox { phase, step, label });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Text blocks this reader sees, placeholders filled.
+    pub fn text(&self, section: &Section) -> Vec<TextPiece> {
+        section
+            .blocks
+            .iter()
+            .filter(|b| self.soc() || !b.internal)
+            .map(|b| TextPiece {
+                kind: b.kind,
+                text: self.fill_plain(&b.text, section),
+                anchor: b.anchor.clone(),
+            })
+            .collect()
+    }
+
+    /// Replaces `{{ … }}` in plain text.
+    fn fill_plain(&self, text: &str, section: &Section) -> String {
+        if !text.contains("{{") {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find("{{") {
+            let Some(close) = rest[open..].find("}}").map(|c| open + c + 2) else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let raw = &rest[open..close];
+            match section.placeholders.iter().find(|p| p.raw == raw) {
+                Some(p) => out.push_str(&self.plain(&p.kind)),
+                None => out.push_str(raw),
+            }
+            rest = &rest[close..];
+        }
+        out.push_str(rest);
+        out
+    }
+}

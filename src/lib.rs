@@ -1,0 +1,82 @@
+//! runbook: a static site generator for security incident run books.
+//!
+//! The pipeline runs one way, and each stage is a module:
+//!
+//! ```text
+//! files ─► source ─► model ─► edition ─► render ─► output (atomic write)
+//!          raw+spans  validated one        pages       └► serve (memory)
+//!                               audience
+//! ```
+//!
+//! [`diag`] collects problems from every stage as data; only [`cmd`] prints
+//! them or chooses an exit code.
+
+pub mod cli;
+pub mod cmd;
+pub mod diag;
+pub mod edition;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod source;
+
+use diag::Diagnostics;
+use edition::{EditionOptions, Reader};
+use model::Model;
+use rayon::prelude::*;
+use render::theme::Theme;
+use render::{Sink, Stats};
+use std::path::Path;
+
+/// Reads and validates a source folder.
+pub fn load(source: &Path) -> (Option<Model>, Diagnostics) {
+    let (sources, mut diags) = source::load(source);
+    let (model, model_diags) = model::build(&sources);
+    diags.extend(model_diags);
+    (model, diags)
+}
+
+/// Renders the editions named by `only` (all when `None`) into `sink`.
+/// Editions render in parallel, and the pages of each in parallel too.
+pub fn render(
+    model: &Model,
+    theme: &Theme,
+    options: &EditionOptions,
+    only: Option<&[String]>,
+    sink: &dyn Sink,
+) -> Result<Stats, Diagnostics> {
+    let mut readers: Vec<Reader<'_>> = model.clients.iter().map(Reader::Client).collect();
+    readers.push(Reader::Soc);
+    let wanted = |r: &Reader<'_>| {
+        let slug = match r {
+            Reader::Client(c) => c.slug.as_str(),
+            Reader::Soc => edition::SOC_SLUG,
+        };
+        only.is_none_or(|o| o.iter().any(|s| s == slug))
+    };
+    let results: Vec<Result<Stats, Vec<diag::Diagnostic>>> = readers
+        .into_par_iter()
+        .filter(wanted)
+        .map(|reader| {
+            let e = edition::edition(model, reader, options);
+            render::render_edition(&e, theme, sink)
+        })
+        .collect();
+    let mut total = Stats::default();
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(s) => {
+                total.pages += s.pages;
+                total.assets += s.assets;
+                total.html_bytes += s.html_bytes;
+            }
+            Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
+        }
+    }
+    if diags.is_empty() {
+        Ok(total)
+    } else {
+        Err(diags)
+    }
+}

@@ -1,0 +1,1046 @@
+//! Parsing a run book body once into a form every edition can reuse.
+//!
+//! The body is parsed with pulldown-cmark, split into the introduction and
+//! the six phase sections, rendered to HTML and sanitized with ammonia, all
+//! once per build. What differs per edition (placeholders, step badges,
+//! task boxes, SOC-only sections) is left as *holes*: private-use marker
+//! characters that survive sanitizing and are then split out into
+//! [`Segment`]s. An edition fills the holes by concatenation, which is cheap,
+//! so fifty clients cost little more than one.
+
+use super::phase::Phase;
+use super::responsibility::Party;
+use crate::diag::{Code, Diagnostics, SourceText};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+const HOLE_OPEN: char = '\u{E000}';
+const HOLE_CLOSE: char = '\u{E001}';
+
+/// Characters runbook reserves for its own markers; sources never contain
+/// them (they are replaced when files are read).
+pub fn is_reserved_char(c: char) -> bool {
+    c == HOLE_OPEN || c == HOLE_CLOSE
+}
+
+/// A piece of a section's HTML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Sanitized HTML, the same in every edition.
+    Html(String),
+    /// A `{{ … }}` placeholder: index into [`Section::placeholders`].
+    Placeholder(usize),
+    /// A step's responsibility badge: index into [`Section::steps`].
+    Badge(usize),
+    /// A step's tickable box: index into [`Section::steps`].
+    TaskBox(usize),
+    /// Start of a SOC-only section.
+    InternalStart,
+    /// End of a SOC-only section.
+    InternalEnd,
+}
+
+/// What a placeholder asks for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlaceholderKind {
+    /// `{{ client.name }}`
+    ClientName,
+    /// `{{ provider }}`
+    Provider,
+    /// `{{ contacts.<id> }}` or `{{ contacts.<id>.<field> }}`
+    Contact {
+        /// The contact id.
+        id: String,
+        /// One detail, or the whole card when `None`.
+        field: Option<ContactField>,
+    },
+}
+
+/// A contact detail a placeholder can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContactField {
+    /// What the contact is for.
+    Label,
+    /// The person or team.
+    Name,
+    /// Phone number.
+    Phone,
+    /// Email address.
+    Email,
+    /// When to reach them.
+    Hours,
+}
+
+impl ContactField {
+    /// Parses a field name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "label" => ContactField::Label,
+            "name" => ContactField::Name,
+            "phone" => ContactField::Phone,
+            "email" => ContactField::Email,
+            "hours" => ContactField::Hours,
+            _ => return None,
+        })
+    }
+
+    /// The field name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactField::Label => "label",
+            ContactField::Name => "name",
+            ContactField::Phone => "phone",
+            ContactField::Email => "email",
+            ContactField::Hours => "hours",
+        }
+    }
+}
+
+/// One placeholder use, with its place in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder {
+    /// What it asks for.
+    pub kind: PlaceholderKind,
+    /// The text as written, e.g. `{{ contacts.it_lead }}`.
+    pub raw: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub column: usize,
+    /// True inside a SOC-only section.
+    pub internal: bool,
+}
+
+/// A step: a list item in a phase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The `[SOC]`/`[Client]`/`[Shared]` marker, if any.
+    pub marker: Option<Party>,
+    /// True for a task list item (`- [ ]`).
+    pub task: bool,
+    /// Plain text of the step (placeholders left as written).
+    pub text: String,
+    /// True inside a SOC-only section.
+    pub internal: bool,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+/// What kind of block a piece of text came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading inside the section.
+    Heading,
+    /// A paragraph, table cell or code block.
+    Paragraph,
+    /// Text of a step: index into [`Section::steps`].
+    Step(usize),
+}
+
+/// Plain text of one block, for search and lints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextBlock {
+    /// What the block is.
+    pub kind: BlockKind,
+    /// The text, placeholders left as written.
+    pub text: String,
+    /// True inside a SOC-only section.
+    pub internal: bool,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub column: usize,
+    /// Anchor id of the nearest heading above, if any.
+    pub anchor: Option<String>,
+}
+
+/// The introduction or one phase of a run book, parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// HTML with holes.
+    pub segments: Vec<Segment>,
+    /// Placeholders used.
+    pub placeholders: Vec<Placeholder>,
+    /// Steps, in order.
+    pub steps: Vec<Step>,
+    /// Plain text, for search and lints.
+    pub blocks: Vec<TextBlock>,
+    /// 1-based line of the section's heading (0 for the introduction).
+    pub line: usize,
+}
+
+impl Section {
+    /// True when the section has no content at all.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+            && self
+                .segments
+                .iter()
+                .all(|s| matches!(s, Segment::Html(h) if h.trim().is_empty()))
+    }
+}
+
+/// A run book body split into its parts.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedBody {
+    /// Text before the first phase.
+    pub intro: Section,
+    /// The six phases, in SANS order (empty sections where one was missing).
+    pub phases: Vec<(Phase, Section)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Parses events and merges adjacent text, which pulldown-cmark splits at
+/// `[` and `]` (and so inside `[SOC]`).
+fn events(body: &str) -> Vec<Spanned<'_>> {
+    let mut out: Vec<Spanned<'_>> = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
+            let mut joined = prev.to_string();
+            joined.push_str(t);
+            *prev = CowStr::from(joined);
+            prev_range.end = prev_range.end.max(range.end);
+            continue;
+        }
+        out.push((event, range));
+    }
+    out
+}
+
+/// Parses a run book body. `body_start` is the byte offset of the body in
+/// `source.text`; `slug` prefixes heading ids so they are unique on pages
+/// that show several run books.
+pub fn parse_runbook_body(
+    source: &SourceText,
+    body_start: usize,
+    slug: &str,
+    diags: &mut Diagnostics,
+) -> ParsedBody {
+    let body = &source.text[body_start..];
+    let events = events(body);
+    let ctx = Ctx { source, body_start };
+
+    // Find the top-level `## ` headings that split the body into phases.
+    let mut splits: Vec<(usize, usize, Option<Phase>, Range<usize>)> = Vec::new(); // (event index, end index, phase, range)
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                classes,
+                ..
+            }) => {
+                let end = find_heading_end(&events, i);
+                let text = plain_text(&events[i + 1..end]);
+                let range = events[i].1.clone();
+                if depth > 0 {
+                    diags.push(ctx.diag(Code::UnknownPhase, &range, "a `## ` heading inside a list or quote").hint("phase headings stand on their own line at the start of the line; use `###` for headings inside a phase"));
+                } else {
+                    if classes.iter().any(|c| c.as_ref() == "internal") {
+                        diags.push(
+                            ctx.diag(
+                                Code::MisplacedInternal,
+                                &range,
+                                "a whole phase cannot be SOC-only",
+                            )
+                            .hint(
+                                "mark a `###` heading inside the phase with `{.internal}` instead",
+                            ),
+                        );
+                    }
+                    splits.push((i, end, Phase::from_heading(&text), range));
+                }
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
+                let range = events[i].1.clone();
+                diags.push(ctx.diag(Code::TitleHeading, &range, "a `# ` heading in the body of a run book").hint("the page title comes from `title:` in the front matter; use `##` for phases and `###` inside them"));
+            }
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::Item,
+            ) => depth += 1,
+            Event::End(
+                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition | TagEnd::Item,
+            ) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+
+    // Check the phase headings: known, once each, in order, all present.
+    let mut seen: [Option<usize>; 6] = [None; 6];
+    let mut last: Option<Phase> = None;
+    for (_, _, phase, range) in &splits {
+        let (line, _) = ctx.position(range.start);
+        match phase {
+            None => {
+                let text = ctx
+                    .line_text(line)
+                    .trim_start_matches('#')
+                    .trim()
+                    .to_string();
+                let near = Phase::nearest(&text);
+                diags.push(ctx.diag(Code::UnknownPhase, range, format!("`## {text}` is not one of the six phases")).hint(format!(
+                    "did you mean `## {}`? Phase headings are Preparation, Identification, Containment, Eradication, Recovery and Lessons Learned; use `###` for other headings",
+                    near.name()
+                )));
+            }
+            Some(p) => {
+                if let Some(first) = seen[p.index()] {
+                    diags.push(
+                        ctx.diag(
+                            Code::RepeatedPhase,
+                            range,
+                            format!("{} appears twice (first at line {first})", p.name()),
+                        )
+                        .hint("merge the two sections into one"),
+                    );
+                    continue;
+                }
+                if let Some(prev) = last {
+                    if *p < prev {
+                        diags.push(ctx.diag(Code::PhaseOrder, range, format!("{} comes after {}", p.name(), prev.name())).hint(format!(
+                            "put {} before {}: the order is Preparation, Identification, Containment, Eradication, Recovery, Lessons Learned",
+                            p.name(),
+                            prev.name()
+                        )));
+                    }
+                }
+                seen[p.index()] = Some(line);
+                last = Some(last.map_or(*p, |l| l.max(*p)));
+            }
+        }
+    }
+    for phase in Phase::ALL {
+        if seen[phase.index()].is_none() {
+            // Point at the heading that should follow it, or the end of the file.
+            let next = splits
+                .iter()
+                .find(|(_, _, p, _)| p.is_some_and(|p| p > phase))
+                .map(|s| s.3.start)
+                .unwrap_or(body.len());
+            let (line, _) = ctx.position(next);
+            let at_end = next >= body.len();
+            let message = format!("missing phase `## {}`", phase.name());
+            let hint = if at_end {
+                format!(
+                    "add a `## {}` section at the end of the run book",
+                    phase.name()
+                )
+            } else {
+                format!("add a `## {}` section before line {line}", phase.name())
+            };
+            let d = if at_end {
+                let last_line = source.text.lines().count().max(1);
+                source.diag_at(Code::MissingPhase, last_line, 1, 1, message)
+            } else {
+                ctx.diag(Code::MissingPhase, &(next..next + 2), message)
+            };
+            diags.push(d.hint(hint));
+        }
+    }
+
+    // Render the introduction and each recognised phase.
+    let intro_end = splits.first().map(|s| s.0).unwrap_or(events.len());
+    let intro = render_section(&ctx, &events[..intro_end], None, slug, 0, diags);
+    let mut phases: Vec<(Phase, Section)> = Phase::ALL
+        .iter()
+        .map(|p| (*p, Section::default()))
+        .collect();
+    let mut done = [false; 6];
+    for (n, (_, heading_end, phase, range)) in splits.iter().enumerate() {
+        let Some(phase) = phase else { continue };
+        if done[phase.index()] {
+            continue;
+        }
+        done[phase.index()] = true;
+        let end = splits.get(n + 1).map(|s| s.0).unwrap_or(events.len());
+        let (line, _) = ctx.position(range.start);
+        phases[phase.index()].1 = render_section(
+            &ctx,
+            &events[heading_end + 1..end],
+            Some(*phase),
+            slug,
+            line,
+            diags,
+        );
+    }
+    ParsedBody { intro, phases }
+}
+
+/// Parses free Markdown that is not a run book (e.g. `start_here`), where
+/// `offset` is the byte offset of `text` inside `source.text`.
+pub fn parse_fragment(
+    source: &SourceText,
+    offset: usize,
+    id_prefix: &str,
+    diags: &mut Diagnostics,
+) -> Section {
+    let text = &source.text[offset..];
+    let events = events(text);
+    let ctx = Ctx {
+        source,
+        body_start: offset,
+    };
+    render_section(&ctx, &events, None, id_prefix, 0, diags)
+}
+
+struct Ctx<'s> {
+    source: &'s SourceText,
+    body_start: usize,
+}
+
+impl Ctx<'_> {
+    fn position(&self, body_offset: usize) -> (usize, usize) {
+        self.source
+            .lines
+            .position(&self.source.text, self.body_start + body_offset)
+    }
+    fn line_text(&self, line: usize) -> &str {
+        self.source
+            .lines
+            .line_text(&self.source.text, line)
+            .unwrap_or("")
+    }
+    fn diag(
+        &self,
+        code: Code,
+        range: &Range<usize>,
+        message: impl Into<String>,
+    ) -> crate::diag::Diagnostic {
+        let len = range.end.saturating_sub(range.start).max(1);
+        self.source
+            .diag(code, self.body_start + range.start, len, message)
+    }
+}
+
+fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
+    events[start..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+        .map(|p| start + p)
+        .unwrap_or(events.len() - 1)
+}
+
+fn plain_text(events: &[Spanned<'_>]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+struct OpenBlock {
+    kind: BlockKind,
+    text: String,
+    offset: usize,
+    internal: bool,
+    item: bool,
+}
+
+struct ItemState {
+    awaiting: bool,
+    task: bool,
+    top_level: bool,
+    step: Option<usize>,
+}
+
+struct Builder<'c, 's> {
+    ctx: &'c Ctx<'s>,
+    phase: Option<Phase>,
+    out: Vec<Event<'static>>,
+    holes: Vec<Segment>,
+    section: Section,
+    items: Vec<ItemState>,
+    list_depth: usize,
+    container_depth: usize,
+    internal_level: Option<HeadingLevel>,
+    ids: BTreeSet<String>,
+    id_prefix: String,
+    text_stack: Vec<OpenBlock>,
+    opened: Vec<bool>,
+    anchor: Option<String>,
+}
+
+fn render_section(
+    ctx: &Ctx<'_>,
+    events: &[Spanned<'_>],
+    phase: Option<Phase>,
+    slug: &str,
+    line: usize,
+    diags: &mut Diagnostics,
+) -> Section {
+    let id_prefix = match phase {
+        Some(p) => format!("{slug}-{}-", p.slug()),
+        None if slug.is_empty() => String::new(),
+        None => format!("{slug}-"),
+    };
+    let mut b = Builder {
+        ctx,
+        phase,
+        out: Vec::with_capacity(events.len() + 16),
+        holes: Vec::new(),
+        section: Section {
+            line,
+            ..Section::default()
+        },
+        items: Vec::new(),
+        list_depth: 0,
+        container_depth: 0,
+        internal_level: None,
+        ids: BTreeSet::new(),
+        id_prefix,
+        text_stack: Vec::new(),
+        opened: Vec::new(),
+        anchor: None,
+    };
+    let mut i = 0;
+    while i < events.len() {
+        i = b.event(events, i, diags);
+    }
+    if b.internal_level.take().is_some() {
+        b.hole_block(Segment::InternalEnd);
+    }
+    b.finish()
+}
+
+impl Builder<'_, '_> {
+    fn hole_inline(&mut self, seg: Segment) {
+        let n = self.holes.len();
+        self.holes.push(seg);
+        self.out.push(Event::InlineHtml(CowStr::from(format!(
+            "{HOLE_OPEN}{n}{HOLE_CLOSE}"
+        ))));
+    }
+
+    fn hole_block(&mut self, seg: Segment) {
+        let n = self.holes.len();
+        self.holes.push(seg);
+        self.out.push(Event::Html(CowStr::from(format!(
+            "{HOLE_OPEN}{n}{HOLE_CLOSE}\n"
+        ))));
+    }
+
+    fn internal(&self) -> bool {
+        self.internal_level.is_some()
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some(top) = self.text_stack.last_mut() {
+            top.text.push_str(text);
+        }
+    }
+
+    fn open_block(&mut self, kind: BlockKind, offset: usize, item: bool) {
+        let internal = self.internal();
+        self.text_stack.push(OpenBlock {
+            kind,
+            text: String::new(),
+            offset,
+            internal,
+            item,
+        });
+    }
+
+    fn close_block(&mut self) {
+        if let Some(OpenBlock {
+            kind,
+            text,
+            offset,
+            internal,
+            ..
+        }) = self.text_stack.pop()
+        {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.is_empty() {
+                return;
+            }
+            let (line, column) = self.ctx.position(offset);
+            if let BlockKind::Step(n) = kind {
+                if let Some(step) = self.section.steps.get_mut(n) {
+                    if step.text.is_empty() {
+                        step.text = text.clone();
+                    }
+                }
+            }
+            self.section.blocks.push(TextBlock {
+                kind,
+                text,
+                internal,
+                line,
+                column,
+                anchor: self.anchor.clone(),
+            });
+        }
+    }
+
+    /// Handles the event at `i`; returns the index of the next one.
+    fn event(&mut self, events: &[Spanned<'_>], i: usize, diags: &mut Diagnostics) -> usize {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let end = find_heading_end(events, i);
+                let text = plain_text(&events[i + 1..end]);
+                let is_internal = classes.iter().any(|c| c.as_ref() == "internal");
+                if self.container_depth == 0 {
+                    if let Some(open) = self.internal_level {
+                        if *level <= open {
+                            self.internal_level = None;
+                            self.hole_block(Segment::InternalEnd);
+                        }
+                    }
+                    if is_internal && self.internal_level.is_none() {
+                        self.hole_block(Segment::InternalStart);
+                        self.internal_level = Some(*level);
+                    }
+                } else if is_internal {
+                    diags.push(self.ctx.diag(Code::MisplacedInternal, range, "`{.internal}` on a heading inside a list or quote").hint("put the SOC-only heading on its own line, outside lists and quotes"));
+                }
+                let _ = attrs;
+                let base = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| slug::slugify(&text));
+                let anchor = self.unique_id(&base);
+                self.anchor = Some(anchor.clone());
+                self.out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(anchor)),
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+                self.open_block(BlockKind::Heading, range.start, false);
+            }
+            Event::End(TagEnd::Heading(l)) => {
+                self.close_block();
+                self.out.push(Event::End(TagEnd::Heading(*l)));
+            }
+            Event::Start(Tag::Paragraph | Tag::TableCell | Tag::CodeBlock(_)) => {
+                self.out.push(event.clone().into_static());
+                // Paragraphs directly inside a list item belong to the item's text.
+                let in_item = self.text_stack.last().is_some_and(|b| b.item);
+                self.opened.push(!in_item);
+                if !in_item {
+                    self.open_block(BlockKind::Paragraph, range.start, false);
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                if self.opened.pop().unwrap_or(false) {
+                    self.close_block();
+                }
+                self.out.push(event.clone().into_static());
+            }
+            Event::Start(Tag::List(_)) => {
+                self.finish_item_marker();
+                self.list_depth += 1;
+                self.container_depth += 1;
+                self.out.push(event.clone().into_static());
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.list_depth -= 1;
+                self.container_depth -= 1;
+                self.out.push(event.clone().into_static());
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                self.finish_item_marker();
+                self.container_depth += 1;
+                self.out.push(event.clone().into_static());
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                self.container_depth -= 1;
+                self.out.push(event.clone().into_static());
+            }
+            Event::Start(Tag::Item) => {
+                self.finish_item_marker();
+                self.out.push(Event::Start(Tag::Item));
+                self.items.push(ItemState {
+                    awaiting: true,
+                    task: false,
+                    top_level: self.list_depth == 1,
+                    step: None,
+                });
+                self.open_block(BlockKind::Paragraph, range.start, true);
+            }
+            Event::End(TagEnd::Item) => {
+                self.finish_item_marker();
+                self.close_block();
+                self.items.pop();
+                self.out.push(Event::End(TagEnd::Item));
+            }
+            Event::TaskListMarker(_) => {
+                if let Some(item) = self.items.last_mut() {
+                    item.task = true;
+                }
+            }
+            Event::Text(text) => {
+                let mut text: &str = text;
+                if self.items.last().is_some_and(|it| it.awaiting) {
+                    let (marker, rest) = split_marker(text);
+                    text = rest;
+                    self.start_item(marker, range.start);
+                }
+                self.text(text, range, diags);
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.finish_item_marker();
+                self.container_depth += 1;
+                let label = format!("{}{}", self.id_prefix, label);
+                self.out
+                    .push(Event::Start(Tag::FootnoteDefinition(CowStr::from(label))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.container_depth -= 1;
+                self.out.push(event.clone().into_static());
+            }
+            Event::FootnoteReference(label) => {
+                self.finish_item_marker();
+                let label = format!("{}{}", self.id_prefix, label);
+                self.out.push(Event::FootnoteReference(CowStr::from(label)));
+            }
+            Event::Code(code) => {
+                self.finish_item_marker();
+                self.push_text(code);
+                self.out.push(event.clone().into_static());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.push_text(" ");
+                self.out.push(event.clone().into_static());
+            }
+            other => {
+                if !matches!(other, Event::Start(Tag::Paragraph)) {
+                    self.finish_item_marker();
+                }
+                self.out.push(other.clone().into_static());
+            }
+        }
+        i + 1
+    }
+
+    /// Called at the first text of a list item: decides whether it is a step.
+    fn start_item(&mut self, marker: Option<Party>, offset: usize) {
+        let internal = self.internal();
+        let Some(item) = self.items.last_mut() else {
+            return;
+        };
+        item.awaiting = false;
+        let is_step = self.phase.is_some() && (item.top_level || item.task || marker.is_some());
+        let task = item.task;
+        if task {
+            // A task box outside a phase (e.g. in the introduction) is still a box.
+            if !is_step {
+                self.out.push(Event::TaskListMarker(false));
+                return;
+            }
+        }
+        if !is_step {
+            return;
+        }
+        let (line, _) = self.ctx.position(offset);
+        let n = self.section.steps.len();
+        self.section.steps.push(Step {
+            marker,
+            task,
+            text: String::new(),
+            internal,
+            line,
+        });
+        if let Some(item) = self.items.last_mut() {
+            item.step = Some(n);
+        }
+        // The innermost open text block belongs to this step now.
+        if let Some(top) = self.text_stack.iter_mut().rev().find(|b| b.item) {
+            top.kind = BlockKind::Step(n);
+        }
+        if task {
+            self.hole_inline(Segment::TaskBox(n));
+        }
+        self.hole_inline(Segment::Badge(n));
+    }
+
+    /// An item whose first content is not text has no marker.
+    fn finish_item_marker(&mut self) {
+        if self.items.last().is_some_and(|it| it.awaiting) {
+            self.start_item(None, 0);
+        }
+    }
+
+    fn text(&mut self, text: &str, range: &Range<usize>, diags: &mut Diagnostics) {
+        self.push_text(text);
+        let mut rest = text;
+        let mut searched_from = range.start;
+        while let Some(open) = rest.find("{{") {
+            let Some(close_rel) = rest[open..].find("}}") else {
+                break;
+            };
+            let close = open + close_rel + 2;
+            if open > 0 {
+                self.out
+                    .push(Event::Text(CowStr::from(rest[..open].to_string())));
+            }
+            let raw = &rest[open..close];
+            let inner = raw[2..raw.len() - 2].trim();
+            // Find where this placeholder sits in the source for line and column.
+            let body = &self.ctx.source.text[self.ctx.body_start..];
+            let found = body
+                .get(searched_from..range.end.max(searched_from))
+                .and_then(|s| s.find(raw))
+                .map(|p| searched_from + p);
+            let at = found.unwrap_or(range.start);
+            searched_from = found.map(|p| p + raw.len()).unwrap_or(searched_from);
+            let (line, column) = self.ctx.position(at);
+            match parse_placeholder(inner) {
+                Ok(kind) => {
+                    let n = self.section.placeholders.len();
+                    self.section.placeholders.push(Placeholder {
+                        kind,
+                        raw: raw.to_string(),
+                        line,
+                        column,
+                        internal: self.internal(),
+                    });
+                    self.hole_inline(Segment::Placeholder(n));
+                }
+                Err(hint) => {
+                    diags.push(
+                        self.ctx
+                            .source
+                            .diag_at(
+                                Code::UnknownPlaceholder,
+                                line,
+                                column,
+                                raw.chars().count(),
+                                format!("unknown placeholder `{raw}`"),
+                            )
+                            .hint(hint),
+                    );
+                    self.out.push(Event::Text(CowStr::from(raw.to_string())));
+                }
+            }
+            rest = &rest[close..];
+        }
+        if !rest.is_empty() {
+            self.out.push(Event::Text(CowStr::from(rest.to_string())));
+        }
+    }
+
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = format!("{}{}", self.id_prefix, base);
+        let mut n = 2;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{}{}-{n}", self.id_prefix, base);
+            n += 1;
+        }
+        id
+    }
+
+    fn finish(mut self) -> Section {
+        while !self.text_stack.is_empty() {
+            self.close_block();
+        }
+        let mut html = String::with_capacity(self.out.len() * 24);
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        let clean = sanitizer().clean(&html).to_string();
+        self.section.segments = split_holes(&clean, &self.holes);
+        self.section
+    }
+}
+
+/// Splits `[SOC] rest` into the marker and the rest.
+fn split_marker(text: &str) -> (Option<Party>, &str) {
+    let trimmed = text.trim_start();
+    if let Some(stripped) = trimmed.strip_prefix('[') {
+        if let Some(close) = stripped.find(']') {
+            if let Some(party) = Party::parse(&stripped[..close]) {
+                if stripped[..close].trim() == &stripped[..close] {
+                    return (Some(party), stripped[close + 1..].trim_start());
+                }
+            }
+        }
+    }
+    (None, text)
+}
+
+/// Parses the inside of `{{ … }}`.
+pub fn parse_placeholder(inner: &str) -> Result<PlaceholderKind, String> {
+    let parts: Vec<&str> = inner.split('.').map(str::trim).collect();
+    match parts.as_slice() {
+        ["client", "name"] => Ok(PlaceholderKind::ClientName),
+        ["provider"] => Ok(PlaceholderKind::Provider),
+        ["contacts", id] if valid_id(id) => Ok(PlaceholderKind::Contact { id: id.to_string(), field: None }),
+        ["contacts", id, field] if valid_id(id) => match ContactField::parse(field) {
+            Some(f) => Ok(PlaceholderKind::Contact { id: id.to_string(), field: Some(f) }),
+            None => Err(format!("a contact has `label`, `name`, `phone`, `email` and `hours`, not `{field}`")),
+        },
+        ["client", other] => Err(format!("the client has `name`, not `{other}`; for a contact write `{{{{ contacts.<id> }}}}`")),
+        _ => Err("placeholders are `{{ client.name }}`, `{{ provider }}`, `{{ contacts.<id> }}` and `{{ contacts.<id>.phone }}` (or `.name`, `.email`, `.hours`, `.label`)".into()),
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn split_holes(html: &str, holes: &[Segment]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find(HOLE_OPEN) {
+        let after = &rest[open + HOLE_OPEN.len_utf8()..];
+        let Some(close) = after.find(HOLE_CLOSE) else {
+            break;
+        };
+        let Some(hole) = after[..close]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| holes.get(n))
+        else {
+            break;
+        };
+        let mut before = &rest[..open];
+        if matches!(hole, Segment::InternalStart | Segment::InternalEnd) {
+            before = before.trim_end_matches(['\n', ' ']);
+        }
+        if !before.is_empty() {
+            out.push(Segment::Html(before.to_string()));
+        }
+        out.push(hole.clone());
+        rest = &after[close + HOLE_CLOSE.len_utf8()..];
+        if matches!(hole, Segment::InternalStart | Segment::InternalEnd) {
+            rest = rest.trim_start_matches('\n');
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Html(rest.to_string()));
+    }
+    out
+}
+
+/// The HTML sanitizer for everything written in sources: ammonia's safe
+/// defaults (no script, event handlers, `javascript:` URLs, iframes, forms,
+/// styles), plus heading ids and footnote markup, and `rel` on links.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            b.add_tag_attributes(h, &["id"]);
+        }
+        b.add_tag_attributes("div", &["id"]);
+        b.add_tag_attributes("li", &["id"]);
+        b.add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"]);
+        b.add_allowed_classes("div", &["footnote-definition"]);
+        b.link_rel(Some("noopener noreferrer"));
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> (ParsedBody, Diagnostics) {
+        let text = format!("---\ntitle: t\n---\n{body}");
+        let src = SourceText::new("t.md", text);
+        let mut d = Diagnostics::new();
+        let p = parse_runbook_body(&src, 16, "t", &mut d);
+        (p, d)
+    }
+
+    const ALL: &str = "## Preparation\n\n- [SOC] one\n- two {{ provider }}\n\n## Identification\n\nx\n\n## Containment\n\n- [ ] [Client] box\n\n### Notes {.internal}\n\nsecret\n\n### Public\n\nok\n\n## Eradication\n\nx\n\n## Recovery\n\nx\n\n## Lessons Learned\n\nx\n";
+
+    #[test]
+    fn splits_phases_and_steps() {
+        let (p, d) = parse(ALL);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let prep = &p.phases[0].1;
+        assert_eq!(prep.steps.len(), 2);
+        assert_eq!(prep.steps[0].marker, Some(Party::Soc));
+        assert_eq!(prep.steps[0].text, "one");
+        assert_eq!(prep.placeholders[0].kind, PlaceholderKind::Provider);
+        let cont = &p.phases[2].1;
+        assert!(cont.steps[0].task);
+        assert_eq!(cont.steps[0].marker, Some(Party::Client));
+        assert!(cont.segments.contains(&Segment::InternalStart));
+        let html: String = cont
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "|",
+            })
+            .collect();
+        assert!(html.contains("id=\"t-containment-notes\""), "{html}");
+        assert!(cont.blocks.iter().any(|b| b.text == "secret" && b.internal));
+        assert!(cont.blocks.iter().any(|b| b.text == "ok" && !b.internal));
+    }
+
+    #[test]
+    fn reports_heading_problems() {
+        let (_, d) = parse("## Preparation\n\n## Containment\n\n## Identification\n\n## Background\n\n## Containment\n");
+        let codes: Vec<_> = d.sorted().iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::PhaseOrder));
+        assert!(codes.contains(&Code::UnknownPhase));
+        assert!(codes.contains(&Code::RepeatedPhase));
+        assert!(codes.contains(&Code::MissingPhase));
+    }
+
+    #[test]
+    fn sanitizes_raw_html() {
+        let (p, _) = parse("<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>\n\n## Preparation\n");
+        let html: String = p
+            .intro
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert!(
+            !html.contains("script") && !html.contains("onerror") && !html.contains("javascript"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn placeholder_grammar() {
+        assert_eq!(
+            parse_placeholder("contacts.it_lead.phone"),
+            Ok(PlaceholderKind::Contact {
+                id: "it_lead".into(),
+                field: Some(ContactField::Phone)
+            })
+        );
+        assert!(parse_placeholder("client.phone").is_err());
+        assert!(parse_placeholder("contacts.x.fax").is_err());
+        assert!(parse_placeholder("nonsense").is_err());
+    }
+}

@@ -1,0 +1,246 @@
+//! Small pieces of HTML built in Rust because they appear inside run book
+//! bodies (badges, task boxes, contact cards), where templates cannot reach.
+
+use crate::edition::{Edition, Piece};
+use crate::model::markdown::ContactField;
+use crate::model::responsibility::{Layer, Party, Resolved};
+use crate::model::Contact;
+use std::fmt::Write as _;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Who a party is, in the reader's words.
+pub fn party_words(party: Party, soc_edition: bool) -> &'static str {
+    match (party, soc_edition) {
+        (Party::Soc, _) => "Our SOC team",
+        (Party::Client, false) => "Your team",
+        (Party::Client, true) => "The client",
+        (Party::Shared, _) => "Together",
+    }
+}
+
+/// "advised by our SOC team".
+pub fn advisor_words(party: Party, soc_edition: bool) -> String {
+    format!(
+        "advised by {}",
+        lowercase_first(party_words(party, soc_edition))
+    )
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Which layer set a responsibility, in the reader's words.
+pub fn layer_words(layer: Layer, plan: Option<&str>, soc_edition: bool) -> String {
+    match layer {
+        Layer::Default => "Standard practice for every incident".to_string(),
+        Layer::Handbook => "Set for every client in this handbook".to_string(),
+        Layer::Plan => match plan {
+            Some(p) => format!("Set by your service plan ({})", title_case(p)),
+            None => "Set by your service plan".to_string(),
+        },
+        Layer::Client => "Agreed with you for every incident".to_string(),
+        Layer::Runbook if soc_edition => "Set in this run book".to_string(),
+        Layer::Runbook => "Set for this kind of incident".to_string(),
+        Layer::Override => "Agreed with you for this kind of incident".to_string(),
+        Layer::Step => "Set for this step".to_string(),
+    }
+}
+
+fn title_case(s: &str) -> String {
+    s.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A responsibility badge. `step` is set for step badges.
+pub fn badge(
+    phase: &str,
+    step: Option<usize>,
+    resolved: &Resolved,
+    edition: &Edition<'_>,
+    with_layer: bool,
+) -> String {
+    let soc = edition.is_soc();
+    let r = resolved.responsibility;
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "<span class=\"badge lead-{}\" data-phase=\"{phase}\"",
+        r.lead.as_str()
+    );
+    if let Some(n) = step {
+        let _ = write!(out, " data-step=\"{n}\"");
+    }
+    let _ = write!(out, " data-lead=\"{}\"", r.lead.as_str());
+    if let Some(a) = r.advisor {
+        let _ = write!(out, " data-advisor=\"{}\"", a.as_str());
+    }
+    let layer = layer_words(resolved.layer, edition.plan, soc);
+    let _ = write!(
+        out,
+        " data-layer=\"{}\" title=\"{}\">",
+        resolved.layer.as_str(),
+        escape(&layer)
+    );
+    let _ = write!(
+        out,
+        "<span class=\"badge-lead\">{}</span>",
+        party_words(r.lead, soc)
+    );
+    if let Some(a) = r.advisor {
+        let _ = write!(
+            out,
+            "<span class=\"badge-advisor\">, {}</span>",
+            advisor_words(a, soc)
+        );
+    }
+    if with_layer {
+        let _ = write!(out, "<span class=\"badge-layer\">{}</span>", escape(&layer));
+    } else if step.is_some() {
+        // Screen readers hear who does the step as the badge's words; the
+        // layer stays in the tooltip to keep steps uncluttered.
+        let _ = write!(out, "<span class=\"visually-hidden\">:</span>");
+    }
+    out.push_str("</span>");
+    out
+}
+
+/// A tappable phone link.
+fn phone_link(out: &mut String, phone: &str) {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    let _ = write!(
+        out,
+        "<a href=\"tel:{}\">{}</a>",
+        escape(&digits),
+        escape(phone)
+    );
+}
+
+fn email_link(out: &mut String, email: &str) {
+    let _ = write!(
+        out,
+        "<a href=\"mailto:{}\">{}</a>",
+        escape(email),
+        escape(email)
+    );
+}
+
+/// An inline contact card (valid inside a paragraph).
+pub fn contact_card(c: &Contact) -> String {
+    let mut out = String::from("<span class=\"contact-card\">");
+    let title = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
+    let _ = write!(out, "<strong>{}</strong>", escape(title));
+    if let (Some(name), Some(_)) = (&c.name, &c.label) {
+        let _ = write!(out, " ({})", escape(name));
+    }
+    if let Some(p) = &c.phone {
+        out.push_str(": ");
+        phone_link(&mut out, p);
+    }
+    if let Some(e) = &c.email {
+        out.push_str(if c.phone.is_some() { ", " } else { ": " });
+        email_link(&mut out, e);
+    }
+    if let Some(h) = &c.hours {
+        let _ = write!(out, " <span class=\"contact-hours\">({})</span>", escape(h));
+    }
+    out.push_str("</span>");
+    out
+}
+
+/// Renders resolved body pieces to HTML.
+pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>, runbook: &str) -> String {
+    let mut out = String::with_capacity(
+        pieces
+            .iter()
+            .map(|p| if let Piece::Html(h) = p { h.len() } else { 64 })
+            .sum(),
+    );
+    for piece in pieces {
+        match piece {
+            Piece::Html(h) => out.push_str(h),
+            Piece::Text(t) => escape_into(&mut out, t),
+            Piece::Field(ContactField::Phone, v) => phone_link(&mut out, v),
+            Piece::Field(ContactField::Email, v) => email_link(&mut out, v),
+            Piece::Field(_, v) => escape_into(&mut out, v),
+            Piece::Card(c) => out.push_str(&contact_card(c)),
+            Piece::Badge { phase, step, resolved } => {
+                out.push_str(&badge(phase.slug(), Some(*step), resolved, edition, false));
+                out.push(' ');
+            }
+            Piece::TaskBox { phase, step, label } => {
+                let _ = write!(
+                    out,
+                    "<input type=\"checkbox\" class=\"task-box\" id=\"{runbook}-{}-task-{step}\" data-task=\"{}-{step}\" aria-label=\"{}\"> ",
+                    phase.slug(),
+                    phase.slug(),
+                    escape(label)
+                );
+            }
+            Piece::InternalStart => out.push_str("<div class=\"internal\"><p class=\"internal-label\">SOC only: not in client handbooks</p>\n"),
+            Piece::InternalEnd => out.push_str("</div>\n"),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn cards_link_phone_and_email() {
+        let c = Contact {
+            id: "soc".into(),
+            label: Some("SOC".into()),
+            phone: Some("+44 20 7946 0100".into()),
+            email: Some("a@example.com".into()),
+            ..Contact::default()
+        };
+        let html = contact_card(&c);
+        assert!(html.contains("href=\"tel:+442079460100\""));
+        assert!(html.contains("href=\"mailto:a@example.com\""));
+    }
+}

@@ -1,0 +1,156 @@
+//! Rendering an edition into pages: pure, deterministic, parallel.
+//!
+//! Each edition becomes a set of `path → bytes` pages handed to a [`Sink`]
+//! as soon as each is rendered, so memory does not grow with the number of
+//! pages. Paths are relative to the edition folder and every link inside a
+//! page is relative and names a file, so an edition works from disk.
+
+pub mod html;
+pub mod theme;
+mod views;
+
+use crate::diag::Diagnostic;
+use crate::edition::Edition;
+use crate::model::phase::Phase;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use theme::Theme;
+use views::Prepared;
+
+/// Where rendered pages go: files in a staging folder, or memory in serve.
+pub trait Sink: Sync {
+    /// Stores one file of an edition. `path` uses `/` and is relative to the
+    /// edition folder.
+    fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// What a render produced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Other files written (assets).
+    pub assets: usize,
+    /// Bytes of HTML written.
+    pub html_bytes: usize,
+}
+
+/// One page of an edition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// `index.html`
+    Home,
+    /// `<runbook>/index.html`
+    Runbook(usize),
+    /// `<runbook>/<phase>/index.html`
+    Phase(usize, Phase),
+    /// `<runbook>/print/index.html`
+    RunbookPrint(usize),
+    /// `phases/<phase>/index.html`
+    PhaseIndex(Phase),
+    /// `glossary/index.html`
+    Glossary,
+    /// `print/index.html`
+    Print,
+    /// `404.html`
+    NotFound,
+}
+
+/// Every page of an edition, in a stable order.
+pub fn pages(edition: &Edition<'_>) -> Vec<Page> {
+    let mut out = vec![Page::Home, Page::Glossary, Page::Print, Page::NotFound];
+    out.extend(Phase::ALL.iter().map(|p| Page::PhaseIndex(*p)));
+    for i in 0..edition.runbooks.len() {
+        out.push(Page::Runbook(i));
+        out.push(Page::RunbookPrint(i));
+        out.extend(Phase::ALL.iter().map(|p| Page::Phase(i, *p)));
+    }
+    out
+}
+
+/// The file path of a page inside its edition.
+pub fn page_path(edition: &Edition<'_>, page: Page) -> String {
+    match page {
+        Page::Home => "index.html".into(),
+        Page::Runbook(i) => format!("{}/index.html", edition.runbooks[i].slug),
+        Page::Phase(i, p) => format!("{}/{}/index.html", edition.runbooks[i].slug, p.slug()),
+        Page::RunbookPrint(i) => format!("{}/print/index.html", edition.runbooks[i].slug),
+        Page::PhaseIndex(p) => format!("phases/{}/index.html", p.slug()),
+        Page::Glossary => "glossary/index.html".into(),
+        Page::Print => "print/index.html".into(),
+        Page::NotFound => "404.html".into(),
+    }
+}
+
+/// Renders every page and asset of an edition into `sink`.
+pub fn render_edition(
+    edition: &Edition<'_>,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<Stats, Vec<Diagnostic>> {
+    let prepared = Prepared::new(edition);
+    let pages = pages(edition);
+    let html_bytes = AtomicUsize::new(0);
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|page| {
+            let path = page_path(edition, *page);
+            match views::render_page(&prepared, theme, *page, &path) {
+                Ok(bytes) => {
+                    html_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+                    sink.put(&edition.slug, &path, bytes)
+                        .err()
+                        .map(|e| io_diagnostic(&edition.slug, &path, &e))
+                }
+                Err(d) => Some(d),
+            }
+        })
+        .collect();
+    let mut errors = errors;
+    let assets = assets(edition, theme);
+    let asset_count = assets.len();
+    for (path, bytes) in assets {
+        if let Err(e) = sink.put(&edition.slug, &path, bytes) {
+            errors.push(io_diagnostic(&edition.slug, &path, &e));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.span.cmp(&b.span));
+        errors.dedup();
+        return Err(errors);
+    }
+    Ok(Stats {
+        pages: pages.len(),
+        assets: asset_count,
+        html_bytes: html_bytes.into_inner(),
+    })
+}
+
+fn io_diagnostic(edition: &str, path: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        crate::diag::Code::Unreadable,
+        crate::diag::Span::file(format!("{edition}/{path}")),
+        format!("cannot write this output file: {e}"),
+    )
+    .hint("check that the output folder is writable and the disk is not full")
+}
+
+/// The edition's assets: theme statics, the accent stylesheet, the logo.
+fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = theme
+        .statics
+        .iter()
+        .map(|(n, b)| (format!("assets/{n}"), b.clone()))
+        .collect();
+    out.push((
+        "assets/edition.css".into(),
+        views::edition_css(edition).into_bytes(),
+    ));
+    if let Some(logo) = edition.logo {
+        out.push((
+            format!("assets/logo.{}", logo.extension),
+            logo.bytes.clone(),
+        ));
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! The theme: Tera templates and static assets. The built-in theme is
+//! embedded in the binary; a user theme overrides it file by file.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
+use crate::source::ThemeFiles;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Built-in templates, by name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../themes/default/templates/home.html"),
+    ),
+    (
+        "runbook.html",
+        include_str!("../../themes/default/templates/runbook.html"),
+    ),
+    (
+        "phase.html",
+        include_str!("../../themes/default/templates/phase.html"),
+    ),
+    (
+        "phase_index.html",
+        include_str!("../../themes/default/templates/phase_index.html"),
+    ),
+    (
+        "glossary.html",
+        include_str!("../../themes/default/templates/glossary.html"),
+    ),
+    (
+        "print.html",
+        include_str!("../../themes/default/templates/print.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+];
+
+/// Built-in static files, by path under `assets/`.
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "runbook.js",
+        include_bytes!("../../themes/default/static/runbook.js"),
+    ),
+];
+
+/// Compiled templates and the assets every edition gets.
+pub struct Theme {
+    /// Compiled templates.
+    pub tera: tera::Tera,
+    /// Static files by path under `assets/`.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    origins: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// Compiles the built-in theme with `overrides` on top. Template syntax
+    /// errors become diagnostics naming the template file and line.
+    pub fn load(overrides: &ThemeFiles) -> Result<Theme, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let mut sources: BTreeMap<String, String> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut origins: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for (name, text) in &overrides.templates {
+            sources.insert(name.clone(), text.text.clone());
+            origins.insert(name.clone(), text.path.clone());
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html"]);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diags.push(template_diagnostic(&e, "base.html", &origins));
+            return Err(diags);
+        }
+        let mut statics: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        for (name, bytes) in &overrides.statics {
+            statics.insert(name.clone(), bytes.clone());
+        }
+        Ok(Theme {
+            tera,
+            statics,
+            origins,
+        })
+    }
+
+    /// Turns a rendering error into a diagnostic naming the template.
+    pub fn error(&self, e: &tera::Error, template: &str) -> Diagnostic {
+        template_diagnostic(e, template, &self.origins)
+    }
+}
+
+fn template_diagnostic(
+    e: &tera::Error,
+    fallback: &str,
+    origins: &BTreeMap<String, PathBuf>,
+) -> Diagnostic {
+    let (name, line, column, message) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let name = if r.filename().is_empty() {
+                fallback.to_string()
+            } else {
+                r.filename().to_string()
+            };
+            (
+                name,
+                r.span().start_line,
+                r.span().start_col + 1,
+                r.message().to_string(),
+            )
+        }
+        other => (fallback.to_string(), 0, 0, first_line(&other.to_string())),
+    };
+    let file = origins
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("(built-in theme)/templates/{name}")));
+    let span = if line > 0 {
+        Span::at(file, line, column, 1)
+    } else {
+        Span::file(file)
+    };
+    Diagnostic::new(Code::ThemeError, span, format!("template error: {message}")).hint(
+        "fix the template in your theme folder, or delete it to fall back to the built-in one",
+    )
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
+}

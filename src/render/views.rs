@@ -1,0 +1,434 @@
+//! Template view structs, separate from the domain types so that templates
+//! can change without touching the model, and page rendering.
+
+use super::html::{badge, body, contact_card, escape, layer_words};
+use super::theme::Theme;
+use super::Page;
+use crate::diag::Diagnostic;
+use crate::edition::{Edition, EditionRunbook};
+use crate::model::phase::Phase;
+use crate::model::values::Colour;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct PhaseInfo {
+    slug: &'static str,
+    name: &'static str,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    title: String,
+    provider: String,
+    lang: String,
+    edition: String,
+    edition_name: String,
+    is_soc: bool,
+    plan: Option<String>,
+    date: Option<String>,
+    date_iso: Option<String>,
+    logo: Option<String>,
+    phases: Vec<PhaseInfo>,
+}
+
+#[derive(Serialize, Clone)]
+struct PhaseView {
+    slug: &'static str,
+    name: &'static str,
+    description: String,
+    /// Badge with the layer shown.
+    badge: String,
+    lead: &'static str,
+    advisor: Option<&'static str>,
+    layer: &'static str,
+    layer_text: String,
+    html: String,
+    step_count: usize,
+    empty: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct RunbookHead {
+    slug: String,
+    title: String,
+    summary: String,
+    category: String,
+    severity: Option<&'static str>,
+    severity_label: Option<&'static str>,
+    aliases: Vec<String>,
+    alerts: Vec<String>,
+    attack: Vec<String>,
+    owner: Option<String>,
+    reviewed: Option<String>,
+    reviewed_long: Option<String>,
+    draft: bool,
+    soc_only: bool,
+    intro: String,
+}
+
+#[derive(Serialize)]
+struct CategoryView {
+    name: String,
+    runbooks: Vec<RunbookHead>,
+}
+
+#[derive(Serialize)]
+struct TermView {
+    term: String,
+    slug: String,
+    definition: String,
+    aliases: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    kind: &'static str,
+    title: String,
+    runbook: Option<String>,
+    phase: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Nav {
+    slug: &'static str,
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    rb: &'a RunbookHead,
+    phase: &'a PhaseView,
+}
+
+#[derive(Serialize)]
+struct PrintRunbook<'a> {
+    rb: &'a RunbookHead,
+    phases: &'a [PhaseView],
+}
+
+/// Everything about an edition that pages share, computed once.
+pub(super) struct Prepared {
+    site: SiteView,
+    heads: Vec<RunbookHead>,
+    phases: Vec<Vec<PhaseView>>,
+    categories: Vec<CategoryView>,
+    contacts: Vec<String>,
+    start_here: String,
+    glossary: Vec<TermView>,
+    edition_slug: String,
+}
+
+impl Prepared {
+    pub(super) fn new(edition: &Edition<'_>) -> Prepared {
+        let soc = edition.is_soc();
+        let site = SiteView {
+            title: edition.title.to_string(),
+            provider: edition.provider.to_string(),
+            lang: edition.language.to_string(),
+            edition: edition.slug.clone(),
+            edition_name: edition.name.clone(),
+            is_soc: soc,
+            plan: edition.plan.map(str::to_string),
+            date: edition.date.map(|d| d.long()),
+            date_iso: edition.date.map(|d| d.to_string()),
+            logo: edition.logo.map(|l| format!("assets/logo.{}", l.extension)),
+            phases: Phase::ALL
+                .iter()
+                .map(|p| PhaseInfo {
+                    slug: p.slug(),
+                    name: p.name(),
+                    description: edition.phase_text[p.index()].clone(),
+                })
+                .collect(),
+        };
+        let heads: Vec<RunbookHead> = edition
+            .runbooks
+            .iter()
+            .map(|rb| head(rb, edition))
+            .collect();
+        let phases = edition
+            .runbooks
+            .iter()
+            .map(|rb| {
+                rb.phases
+                    .iter()
+                    .map(|p| PhaseView {
+                        slug: p.phase.slug(),
+                        name: p.phase.name(),
+                        description: edition.phase_text[p.phase.index()].clone(),
+                        badge: badge(p.phase.slug(), None, &p.resolved, edition, true),
+                        lead: p.resolved.responsibility.lead.as_str(),
+                        advisor: p.resolved.responsibility.advisor.map(|a| a.as_str()),
+                        layer: p.resolved.layer.as_str(),
+                        layer_text: layer_words(p.resolved.layer, edition.plan, soc),
+                        html: body(&p.body, edition, rb.slug),
+                        step_count: p.step_count,
+                        empty: p.body.is_empty(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut groups: BTreeMap<String, Vec<RunbookHead>> = BTreeMap::new();
+        for h in &heads {
+            groups
+                .entry(h.category.clone())
+                .or_default()
+                .push(h.clone());
+        }
+        let categories = groups
+            .into_iter()
+            .map(|(name, runbooks)| CategoryView { name, runbooks })
+            .collect();
+        let contacts = edition
+            .own_contacts
+            .iter()
+            .chain(edition.provider_contacts.iter())
+            .map(|c| contact_card(c))
+            .collect();
+        let glossary = edition
+            .glossary
+            .iter()
+            .map(|t| TermView {
+                term: t.term.clone(),
+                slug: t.slug.clone(),
+                definition: t.definition.clone(),
+                aliases: t.aliases.clone(),
+            })
+            .collect();
+        Prepared {
+            site,
+            heads,
+            phases,
+            categories,
+            contacts,
+            start_here: body(&edition.start_here, edition, "start"),
+            glossary,
+            edition_slug: edition.slug.clone(),
+        }
+    }
+}
+
+fn head(rb: &EditionRunbook<'_>, edition: &Edition<'_>) -> RunbookHead {
+    RunbookHead {
+        slug: rb.slug.to_string(),
+        title: rb.title.to_string(),
+        summary: rb.summary.to_string(),
+        category: rb.category.to_string(),
+        severity: rb.severity.map(|s| s.as_str()),
+        severity_label: rb.severity.map(|s| s.label()),
+        aliases: rb.aliases.to_vec(),
+        alerts: rb.alerts.to_vec(),
+        attack: rb.attack.to_vec(),
+        owner: rb.owner.map(str::to_string),
+        reviewed: rb.reviewed.map(|d| d.to_string()),
+        reviewed_long: rb.reviewed.map(|d| d.long()),
+        draft: rb.draft,
+        soc_only: rb.soc_only,
+        intro: body(&rb.intro, edition, rb.slug),
+    }
+}
+
+fn root(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+/// Renders one page to bytes.
+pub(super) fn render_page(
+    p: &Prepared,
+    theme: &Theme,
+    page: Page,
+    _path: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &p.site);
+    let (template, kind, title, depth, runbook, phase) = match page {
+        Page::Home => {
+            ctx.insert("categories", &p.categories);
+            ctx.insert("contacts", &p.contacts);
+            ctx.insert("start_here", &p.start_here);
+            ("home.html", "home", p.site.title.clone(), 0, None, None)
+        }
+        Page::Runbook(i) => {
+            ctx.insert("rb", &p.heads[i]);
+            ctx.insert("phases", &p.phases[i]);
+            (
+                "runbook.html",
+                "runbook",
+                p.heads[i].title.clone(),
+                1,
+                Some(i),
+                None,
+            )
+        }
+        Page::Phase(i, ph) => {
+            let list = &p.phases[i];
+            ctx.insert("rb", &p.heads[i]);
+            ctx.insert("phase", &list[ph.index()]);
+            ctx.insert(
+                "phases",
+                &list
+                    .iter()
+                    .map(|v| Nav {
+                        slug: v.slug,
+                        name: v.name,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let prev = ph.index().checked_sub(1).map(|n| Nav {
+                slug: Phase::ALL[n].slug(),
+                name: Phase::ALL[n].name(),
+            });
+            let next = Phase::ALL.get(ph.index() + 1).map(|n| Nav {
+                slug: n.slug(),
+                name: n.name(),
+            });
+            ctx.insert("prev", &prev);
+            ctx.insert("next", &next);
+            (
+                "phase.html",
+                "phase",
+                format!("{}: {}", ph.name(), p.heads[i].title),
+                2,
+                Some(i),
+                Some(ph),
+            )
+        }
+        Page::RunbookPrint(i) => {
+            let items = [PrintRunbook {
+                rb: &p.heads[i],
+                phases: &p.phases[i],
+            }];
+            ctx.insert("runbooks", &items);
+            ctx.insert("contacts", &p.contacts);
+            ctx.insert("scope", "runbook");
+            (
+                "print.html",
+                "print",
+                format!("{} (printable)", p.heads[i].title),
+                2,
+                Some(i),
+                None,
+            )
+        }
+        Page::PhaseIndex(ph) => {
+            let entries: Vec<IndexEntry<'_>> = p
+                .heads
+                .iter()
+                .zip(&p.phases)
+                .map(|(rb, phases)| IndexEntry {
+                    rb,
+                    phase: &phases[ph.index()],
+                })
+                .collect();
+            ctx.insert("entries", &entries);
+            ctx.insert(
+                "phase",
+                &PhaseInfo {
+                    slug: ph.slug(),
+                    name: ph.name(),
+                    description: p.site.phases[ph.index()].description.clone(),
+                },
+            );
+            (
+                "phase_index.html",
+                "phase-index",
+                format!("{} in every run book", ph.name()),
+                2,
+                None,
+                Some(ph),
+            )
+        }
+        Page::Glossary => {
+            ctx.insert("terms", &p.glossary);
+            (
+                "glossary.html",
+                "glossary",
+                "Glossary".to_string(),
+                1,
+                None,
+                None,
+            )
+        }
+        Page::Print => {
+            let items: Vec<PrintRunbook<'_>> = p
+                .heads
+                .iter()
+                .zip(&p.phases)
+                .map(|(rb, phases)| PrintRunbook { rb, phases })
+                .collect();
+            ctx.insert("runbooks", &items);
+            ctx.insert("contacts", &p.contacts);
+            ctx.insert("scope", "handbook");
+            (
+                "print.html",
+                "print",
+                format!("{} (printable)", p.site.title),
+                1,
+                None,
+                None,
+            )
+        }
+        Page::NotFound => (
+            "404.html",
+            "not-found",
+            "Page not found".to_string(),
+            0,
+            None,
+            None,
+        ),
+    };
+    ctx.insert("root", &root(depth));
+    ctx.insert(
+        "page",
+        &PageView {
+            kind,
+            title,
+            runbook: runbook.map(|i| p.heads[i].slug.clone()),
+            phase: phase.map(|ph| ph.slug()),
+        },
+    );
+    ctx.insert("edition_slug", &p.edition_slug);
+    theme
+        .tera
+        .render(template, &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| theme.error(&e, template))
+}
+
+/// The per-edition stylesheet: the client's colour as an accent, with a
+/// text colour on it chosen for contrast.
+pub(super) fn edition_css(edition: &Edition<'_>) -> String {
+    let Some(c) = edition.colour else {
+        return "/* no brand colour set for this edition */\n".to_string();
+    };
+    let white = Colour([255, 255, 255]);
+    let black = Colour([17, 17, 17]);
+    let on = if c.contrast(&white) >= c.contrast(&black) {
+        white
+    } else {
+        black
+    };
+    let mut css = format!(
+        ":root {{ --brand: {}; --on-brand: {}; }}\n",
+        c.hex(),
+        on.hex()
+    );
+    // Use the brand colour for links and accents only where it keeps AA
+    // contrast (4.5:1) on the page background; otherwise keep the default.
+    if c.contrast(&white) >= 4.5 {
+        css.push_str(&format!(
+            "@media (prefers-color-scheme: light) {{ :root {{ --accent: {}; }} }}\n",
+            c.hex()
+        ));
+    }
+    if c.contrast(&Colour([18, 20, 24])) >= 4.5 {
+        css.push_str(&format!(
+            "@media (prefers-color-scheme: dark) {{ :root {{ --accent: {}; }} }}\n",
+            c.hex()
+        ));
+    }
+    let _ = escape; // keep html helpers in one place
+    css
+}

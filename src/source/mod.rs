@@ -1,0 +1,381 @@
+//! Reading the source folder: files become raw structs with spans.
+//!
+//! This stage knows YAML and Markdown *syntax* (where front matter ends, what
+//! the YAML says) and nothing of meaning. Walks are sorted so that every run
+//! sees files in the same order and output is deterministic.
+
+pub mod raw;
+pub mod theme;
+pub mod yaml;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceText, Span};
+use raw::{RawClient, RawFrontMatter, RawGlossary, RawHandbook};
+use std::path::{Path, PathBuf};
+
+pub use theme::ThemeFiles;
+
+/// A parsed YAML file with its text.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// The file name without extension (a client's slug).
+    pub slug: String,
+    /// The file's text, for quoting lines in diagnostics.
+    pub source: SourceText,
+    /// What it says.
+    pub raw: T,
+}
+
+/// A client file, with its logo's bytes when it names one that exists.
+#[derive(Debug)]
+pub struct RawClientFile {
+    /// The parsed file.
+    pub file: Loaded<RawClient>,
+    /// `(file name, bytes)` of the logo.
+    pub logo: Option<(String, Vec<u8>)>,
+}
+
+/// A run book file split into front matter and body.
+#[derive(Debug)]
+pub struct RawRunbook {
+    /// The file name without `.md`.
+    pub slug: String,
+    /// The whole file.
+    pub source: SourceText,
+    /// The parsed front matter.
+    pub front: RawFrontMatter,
+    /// Lines before the YAML text starts (the opening `---`).
+    pub front_line_offset: usize,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Everything read from one source folder.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// The source folder.
+    pub root: PathBuf,
+    /// `handbook.yaml`, when it parsed.
+    pub handbook: Option<Loaded<RawHandbook>>,
+    /// `glossary.yaml`, when present and parsed.
+    pub glossary: Option<Loaded<RawGlossary>>,
+    /// `clients/*.yaml` that parsed, by slug.
+    pub clients: Vec<RawClientFile>,
+    /// `*.md` run books that parsed, by slug.
+    pub runbooks: Vec<RawRunbook>,
+    /// Theme files from the theme folder, when `theme` names one.
+    pub theme: ThemeFiles,
+}
+
+/// Reads the source folder. Problems are collected, never fatal: a file that
+/// fails to load is left out and reported.
+pub fn load(root: &Path) -> (Sources, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut sources = Sources {
+        root: root.to_path_buf(),
+        ..Sources::default()
+    };
+    if !root.is_dir() {
+        diags.push(
+            Diagnostic::new(Code::MissingHandbook, Span::file(root), format!("source folder `{}` does not exist", root.display()))
+                .hint("pass the folder that holds handbook.yaml with --source, or create one with `runbook new DIR`"),
+        );
+        return (sources, diags);
+    }
+    let handbook_path = root.join("handbook.yaml");
+    if handbook_path.is_file() {
+        sources.handbook = load_yaml(root, &handbook_path, &mut diags);
+    } else {
+        diags.push(
+            Diagnostic::new(Code::MissingHandbook, Span::file(rel(root, &handbook_path)), "the source folder has no handbook.yaml")
+                .hint("create handbook.yaml with at least `title:` and `provider:`, or run `runbook new DIR` for a starting point"),
+        );
+    }
+    let glossary_path = root.join("glossary.yaml");
+    if glossary_path.is_file() {
+        sources.glossary = load_optional_yaml(root, &glossary_path, &mut diags);
+    }
+    for path in sorted_files(&root.join("clients"), &["yaml", "yml"]) {
+        if let Some(file) = load_yaml::<RawClient>(root, &path, &mut diags) {
+            let logo = file.raw.logo.as_ref().and_then(|logo| {
+                let logo_path = path.parent().unwrap_or(root).join(&logo.value);
+                std::fs::read(&logo_path)
+                    .ok()
+                    .map(|bytes| (logo.value.clone(), bytes))
+            });
+            sources.clients.push(RawClientFile { file, logo });
+        }
+    }
+    for path in sorted_files(root, &["md"]) {
+        if let Some(runbook) = load_runbook(root, &path, &mut diags) {
+            sources.runbooks.push(runbook);
+        }
+    }
+    if let Some(theme) = sources.handbook.as_ref().and_then(|h| h.raw.theme.as_ref()) {
+        let span_line = yaml::position(theme, 0);
+        let handbook = sources.handbook.as_ref().map(|h| &h.source);
+        sources.theme = theme::load(root, &theme.value, handbook, span_line, &mut diags);
+    }
+    (sources, diags)
+}
+
+/// Files directly inside `dir` with one of `extensions`, sorted by name.
+fn sorted_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !name.starts_with('.')
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| extensions.contains(&e))
+        })
+        .collect()
+}
+
+/// The path relative to the source root, for messages.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads a file as UTF-8 text, reporting unreadable, binary and non-UTF-8
+/// files with the place of the first bad byte. Strips a byte-order mark and
+/// the private-use characters runbook reserves for its own markers.
+pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceText> {
+    let shown = rel(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::Unreadable,
+                    Span::file(&shown),
+                    format!("cannot read this file: {e}"),
+                )
+                .hint("check that the file exists and is readable"),
+            );
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let good = String::from_utf8_lossy(good);
+            let src = SourceText::new(&shown, good.to_string());
+            let d = src.diag(
+                Code::Unreadable,
+                good.len(),
+                1,
+                "this file is not UTF-8 text",
+            );
+            diags.push(d.hint(
+                "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
+            ));
+            return None;
+        }
+    };
+    if let Some(pos) = text.find('\0') {
+        let src = SourceText::new(&shown, text.clone());
+        diags.push(
+            src.diag(
+                Code::Unreadable,
+                pos,
+                1,
+                "this file holds binary data (a NUL byte)",
+            )
+            .hint("run books and settings must be plain text files"),
+        );
+        return None;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if crate::model::markdown::is_reserved_char(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    Some(SourceText::new(shown, text))
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    })
+}
+
+fn slug_of(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn load_yaml<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    let source = read_text(root, path, diags)?;
+    if is_blank(&source.text) {
+        diags.push(
+            Diagnostic::new(
+                Code::Unreadable,
+                Span::file(&source.path),
+                "this file is empty",
+            )
+            .hint("fill it in, or delete it"),
+        );
+        return None;
+    }
+    match yaml::parse::<T>(&source, &source.text, 0) {
+        Ok(raw) => Some(Loaded {
+            slug: slug_of(path),
+            source,
+            raw,
+        }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Like [`load_yaml`], but an empty file means "nothing defined".
+fn load_optional_yaml<T: serde::de::DeserializeOwned + Default>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    let source = read_text(root, path, diags)?;
+    if is_blank(&source.text) {
+        return Some(Loaded {
+            slug: slug_of(path),
+            source,
+            raw: T::default(),
+        });
+    }
+    match yaml::parse::<T>(&source, &source.text, 0) {
+        Ok(raw) => Some(Loaded {
+            slug: slug_of(path),
+            source,
+            raw,
+        }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Reads one run book file: front matter and the offset of its body.
+pub fn load_runbook(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawRunbook> {
+    let source = read_text(root, path, diags)?;
+    if source.text.trim().is_empty() {
+        diags.push(
+            Diagnostic::new(Code::Unreadable, Span::file(&source.path), "this run book is empty")
+                .hint("start it with a front matter block (`---`, `title:`, `summary:`, `---`) and the six phase headings"),
+        );
+        return None;
+    }
+    let Some((yaml_range, body_start)) = split_front_matter(&source.text) else {
+        let d = source
+            .diag_at(Code::NoFrontMatter, 1, 1, 3, "this run book does not start with a front matter block")
+            .hint("put `---` on the first line, then `title:` and `summary:`, then `---` on a line of its own");
+        diags.push(d);
+        return None;
+    };
+    if let Err(line) = yaml_range.as_ref().map_err(|l| *l) {
+        let d = source
+            .diag_at(
+                Code::NoFrontMatter,
+                line,
+                1,
+                3,
+                "the front matter block is never closed",
+            )
+            .hint("end the front matter with `---` on a line of its own");
+        diags.push(d);
+        return None;
+    }
+    let yaml_range = yaml_range.ok()?;
+    let yaml_text = &source.text[yaml_range];
+    if yaml_text.trim().is_empty() {
+        let d = source
+            .diag_at(Code::MissingKey, 1, 1, 3, "the front matter block is empty")
+            .hint("add `title:` and `summary:` between the `---` lines");
+        diags.push(d);
+        return None;
+    }
+    match yaml::parse::<RawFrontMatter>(&source, yaml_text, 1) {
+        Ok(front) => Some(RawRunbook {
+            slug: slug_of(path),
+            source,
+            front,
+            front_line_offset: 1,
+            body_start,
+        }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Finds the front matter: `Some((Ok(yaml byte range), body start))`, or
+/// `Some((Err(line), _))` when the block is not closed, or `None` when the
+/// text does not start with `---`.
+#[allow(clippy::type_complexity)]
+fn split_front_matter(text: &str) -> Option<(Result<std::ops::Range<usize>, usize>, usize)> {
+    let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let mut offset = first_end;
+    let mut line: usize = 2;
+    while offset < text.len() {
+        let end = text[offset..]
+            .find('\n')
+            .map(|i| offset + i + 1)
+            .unwrap_or(text.len());
+        let l = text[offset..end].trim_end();
+        if l == "---" || l == "..." {
+            return Some((Ok(first_end..offset), end));
+        }
+        offset = end;
+        line += 1;
+    }
+    Some((Err(line.saturating_sub(1).max(1)), text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let t = "---\ntitle: x\n---\nbody\n";
+        let (r, b) = split_front_matter(t).unwrap();
+        assert_eq!(&t[r.unwrap()], "title: x\n");
+        assert_eq!(&t[b..], "body\n");
+        assert!(split_front_matter("no\n").is_none());
+        assert!(split_front_matter("---\ntitle: x\n").unwrap().0.is_err());
+        let crlf = "---\r\ntitle: x\r\n---\r\nbody";
+        assert_eq!(&crlf[split_front_matter(crlf).unwrap().1..], "body");
+    }
+}

@@ -1,0 +1,106 @@
+//! Reading a user theme folder. A theme overrides the built-in one file by
+//! file: `templates/<name>.html` replaces the built-in template of that name,
+//! `static/<path>` replaces or adds an asset.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceText, Span};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The files of a user theme.
+#[derive(Debug, Default, Clone)]
+pub struct ThemeFiles {
+    /// The theme folder, when one was found.
+    pub dir: Option<PathBuf>,
+    /// Template overrides by file name (e.g. `phase.html`).
+    pub templates: BTreeMap<String, SourceText>,
+    /// Static files by path relative to `static/` (with `/` separators).
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// Where a theme named `name` may live: `<source>/themes/<name>` first, then
+/// `<source>/../themes/<name>` (a project folder holding `runbooks/` and
+/// `themes/` side by side, as `runbook new` creates).
+pub fn candidates(root: &Path, name: &str) -> Vec<PathBuf> {
+    let mut out = vec![root.join("themes").join(name)];
+    if let Some(parent) = root.parent() {
+        out.push(parent.join("themes").join(name));
+    }
+    out
+}
+
+/// Loads the theme `name`, reporting a missing folder at the `theme:` line.
+pub fn load(
+    root: &Path,
+    name: &str,
+    handbook: Option<&SourceText>,
+    at: (usize, usize),
+    diags: &mut Diagnostics,
+) -> ThemeFiles {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let found = if valid {
+        candidates(root, name).into_iter().find(|p| p.is_dir())
+    } else {
+        None
+    };
+    let Some(dir) = found else {
+        let message = format!("theme `{name}` was not found");
+        let hint = format!("create `themes/{name}/templates/` beside the source folder, or remove `theme:` to use the built-in theme");
+        let d = match handbook {
+            Some(src) => src.diag_at(Code::ThemeError, at.0, at.1, name.chars().count(), message),
+            None => Diagnostic::new(Code::ThemeError, Span::file("handbook.yaml"), message),
+        };
+        diags.push(d.hint(hint));
+        return ThemeFiles::default();
+    };
+    let mut theme = ThemeFiles {
+        dir: Some(dir.clone()),
+        ..ThemeFiles::default()
+    };
+    let shown_root = root.parent().unwrap_or(root);
+    for entry in walk(&dir.join("templates")) {
+        let name = relative_name(&dir.join("templates"), &entry);
+        if let Some(text) = super::read_text(shown_root, &entry, diags) {
+            theme.templates.insert(name, text);
+        }
+    }
+    for entry in walk(&dir.join("static")) {
+        let name = relative_name(&dir.join("static"), &entry);
+        match std::fs::read(&entry) {
+            Ok(bytes) => {
+                theme.statics.insert(name, bytes);
+            }
+            Err(e) => diags.push(Diagnostic::new(
+                Code::Unreadable,
+                Span::file(super::rel(shown_root, &entry)),
+                format!("cannot read this theme file: {e}"),
+            )),
+        }
+    }
+    theme
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn relative_name(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

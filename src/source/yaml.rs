@@ -1,0 +1,128 @@
+//! The one place that knows which YAML library runbook uses.
+//!
+//! serde_yaml is archived upstream; serde-saphyr is maintained, pure Rust,
+//! panic-free on malformed input and reports precise locations, which is what
+//! writers need. Everything else in the crate goes through [`parse`] and
+//! [`Spanned`], so the library can be swapped here alone.
+
+use crate::diag::{did_you_mean, Code, Diagnostic, SourceText};
+use serde::de::DeserializeOwned;
+
+/// A value with the place where it was written.
+pub type Spanned<T> = serde_saphyr::Spanned<T>;
+
+/// Where a YAML value sits in its file: 1-based line and column.
+pub fn position<T>(value: &Spanned<T>, line_offset: usize) -> (usize, usize) {
+    let loc = value.referenced;
+    (
+        loc.line() as usize + line_offset,
+        loc.column().max(1) as usize,
+    )
+}
+
+/// Parses YAML text that starts at `line_offset` lines into `source`
+/// (0 for a whole YAML file, 1 for front matter after its `---` line).
+pub fn parse<T: DeserializeOwned>(
+    source: &SourceText,
+    yaml: &str,
+    line_offset: usize,
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(yaml).map_err(|err| to_diagnostic(source, &err, line_offset))
+}
+
+fn to_diagnostic(source: &SourceText, err: &serde_saphyr::Error, line_offset: usize) -> Diagnostic {
+    let (line, column) = err
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| (l.line() as usize + line_offset, l.column().max(1) as usize))
+        .unwrap_or((line_offset.max(1), 1));
+    use serde_saphyr::Error as E;
+    let (code, message, hint, len) = match err.without_snippet() {
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let hint = match did_you_mean(field, expected.iter().copied()) {
+                Some(near) => format!(
+                    "did you mean `{near}`? Known keys here: {}",
+                    expected.join(", ")
+                ),
+                None => format!("known keys here: {}", expected.join(", ")),
+            };
+            (
+                Code::UnknownKey,
+                format!("unknown key `{field}`"),
+                hint,
+                field.chars().count(),
+            )
+        }
+        E::SerdeMissingField { field, .. } => (
+            Code::MissingKey,
+            format!("missing required key `{field}`"),
+            format!("add `{field}: …` to this block"),
+            1,
+        ),
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let hint = match did_you_mean(variant, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? Allowed: {}", expected.join(", ")),
+                None => format!("allowed values: {}", expected.join(", ")),
+            };
+            (
+                Code::InvalidValue,
+                format!("`{variant}` is not an allowed value"),
+                hint,
+                variant.chars().count(),
+            )
+        }
+        other => {
+            let text = plain_message(other);
+            let syntax = is_syntax(&text);
+            let code = if syntax {
+                Code::YamlSyntax
+            } else {
+                Code::InvalidValue
+            };
+            let hint = if syntax {
+                "check indentation, colons after keys, and quotes around values that contain `: ` or start with `{`, `[`, `*` or `&`".to_string()
+            } else {
+                "check this value against the source format in the README".to_string()
+            };
+            (code, text, hint, 1)
+        }
+    };
+    source.diag_at(code, line, column, len, message).hint(hint)
+}
+
+/// The library's message without its own snippet and location suffix.
+fn plain_message(err: &serde_saphyr::Error) -> String {
+    let text = err.to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    let first = first.strip_prefix("error:").unwrap_or(first).trim();
+    // Drop a trailing "at line X column Y": the diagnostic carries it as data.
+    let cut = first
+        .find(" at line ")
+        .map(|i| &first[..i])
+        .unwrap_or(first);
+    if cut.is_empty() {
+        "invalid YAML".to_string()
+    } else {
+        cut.to_string()
+    }
+}
+
+fn is_syntax(message: &str) -> bool {
+    let m = message.to_lowercase();
+    [
+        "while parsing",
+        "while scanning",
+        "did not find",
+        "mapping values are not allowed",
+        "syntax",
+        "unexpected end",
+        "invalid indentation",
+        "could not find",
+    ]
+    .iter()
+    .any(|k| m.contains(k))
+}
