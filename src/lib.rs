@@ -11,6 +11,8 @@
 //! [`diag`] collects problems from every stage as data; only [`cmd`] prints
 //! them or chooses an exit code.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod cli;
 pub mod cmd;
 pub mod diag;

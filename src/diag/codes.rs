@@ -84,3 +84,20 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::Code;
+
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../../docs/diagnostics.md");
+        for code in Code::ALL {
+            assert!(
+                doc.contains(&format!("### {}:", code.as_str())),
+                "{} is not in docs/diagnostics.md",
+                code.as_str()
+            );
+        }
+    }
+}

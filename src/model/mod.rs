@@ -426,7 +426,6 @@ fn runbook(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runbook> {
         );
         return None;
     }
-    let mut ok = true;
     let title = front.title.value.trim().to_string();
     let summary = front.summary.value.trim().to_string();
     for (value, key) in [(&front.title, "title"), (&front.summary, "summary")] {
@@ -442,7 +441,6 @@ fn runbook(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runbook> {
                 )
                 .hint(format!("write the run book's {key} in plain words")),
             );
-            ok = false;
         }
     }
     let severity = front.severity.as_ref().and_then(|s| {
@@ -462,7 +460,6 @@ fn runbook(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runbook> {
                 )
                 .hint(format!("{near}use low, medium, high or critical")),
             );
-            ok = false;
         }
         parsed
     });
@@ -483,7 +480,6 @@ fn runbook(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runbook> {
                     )
                     .hint("use `all` (every edition) or `soc` (the SOC edition only)"),
                 );
-                ok = false;
                 Audience::All
             }
         },
@@ -502,7 +498,6 @@ fn runbook(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runbook> {
                 )
                 .hint("write the date as YYYY-MM-DD, e.g. 2026-03-31"),
             );
-            ok = false;
         }
         d
     });
@@ -512,13 +507,10 @@ fn runbook(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runbook> {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
     };
-    let before = diags.count(crate::diag::Severity::Error);
     let responsibility = parse_map(&front.responsibility, src, off, diags);
     let body = markdown::parse_runbook_body(src, raw.body_start, &raw.slug, diags);
-    ok &= diags.count(crate::diag::Severity::Error) == before;
-    if !ok {
-        return None;
-    }
+    // A run book with problems is still kept: its other checks (placeholders,
+    // client references) then run too, and the errors already fail the build.
     Some(Runbook {
         slug: raw.slug.clone(),
         file: src.path.clone(),
@@ -549,7 +541,6 @@ fn client(
     let loaded = &file.file;
     let raw = &loaded.raw;
     let src = &loaded.source;
-    let before = diags.count(crate::diag::Severity::Error);
     if loaded.slug == "soc" || !is_slug(&loaded.slug) {
         let hint = if loaded.slug == "soc" {
             "`soc` is the SOC team's own edition; rename the client file".to_string()
@@ -689,9 +680,8 @@ fn client(
             parse_map(&o.value.responsibility, src, 0, diags),
         );
     }
-    if diags.count(crate::diag::Severity::Error) > before {
-        return None;
-    }
+    // A client with problems is still kept so that checks that depend on it
+    // (placeholders, contacts) run too; the errors already fail the build.
     Some(Client {
         slug: loaded.slug.clone(),
         file: src.path.clone(),

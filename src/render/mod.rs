@@ -102,7 +102,7 @@ pub fn render_edition(
                         .err()
                         .map(|e| io_diagnostic(&edition.slug, &path, &e))
                 }
-                Err(d) => Some(d),
+                Err(d) => Some(*d),
             }
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, contact_card, escape, layer_words};
+use super::html::{badge, body, contact_card, layer_words};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
@@ -240,7 +240,7 @@ pub(super) fn render_page(
     theme: &Theme,
     page: Page,
     _path: &str,
-) -> Result<Vec<u8>, Diagnostic> {
+) -> Result<Vec<u8>, Box<Diagnostic>> {
     let mut ctx = tera::Context::new();
     ctx.insert("site", &p.site);
     let (template, kind, title, depth, runbook, phase) = match page {
@@ -394,7 +394,7 @@ pub(super) fn render_page(
         .tera
         .render(template, &ctx)
         .map(String::into_bytes)
-        .map_err(|e| theme.error(&e, template))
+        .map_err(|e| Box::new(theme.error(&e, template)))
 }
 
 /// The per-edition stylesheet: the client's colour as an accent, with a
@@ -429,6 +429,5 @@ pub(super) fn edition_css(edition: &Edition<'_>) -> String {
             c.hex()
         ));
     }
-    let _ = escape; // keep html helpers in one place
     css
 }

@@ -250,7 +250,7 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
             raw,
         }),
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             None
         }
     }
@@ -277,7 +277,7 @@ fn load_optional_yaml<T: serde::de::DeserializeOwned + Default>(
             raw,
         }),
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             None
         }
     }
@@ -331,7 +331,7 @@ pub fn load_runbook(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option
             body_start,
         }),
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             None
         }
     }

@@ -26,8 +26,9 @@ pub fn parse<T: DeserializeOwned>(
     source: &SourceText,
     yaml: &str,
     line_offset: usize,
-) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(yaml).map_err(|err| to_diagnostic(source, &err, line_offset))
+) -> Result<T, Box<Diagnostic>> {
+    serde_saphyr::from_str::<T>(yaml)
+        .map_err(|err| Box::new(to_diagnostic(source, &err, line_offset)))
 }
 
 fn to_diagnostic(source: &SourceText, err: &serde_saphyr::Error, line_offset: usize) -> Diagnostic {
@@ -77,18 +78,33 @@ fn to_diagnostic(source: &SourceText, err: &serde_saphyr::Error, line_offset: us
         }
         other => {
             let text = plain_message(other);
-            let syntax = is_syntax(&text);
-            let code = if syntax {
-                Code::YamlSyntax
+            if text.contains("duplicate mapping key") {
+                let key = text
+                    .split(':')
+                    .nth(1)
+                    .map(|k| k.split(',').next().unwrap_or("").trim().to_string())
+                    .unwrap_or_default();
+                (
+                    Code::InvalidValue,
+                    format!("the key `{key}` appears twice"),
+                    "keep one of them".to_string(),
+                    key.chars().count(),
+                )
+            } else if matches!(
+                other,
+                E::Message { .. }
+                    | E::ExternalMessage { .. }
+                    | E::Eof { .. }
+                    | E::MultipleDocuments { .. }
+                    | E::UnexpectedMappingEnd { .. }
+                    | E::UnexpectedSequenceEnd { .. }
+            ) {
+                let hint = "check indentation, the colon after each key, and quotes around values that contain `: ` or start with `{`, `[`, `*`, `&` or `!`";
+                (Code::YamlSyntax, text, hint.to_string(), 1)
             } else {
-                Code::InvalidValue
-            };
-            let hint = if syntax {
-                "check indentation, colons after keys, and quotes around values that contain `: ` or start with `{`, `[`, `*` or `&`".to_string()
-            } else {
-                "check this value against the source format in the README".to_string()
-            };
-            (code, text, hint, 1)
+                let hint = "this value has the wrong type: write plain text, in quotes if it starts with `[`, `{`, `*` or `&`; lists are `[a, b]` and maps `key: value`";
+                (Code::InvalidValue, text, hint.to_string(), 1)
+            }
         }
     };
     source.diag_at(code, line, column, len, message).hint(hint)
@@ -109,20 +125,4 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
     } else {
         cut.to_string()
     }
-}
-
-fn is_syntax(message: &str) -> bool {
-    let m = message.to_lowercase();
-    [
-        "while parsing",
-        "while scanning",
-        "did not find",
-        "mapping values are not allowed",
-        "syntax",
-        "unexpected end",
-        "invalid indentation",
-        "could not find",
-    ]
-    .iter()
-    .any(|k| m.contains(k))
 }

@@ -1,0 +1,531 @@
+//! One test per kind of source error: exit code 1, and the file, line and
+//! message in the report. Each starts from the valid `minimal` fixture and
+//! changes one file.
+
+use crate::{copy_dir, fixture, runbook};
+use serde_json::Value;
+use std::path::Path;
+
+const BODY: &str = "## Preparation\nx\n## Identification\nx\n## Containment\nx\n## Eradication\nx\n## Recovery\nx\n## Lessons Learned\nx\n";
+
+/// Writes `files` over the minimal fixture and runs `check --format json`.
+fn check(files: &[(&str, &[u8])]) -> (i32, Vec<Value>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    for (path, bytes) in files {
+        let p = src.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let json = runbook()
+        .arg("check")
+        .arg("--source")
+        .arg(&src)
+        .arg("--format")
+        .arg("json")
+        .output()
+        .unwrap();
+    let problems = String::from_utf8(json.stderr)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // `build` reports the same problems, with the file:line:column and exit 1.
+    let out = dir.path().join("site");
+    let build = runbook()
+        .arg("build")
+        .arg("--source")
+        .arg(&src)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        build.status.code(),
+        json.status.code(),
+        "build and check agree"
+    );
+    assert!(!out.exists(), "a failed build writes nothing");
+    (
+        json.status.code().unwrap(),
+        problems,
+        String::from_utf8(build.stderr).unwrap(),
+    )
+}
+
+/// Asserts exactly one problem of `code` at `file:line` whose message contains `message`.
+fn expect(files: &[(&str, &[u8])], code: &str, file: &str, line: u64, message: &str) -> Value {
+    let (status, problems, human) = check(files);
+    assert_eq!(status, 1, "{problems:?}");
+    let found: Vec<&Value> = problems.iter().filter(|p| p["code"] == code).collect();
+    assert_eq!(found.len(), 1, "expected one {code}, got {problems:#?}");
+    let p = found[0];
+    assert_eq!(p["file"], file, "{p}");
+    assert_eq!(p["line"], line, "{p}");
+    assert!(p["message"].as_str().unwrap().contains(message), "{p}");
+    assert!(p["hint"].is_string(), "every problem has a hint: {p}");
+    let location = if line > 0 {
+        format!("{file}:{line}:")
+    } else {
+        file.to_string()
+    };
+    assert!(
+        human.contains(&location),
+        "human output names {location}: {human}"
+    );
+    assert!(!human.contains("panicked"), "{human}");
+    p.clone()
+}
+
+fn runbook_with(front: &str, body: &str) -> Vec<u8> {
+    format!("---\n{front}---\n{body}").into_bytes()
+}
+
+#[test]
+fn non_utf8_file() {
+    let p = expect(
+        &[("bad.md", b"---\ntitle: ok\n\xff\xfe\n")],
+        "RB001",
+        "bad.md",
+        3,
+        "not UTF-8",
+    );
+    assert_eq!(p["column"], 1);
+}
+
+#[test]
+fn empty_file() {
+    expect(&[("empty.md", b"")], "RB001", "empty.md", 0, "empty");
+}
+
+#[test]
+fn binary_file() {
+    expect(
+        &[("clients/bin.yaml", b"name: x\n\x00\x01\x02")],
+        "RB001",
+        "clients/bin.yaml",
+        2,
+        "binary",
+    );
+}
+
+#[test]
+fn yaml_syntax_error() {
+    expect(
+        &[("handbook.yaml", b"title: \"Minimal\nprovider: Acme\n")],
+        "RB002",
+        "handbook.yaml",
+        1,
+        "unclosed quote",
+    );
+    expect(
+        &[("handbook.yaml", b"title: Minimal\n  provider: Acme\n")],
+        "RB002",
+        "handbook.yaml",
+        2,
+        "not allowed",
+    );
+}
+
+#[test]
+fn yaml_of_the_wrong_shape() {
+    expect(
+        &[("clients/acme.yaml", b"name: [not, a, string]\n")],
+        "RB005",
+        "clients/acme.yaml",
+        1,
+        "",
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    let p = expect(
+        &[("basic.md", &runbook_with("title: B\nsumary: s\n", BODY))],
+        "RB003",
+        "basic.md",
+        3,
+        "unknown key `sumary`",
+    );
+    assert!(
+        p["hint"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `summary`"),
+        "{p}"
+    );
+    assert_eq!(p["column"], 1);
+}
+
+#[test]
+fn missing_required_key() {
+    expect(
+        &[("basic.md", &runbook_with("title: B\n", BODY))],
+        "RB004",
+        "basic.md",
+        2,
+        "summary",
+    );
+}
+
+#[test]
+fn missing_handbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = runbook()
+        .arg("check")
+        .arg("--source")
+        .arg(dir.path())
+        .arg("--format")
+        .arg("json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"code\":\"RB006\""));
+}
+
+#[test]
+fn no_front_matter() {
+    expect(
+        &[("basic.md", b"# Just text\n")],
+        "RB010",
+        "basic.md",
+        1,
+        "front matter",
+    );
+}
+
+#[test]
+fn unknown_phase_heading() {
+    let body = BODY.replace("## Recovery", "## Recovry");
+    let p = expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB011",
+        "basic.md",
+        13,
+        "`## Recovry` is not one of the six phases",
+    );
+    assert!(p["hint"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `## Recovery`"));
+}
+
+#[test]
+fn repeated_phase() {
+    let body = format!("{BODY}## Containment\nagain\n");
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB012",
+        "basic.md",
+        17,
+        "Containment appears twice (first at line 9)",
+    );
+}
+
+#[test]
+fn phases_out_of_order() {
+    let body = "## Preparation\nx\n## Containment\nx\n## Identification\nx\n## Eradication\nx\n## Recovery\nx\n## Lessons Learned\nx\n";
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", body))],
+        "RB013",
+        "basic.md",
+        9,
+        "Identification comes after Containment",
+    );
+}
+
+#[test]
+fn missing_phase() {
+    let body = BODY.replace("## Eradication\nx\n", "");
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB014",
+        "basic.md",
+        11,
+        "missing phase `## Eradication`",
+    );
+}
+
+#[test]
+fn title_heading_in_body() {
+    let body = format!("# Title\n{BODY}");
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB015",
+        "basic.md",
+        5,
+        "`# ` heading",
+    );
+}
+
+#[test]
+fn unknown_placeholder() {
+    let body = BODY.replacen("x", "Hello {{ client.phone }}", 1);
+    let p = expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB020",
+        "basic.md",
+        6,
+        "unknown placeholder `{{ client.phone }}`",
+    );
+    assert_eq!(p["column"], 7);
+}
+
+#[test]
+fn contact_nobody_has() {
+    let body = BODY.replacen("x", "Call {{ contacts.lawyer }}", 1);
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB021",
+        "basic.md",
+        6,
+        "contact `lawyer`",
+    );
+}
+
+#[test]
+fn contact_one_client_lacks_names_that_client() {
+    let p = expect(
+        &[(
+            "clients/zeta.yaml",
+            b"name: Zeta\ncontacts:\n  manager: {name: Z}\n",
+        )],
+        "RB022",
+        "basic.md",
+        8,
+        "client `zeta` has no contact `it_lead`",
+    );
+    let notes = p["notes"].to_string();
+    assert!(notes.contains("clients/zeta.yaml"), "{p}");
+}
+
+#[test]
+fn contact_field_missing() {
+    let body = BODY.replacen("x", "Mail {{ contacts.it_lead.email }}", 1);
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB023",
+        "basic.md",
+        6,
+        "has no `email`",
+    );
+}
+
+#[test]
+fn unknown_plan() {
+    let p = expect(
+        &[(
+            "clients/acme.yaml",
+            b"name: Acme\nplan: gld\ncontacts:\n  it_lead: {name: A}\n",
+        )],
+        "RB030",
+        "clients/acme.yaml",
+        2,
+        "unknown plan `gld`",
+    );
+    assert!(p["hint"].as_str().unwrap().contains("did you mean `gold`"));
+}
+
+#[test]
+fn unknown_runbook_in_client() {
+    expect(
+        &[(
+            "clients/acme.yaml",
+            b"name: Acme\ncontacts:\n  it_lead: {name: A}\nrunbooks:\n  exclude: [basik]\n",
+        )],
+        "RB031",
+        "clients/acme.yaml",
+        5,
+        "unknown run book `basik`",
+    );
+}
+
+#[test]
+fn unknown_phase_in_responsibility() {
+    expect(
+        &[(
+            "basic.md",
+            &runbook_with(
+                "title: B\nsummary: s\nresponsibility:\n  contain: soc\n",
+                BODY,
+            ),
+        )],
+        "RB032",
+        "basic.md",
+        5,
+        "`contain` is not a phase",
+    );
+}
+
+#[test]
+fn bad_responsibility() {
+    expect(
+        &[(
+            "basic.md",
+            &runbook_with(
+                "title: B\nsummary: s\nresponsibility:\n  containment: boss\n",
+                BODY,
+            ),
+        )],
+        "RB033",
+        "basic.md",
+        5,
+        "`boss`",
+    );
+}
+
+#[test]
+fn reserved_client_slug() {
+    expect(
+        &[("clients/soc.yaml", b"name: Not allowed\n")],
+        "RB034",
+        "clients/soc.yaml",
+        0,
+        "`soc`",
+    );
+}
+
+#[test]
+fn bad_colour() {
+    expect(
+        &[(
+            "clients/acme.yaml",
+            b"name: Acme\ncolour: blue\ncontacts:\n  it_lead: {name: A}\n",
+        )],
+        "RB036",
+        "clients/acme.yaml",
+        2,
+        "not a colour",
+    );
+}
+
+#[test]
+fn missing_logo() {
+    expect(
+        &[(
+            "clients/acme.yaml",
+            b"name: Acme\nlogo: acme.png\ncontacts:\n  it_lead: {name: A}\n",
+        )],
+        "RB035",
+        "clients/acme.yaml",
+        2,
+        "not found",
+    );
+}
+
+#[test]
+fn bad_date() {
+    expect(
+        &[(
+            "basic.md",
+            &runbook_with("title: B\nsummary: s\nreviewed: 2026-02-30\n", BODY),
+        )],
+        "RB040",
+        "basic.md",
+        4,
+        "not a date",
+    );
+}
+
+#[test]
+fn bad_file_name() {
+    expect(
+        &[("Bad Name.md", &runbook_with("title: B\nsummary: s\n", BODY))],
+        "RB007",
+        "Bad Name.md",
+        0,
+        "cannot be a run book name",
+    );
+}
+
+#[test]
+fn theme_template_error_names_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    std::fs::write(
+        src.join("handbook.yaml"),
+        std::fs::read_to_string(src.join("handbook.yaml")).unwrap() + "theme: broken\n",
+    )
+    .unwrap();
+    let t = dir.path().join("themes/broken/templates");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::write(
+        t.join("404.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ oops( }}\n{% endblock content %}\n",
+    )
+    .unwrap();
+    let out = runbook()
+        .arg("check")
+        .arg("--source")
+        .arg(&src)
+        .arg("--format")
+        .arg("json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("\"code\":\"RB050\"")
+            && text.contains("404.html")
+            && text.contains("\"line\":3"),
+        "{text}"
+    );
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run() {
+    let (status, problems, _) = check(&[
+        (
+            "basic.md",
+            &runbook_with("title: B\nsummary: s\nseverity: hgh\n", "## Preparation\n"),
+        ),
+        (
+            "clients/acme.yaml",
+            b"name: Acme\nplan: gld\ncontacts:\n  it_lead: {name: A}\n",
+        ),
+        ("other.md", b"no front matter"),
+    ]);
+    assert_eq!(status, 1);
+    let codes: Vec<&str> = problems
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    for code in ["RB005", "RB014", "RB030", "RB010"] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+}
+
+#[test]
+fn no_input_makes_it_panic() {
+    // Odd inputs of every shape: each must give exit 1 with diagnostics, never a panic.
+    let cases: &[&[u8]] = &[
+        b"---\n---\n",
+        b"---\ntitle: x\nsummary: y\n---\n## Preparation\n- [ ] [\n",
+        b"---\ntitle: x\nsummary: y\n---\n{{ }} {{ contacts. }} {{",
+        b"---\n- a\n- b\n---\n",
+        b"---\ntitle: &a x\nsummary: *a\nresponsibility: [1, 2]\n---\n",
+        b"---\ntitle: x\nsummary: y\n---\n## \n## Preparation {.internal}\n> ## Containment\n",
+        b"\xef\xbb\xbf---\r\ntitle: x\r\nsummary: y\r\n---\r\n## Preparation\r\n",
+        b"---\ntitle: x\nsummary: y\ndraft: maybe\n---\n",
+    ];
+    for (i, bytes) in cases.iter().enumerate() {
+        let (status, problems, human) = check(&[("odd.md", bytes)]);
+        assert_eq!(status, 1, "case {i}: {problems:?}");
+        assert!(!problems.is_empty(), "case {i}");
+        assert!(!human.contains("panicked"), "case {i}: {human}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    runbook().arg("build").arg("--nonsense").assert().code(2);
+    runbook()
+        .arg("check")
+        .arg("--format")
+        .arg("xml")
+        .assert()
+        .code(2);
+    let _ = Path::new(".");
+}
