@@ -3,8 +3,12 @@
 //!
 //! Writes `OUT/runbooks/` (handbook.yaml, glossary.yaml, clients/, run books of
 //! about 1,200 words each with all six phases, step markers, checklists,
-//! placeholders and SOC-only notes). The same arguments always give the same
-//! bytes: a small linear congruential generator drives every choice.
+//! placeholders and SOC-only notes) and `OUT/hugo/`: the same run book pages
+//! (one page per client × run book × phase, plus an overview per client and
+//! run book, placeholders already filled, SOC-only notes left out) as a Hugo
+//! site with a minimal layout, so both generators can be timed on the same
+//! work. The same arguments always give the same bytes: a small linear
+//! congruential generator drives every choice.
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
@@ -256,14 +260,113 @@ pub fn generate(out: &Path, runbooks: usize, clients: usize) -> std::io::Result<
     fs::write(src.join("handbook.yaml"), HANDBOOK)?;
     fs::write(src.join("glossary.yaml"), GLOSSARY)?;
     let mut rng = Rng(42);
+    let mut texts = Vec::with_capacity(runbooks);
     for i in 0..runbooks {
-        fs::write(src.join(format!("{}.md", slug(i))), runbook(i, &mut rng))?;
+        let text = runbook(i, &mut rng);
+        fs::write(src.join(format!("{}.md", slug(i))), &text)?;
+        texts.push((slug(i), text));
     }
     for c in 0..clients {
         fs::write(
             src.join("clients").join(format!("client-{c:03}.yaml")),
             client(c, runbooks, &mut rng),
         )?;
+    }
+    generate_hugo(out, &texts, clients)
+}
+
+const HUGO_CONFIG: &str = "baseURL = '/'\ntitle = 'Corpus Handbook'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\nuglyURLs = false\n[markup.goldmark.renderer]\nunsafe = false\n";
+const HUGO_BASEOF: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>{{ .Title }}</title></head>\n<body><header><a href=\"/\">Corpus Handbook</a></header><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n";
+const HUGO_SINGLE: &str = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n";
+const HUGO_LIST: &str = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n";
+
+/// The Hugo version of one run book for one client: overview and six phase pages.
+fn hugo_pages(dir: &Path, client: usize, slug: &str, text: &str) -> std::io::Result<()> {
+    let (front, body) = text
+        .trim_start_matches("---\n")
+        .split_once("\n---\n")
+        .unwrap_or(("", text));
+    let title = front
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap_or("\"Run book\"");
+    let summary = front
+        .lines()
+        .find_map(|l| l.strip_prefix("summary: "))
+        .unwrap_or("\"\"");
+    let fill = |s: &str| {
+        s.replace("{{ contacts.it_lead }}", &format!("IT lead (Person {client}): +44 20 7946 {:04}, it{client}@client.example.com, Weekdays", client % 10_000))
+            .replace("{{ contacts.soc.phone }}", "+44 20 7946 0100")
+            .replace("{{ client.name }}", &format!("Corpus Client {client}"))
+            .replace("[SOC] ", "**Our SOC team:** ")
+            .replace("[Client] ", "**Your team:** ")
+            .replace("[Shared] ", "**Together:** ")
+    };
+    let rb_dir = dir.join(format!("client-{client:03}")).join(slug);
+    fs::create_dir_all(&rb_dir)?;
+    let mut sections = body.split("\n## ");
+    let intro = sections.next().unwrap_or("");
+    fs::write(
+        rb_dir.join("_index.md"),
+        format!(
+            "---\ntitle: {title}\n---\n\n{summary}\n\n{}\n",
+            fill(intro.trim())
+        ),
+    )?;
+    for (n, section) in sections.enumerate() {
+        let (name, content) = section.split_once('\n').unwrap_or((section, ""));
+        // Leave out SOC-only notes, as a client edition does.
+        let mut public = String::new();
+        let mut internal = false;
+        for line in content.lines() {
+            if line.starts_with("### ") {
+                internal = line.contains("{.internal}");
+            }
+            if !internal {
+                public.push_str(line);
+                public.push('\n');
+            }
+        }
+        let file = format!(
+            "{}-{}.md",
+            n + 1,
+            name.trim().to_lowercase().replace(' ', "-")
+        );
+        fs::write(
+            rb_dir.join(file),
+            format!(
+                "---\ntitle: \"{}\"\nweight: {}\n---\n{}",
+                name.trim(),
+                n + 1,
+                fill(&public)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the Hugo site for the same corpus into `out/hugo`.
+fn generate_hugo(out: &Path, runbooks: &[(String, String)], clients: usize) -> std::io::Result<()> {
+    let hugo = out.join("hugo");
+    if hugo.exists() {
+        fs::remove_dir_all(&hugo)?;
+    }
+    fs::create_dir_all(hugo.join("layouts/_default"))?;
+    fs::write(hugo.join("hugo.toml"), HUGO_CONFIG)?;
+    fs::write(hugo.join("layouts/_default/baseof.html"), HUGO_BASEOF)?;
+    fs::write(hugo.join("layouts/_default/single.html"), HUGO_SINGLE)?;
+    fs::write(hugo.join("layouts/_default/list.html"), HUGO_LIST)?;
+    let content = hugo.join("content");
+    for c in 0..clients {
+        let dir = content.join(format!("client-{c:03}"));
+        fs::create_dir_all(&dir)?;
+        fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: Corpus Client {c}\n---\n"),
+        )?;
+        for (slug, text) in runbooks {
+            hugo_pages(&content, c, slug, text)?;
+        }
     }
     Ok(())
 }
