@@ -11,6 +11,7 @@
 //! congruential generator drives every choice.
 
 #![allow(clippy::unwrap_used, missing_docs)]
+#![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::fs;
