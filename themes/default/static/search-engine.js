@@ -295,37 +295,43 @@
     return terms;
   };
 
-  // Matches of one alternative, by scope: scope → [{block, score, stem, key}].
-  function Found() { this.byScope = new Map(); }
-  Found.prototype.add = function (scope, m) {
+  // Matches of one alternative, by scope: scope → flat list of (block,
+  // score, stem, key) quadruples (flat, so a query allocates little). `rb`
+  // flags the run books with a match, to skip the others quickly.
+  function Found(R) { this.byScope = new Map(); this.R = R; this.rb = new Uint8Array(R); this.everywhere = false; }
+  Found.prototype.add = function (scope, block, score, stem, key) {
     var list = this.byScope.get(scope);
-    if (list) list.push(m); else this.byScope.set(scope, [m]);
+    if (!list) { list = []; this.byScope.set(scope, list); }
+    list.push(block, score, stem, key ? 1 : 0);
+    var R = this.R;
+    if (scope < R) this.rb[scope] = 1;
+    else if (scope < 7 * R) this.rb[Math.floor((scope - R) / 6)] = 1;
+    else if (scope < 7 * R + 6) this.everywhere = true;
   };
+  Found.prototype.mayMatch = function (r) { return this.everywhere || this.rb[r] === 1; };
   Found.prototype.best = function (scopes) {
     var s = 0;
     for (var i = 0; i < scopes.length; i++) {
       var list = this.byScope.get(scopes[i]);
-      if (list) for (var j = 0; j < list.length; j++) if (list[j].score > s) s = list[j].score;
+      if (list) for (var j = 1; j < list.length; j += 4) if (list[j] > s) s = list[j];
     }
     return s;
   };
   // The best of the run book's blocks plus the best of the phase's.
   Found.prototype.score = function (doc) { return this.best(doc.own) + this.best(doc.phase); };
   Found.prototype.each = function (doc, fn) {
-    var lists = [doc.own, doc.phase];
     for (var l = 0; l < 2; l++) {
-      for (var i = 0; i < lists[l].length; i++) {
-        var list = this.byScope.get(lists[l][i]);
-        if (list) for (var j = 0; j < list.length; j++) fn(list[j]);
+      var scopes = l === 0 ? doc.own : doc.phase;
+      for (var i = 0; i < scopes.length; i++) {
+        var list = this.byScope.get(scopes[i]);
+        if (list) for (var j = 0; j < list.length; j += 4) fn(list[j], list[j + 1], list[j + 2], list[j + 3]);
       }
     }
   };
 
   Engine.prototype.addStem = function (found, t, quality) {
     var p = this.posting(t);
-    for (var i = 0; i < p.length; i++) {
-      found.add(this.scopeOf[p[i]], { block: p[i], score: this.weightOf[p[i]] * quality, stem: t, key: false });
-    }
+    for (var i = 0; i < p.length; i++) found.add(this.scopeOf[p[i]], p[i], this.weightOf[p[i]] * quality, t, false);
   };
 
   Engine.prototype.candidates = function (norm, stemText, open) {
@@ -366,14 +372,14 @@
   Engine.prototype.stemsFound = function (stems) {
     var self = this;
     return stems.map(function (s) {
-      var f = new Found(), t = self.termIndex.get(s);
+      var f = new Found(self.R), t = self.termIndex.get(s);
       if (t !== undefined) self.addStem(f, t, EXACT);
       return f;
     });
   };
 
   Engine.prototype.alternatives = function (term) {
-    var self = this, alts = [], direct = new Found();
+    var self = this, alts = [], direct = new Found(this.R);
     if (term.key === undefined) {
       // In stem order, as the Rust BTreeMap iterates.
       var cands = Array.from(this.candidates(term.norm, term.stem, term.open)).sort(function (a, b) { return a[0] - b[0]; });
@@ -386,7 +392,7 @@
       });
     } else {
       (this.data.keys[term.key] || []).forEach(function (b) {
-        direct.add(self.scopeOf[b], { block: b, score: self.data.key_weight, stem: -1, key: true });
+        direct.add(self.scopeOf[b], b, self.data.key_weight, -1, true);
       });
       alts.push({ direct: direct });
       if (term.stems.length) alts.push({ quality: KEY_WORDS, parts: this.stemsFound(term.stems) });
@@ -394,41 +400,61 @@
     return alts;
   };
 
+  // Whether any alternative of a term can match somewhere in run book r.
+  function mayMatch(alts, r) {
+    for (var a = 0; a < alts.length; a++) {
+      var alt = alts[a];
+      if (alt.direct) { if (alt.direct.mayMatch(r)) return true; continue; }
+      var all = true;
+      for (var p = 0; p < alt.parts.length; p++) if (!alt.parts[p].mayMatch(r)) { all = false; break; }
+      if (all && alt.parts.length) return true;
+    }
+    return false;
+  }
+
+  function altScore(alt, doc) {
+    if (alt.direct) return alt.direct.score(doc);
+    var least = Infinity;
+    for (var p = 0; p < alt.parts.length; p++) least = Math.min(least, alt.parts[p].score(doc));
+    return least > 0 && isFinite(least) ? alt.quality * least : 0;
+  }
+
   // A document's score and matched blocks (block → {count, total, stems,
   // key}), or null when a term does not match it.
   function scoreDoc(terms, doc) {
-    var total = 0, blocks = new Map();
-    for (var i = 0; i < terms.length; i++) {
-      var best = 0, mine = new Map();
-      var take = function (f) {
-        f.each(doc, function (m) {
-          var e = mine.get(m.block);
-          if (!e) { e = { score: 0, stems: [], key: false }; mine.set(m.block, e); }
-          if (m.score > e.score) e.score = m.score;
-          if (m.stem >= 0 && e.stems.indexOf(m.stem) < 0) e.stems.push(m.stem);
-          if (m.key) e.key = true;
-        });
-      };
-      // Each alternative's score; the blocks of the best one(s) count.
-      var scores = terms[i].map(function (alt) {
-        if (alt.direct) return alt.direct.score(doc);
-        var least = Infinity;
-        for (var p = 0; p < alt.parts.length; p++) least = Math.min(least, alt.parts[p].score(doc));
-        return least > 0 && isFinite(least) ? alt.quality * least : 0;
-      });
-      for (var a = 0; a < scores.length; a++) if (scores[a] > best) best = scores[a];
-      for (a = 0; a < scores.length; a++) {
-        if (scores[a] <= 0 || scores[a] < best) continue;
-        if (terms[i][a].direct) take(terms[i][a].direct); else terms[i][a].parts.forEach(take);
-      }
+    var total = 0, blocks = new Map(), i, a;
+    var bests = new Array(terms.length), scores = new Array(terms.length);
+    // Scores first: most documents fail a term, and cost nothing more.
+    for (i = 0; i < terms.length; i++) {
+      var best = 0, ss = new Array(terms[i].length);
+      for (a = 0; a < terms[i].length; a++) { ss[a] = altScore(terms[i][a], doc); if (ss[a] > best) best = ss[a]; }
       if (!(best > 0)) return null;
-      total += best;
+      bests[i] = best;
+      scores[i] = ss;
+    }
+    for (i = 0; i < terms.length; i++) {
+      var mine = new Map();
+      var take = function (block, score, stem, key) {
+        var e = mine.get(block);
+        if (!e) { e = { score: 0, stems: [], key: false }; mine.set(block, e); }
+        if (score > e.score) e.score = score;
+        if (stem >= 0 && e.stems.indexOf(stem) < 0) e.stems.push(stem);
+        if (key) e.key = true;
+      };
+      // The blocks of the best alternative(s) count.
+      for (a = 0; a < terms[i].length; a++) {
+        if (scores[i][a] <= 0 || scores[i][a] < bests[i]) continue;
+        var alt = terms[i][a];
+        if (alt.direct) alt.direct.each(doc, take);
+        else for (var p = 0; p < alt.parts.length; p++) alt.parts[p].each(doc, take);
+      }
+      total += bests[i];
       mine.forEach(function (m, b) {
         var e = blocks.get(b);
         if (!e) { e = { count: 0, total: 0, stems: [], key: false }; blocks.set(b, e); }
         e.count += 1;
         e.total += m.score;
-        m.stems.forEach(function (s) { if (e.stems.indexOf(s) < 0) e.stems.push(s); });
+        for (var k = 0; k < m.stems.length; k++) if (e.stems.indexOf(m.stems[k]) < 0) e.stems.push(m.stems[k]);
         if (m.key) e.key = true;
       });
     }
@@ -481,6 +507,7 @@
     var alts = terms.map(function (t) { return self.alternatives(t); });
     var groups = [];
     data.runbooks.forEach(function (rb, r) {
+      for (var i = 0; i < alts.length; i++) if (!mayMatch(alts[i], r)) return;
       var passing = [];
       for (var p = 0; p < 6; p++) {
         var s = scoreDoc(alts, { own: [r], phase: [R + r * 6 + p, 7 * R + p] });

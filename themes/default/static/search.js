@@ -238,6 +238,9 @@
     form.addEventListener("focusout", function (e) {
       if (panel && !form.contains(e.relatedTarget)) showPanel(false);
     });
+    // Some browsers do not focus a link on click: keep focus in the box so
+    // the panel stays open until the click lands.
+    if (panel) panel.addEventListener("mousedown", function (e) { e.preventDefault(); });
 
     if (isPage) {
       var q = new URLSearchParams(location.search).get("q");
@@ -316,6 +319,8 @@
         note.appendChild(button);
         var h1 = main.querySelector("h1");
         if (h1) h1.insertAdjacentElement("afterend", note); else main.insertBefore(note, main.firstChild);
+        // The note moved the page down: bring the matching step back into view.
+        if (target) target.scrollIntoView({ block: "center" });
       }
     }).catch(function () { /* the page reads the same without highlights */ });
   }
