@@ -4,8 +4,8 @@
 //!
 //! ```text
 //! files ─► source ─► model ─► edition ─► render ─► output (atomic write)
-//!          raw+spans  validated one        pages       └► serve (memory)
-//!                               audience
+//!          raw+spans  validated one        pages +     └► serve (memory)
+//!                               audience   search
 //! ```
 //!
 //! [`diag`] collects problems from every stage as data; only [`cmd`] prints
@@ -20,6 +20,7 @@ pub mod edition;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod source;
 
 use diag::Diagnostics;

@@ -83,6 +83,9 @@ pub struct TextPiece {
     pub text: String,
     /// Nearest heading anchor.
     pub anchor: Option<String>,
+    /// For a step's text: the step's number among the steps this edition
+    /// shows (the `data-step` of its badge), so search can link to it.
+    pub step: Option<usize>,
 }
 
 /// One phase of a run book in an edition.
@@ -129,6 +132,8 @@ pub struct EditionRunbook<'m> {
     pub soc_only: bool,
     /// Introduction.
     pub intro: Vec<Piece<'m>>,
+    /// Plain text blocks of the introduction this edition shows.
+    pub intro_text: Vec<TextPiece>,
     /// The six phases.
     pub phases: Vec<EditionPhase<'m>>,
 }
@@ -321,6 +326,7 @@ fn edition_runbook<'m>(
         draft: rb.draft,
         soc_only: rb.audience == Audience::Soc,
         intro: filler.pieces(&rb.intro, None, &mut 0),
+        intro_text: filler.text(&rb.intro),
         phases,
     }
 }

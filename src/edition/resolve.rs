@@ -2,7 +2,7 @@
 //! and dropping SOC-only sections from client editions.
 
 use super::{step_responsibility, Piece, Reader, TextPiece};
-use crate::model::markdown::{ContactField, PlaceholderKind, Section, Segment};
+use crate::model::markdown::{BlockKind, ContactField, PlaceholderKind, Section, Segment, Step};
 use crate::model::phase::Phase;
 use crate::model::responsibility::Resolved;
 use crate::model::{Client, Contact, Model};
@@ -166,6 +166,8 @@ impl<'m> Filler<'m> {
 
     /// Text blocks this reader sees, placeholders filled.
     pub fn text(&self, section: &Section) -> Vec<TextPiece> {
+        // Steps are numbered among those this reader sees, as in `pieces`.
+        let shown = |s: &Step| self.soc() || !s.internal;
         section
             .blocks
             .iter()
@@ -174,6 +176,12 @@ impl<'m> Filler<'m> {
                 kind: b.kind,
                 text: self.fill_plain(&b.text, section),
                 anchor: b.anchor.clone(),
+                step: match b.kind {
+                    BlockKind::Step(n) if section.steps.get(n).is_some_and(shown) => {
+                        Some(section.steps[..n].iter().filter(|s| shown(s)).count() + 1)
+                    }
+                    _ => None,
+                },
             })
             .collect()
     }

@@ -136,6 +136,13 @@ pub fn badge(
     out
 }
 
+/// The id of a step on pages that show its phase: `<runbook>-<phase>--step-<n>`.
+/// The double hyphen keeps it apart from heading ids, which are slugs with
+/// single hyphens under the same `<runbook>-<phase>-` prefix.
+pub fn step_anchor(runbook: &str, phase: &str, step: usize) -> String {
+    format!("{runbook}-{phase}--step-{step}")
+}
+
 /// A tappable phone link.
 fn phone_link(out: &mut String, phone: &str) {
     let digits: String = phone
@@ -199,7 +206,11 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>, runbook: &str) -> Strin
             Piece::Field(_, v) => escape_into(&mut out, v),
             Piece::Card(c) => out.push_str(&contact_card(c)),
             Piece::Badge { phase, step, resolved } => {
-                out.push_str(&badge(phase.slug(), Some(*step), resolved, edition, false));
+                let html = badge(phase.slug(), Some(*step), resolved, edition, false);
+                // The badge opens the step, so it carries the step's anchor
+                // (search results link there).
+                let id = format!("<span id=\"{}\" ", step_anchor(runbook, phase.slug(), *step));
+                out.push_str(&html.replacen("<span ", &id, 1));
                 out.push(' ');
             }
             Piece::TaskBox { phase, step, label } => {

@@ -52,13 +52,21 @@ pub enum Page {
     Glossary,
     /// `print/index.html`
     Print,
+    /// `search/index.html`
+    Search,
     /// `404.html`
     NotFound,
 }
 
 /// Every page of an edition, in a stable order.
 pub fn pages(edition: &Edition<'_>) -> Vec<Page> {
-    let mut out = vec![Page::Home, Page::Glossary, Page::Print, Page::NotFound];
+    let mut out = vec![
+        Page::Home,
+        Page::Glossary,
+        Page::Print,
+        Page::Search,
+        Page::NotFound,
+    ];
     out.extend(Phase::ALL.iter().map(|p| Page::PhaseIndex(*p)));
     for i in 0..edition.runbooks.len() {
         out.push(Page::Runbook(i));
@@ -78,6 +86,7 @@ pub fn page_path(edition: &Edition<'_>, page: Page) -> String {
         Page::PhaseIndex(p) => format!("phases/{}/index.html", p.slug()),
         Page::Glossary => "glossary/index.html".into(),
         Page::Print => "print/index.html".into(),
+        Page::Search => "search/index.html".into(),
         Page::NotFound => "404.html".into(),
     }
 }
@@ -135,7 +144,8 @@ fn io_diagnostic(edition: &str, path: &str, e: &std::io::Error) -> Diagnostic {
     .hint("check that the output folder is writable and the disk is not full")
 }
 
-/// The edition's assets: theme statics, the accent stylesheet, the logo.
+/// The edition's assets: theme statics, the accent stylesheet, the search
+/// index, the logo.
 fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = theme
         .statics
@@ -145,6 +155,10 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
     out.push((
         "assets/edition.css".into(),
         views::edition_css(edition).into_bytes(),
+    ));
+    out.push((
+        crate::search::INDEX_PATH.to_string(),
+        crate::search::build(edition).to_js().into_bytes(),
     ));
     if let Some(logo) = edition.logo {
         out.push((

@@ -40,6 +40,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
 ];
 
 /// Built-in static files, by path under `assets/`.
@@ -51,6 +55,18 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     (
         "runbook.js",
         include_bytes!("../../themes/default/static/runbook.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "search-engine.js",
+        include_bytes!("../../themes/default/static/search-engine.js"),
+    ),
+    (
+        "search.css",
+        include_bytes!("../../themes/default/static/search.css"),
     ),
 ];
 

@@ -370,6 +370,10 @@ pub(super) fn render_page(
                 None,
             )
         }
+        Page::Search => {
+            ctx.insert("runbook_links", &p.heads);
+            ("search.html", "search", "Search".to_string(), 1, None, None)
+        }
         Page::NotFound => (
             "404.html",
             "not-found",

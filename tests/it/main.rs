@@ -9,6 +9,7 @@ mod errors;
 mod isolation;
 mod output;
 mod scaffold;
+mod search;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;

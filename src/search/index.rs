@@ -1,0 +1,509 @@
+//! Building an edition's search index, and its file format.
+//!
+//! The index is a list of *blocks* (a title, an alias, an alert, a step, a
+//! paragraph, a glossary entry…), each with its text for snippets, and an
+//! inverted list from word stems to the blocks that hold them. A search hit
+//! is a phase of a run book: it sees the blocks of that phase, the run book's
+//! own blocks (title, aliases, alerts, ATT&CK IDs, summary, introduction) and
+//! the phase's name. Glossary entries are found on their own.
+
+use super::text::{self, STOP_WORDS};
+use crate::edition::{Edition, EditionRunbook, TextPiece};
+use crate::model::markdown::BlockKind;
+use crate::model::phase::Phase;
+use crate::render::html::{advisor_words, party_words, step_anchor};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where the index is written inside an edition.
+pub const INDEX_PATH: &str = "assets/search-index.js";
+
+/// The global variable the index script assigns.
+pub const INDEX_GLOBAL: &str = "RUNBOOK_SEARCH_INDEX";
+
+/// Version of the file format; the engine refuses an index of another one.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What a block is. The number is its code in the file; the weight (in
+/// [`IndexData::weights`]) is how much a word found there counts, so that
+/// titles and aliases rank above body text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Kind {
+    /// A run book's title (doc: run book).
+    Title = 0,
+    /// One of its aliases (doc: run book).
+    Alias = 1,
+    /// One of its alert names/IDs (doc: run book).
+    Alert = 2,
+    /// One ATT&CK technique ID (doc: run book).
+    Attack = 3,
+    /// Its summary (doc: run book).
+    Summary = 4,
+    /// A block of its introduction (doc: run book).
+    Intro = 5,
+    /// A phase's name, shared by every run book (doc: phase).
+    PhaseName = 6,
+    /// A heading inside a phase (doc: run book × 6 + phase).
+    Heading = 7,
+    /// A step (doc: run book × 6 + phase).
+    Step = 8,
+    /// A paragraph, table cell or code block (doc: run book × 6 + phase).
+    Paragraph = 9,
+    /// A glossary term (doc: glossary entry).
+    GlossaryTerm = 10,
+    /// One of a glossary term's aliases (doc: glossary entry).
+    GlossaryAlias = 11,
+    /// A glossary definition (doc: glossary entry).
+    GlossaryDefinition = 12,
+}
+
+impl Kind {
+    /// Every kind, by code.
+    pub const ALL: [Kind; 13] = [
+        Kind::Title,
+        Kind::Alias,
+        Kind::Alert,
+        Kind::Attack,
+        Kind::Summary,
+        Kind::Intro,
+        Kind::PhaseName,
+        Kind::Heading,
+        Kind::Step,
+        Kind::Paragraph,
+        Kind::GlossaryTerm,
+        Kind::GlossaryAlias,
+        Kind::GlossaryDefinition,
+    ];
+
+    /// The kind with this code.
+    pub fn from_code(code: u8) -> Option<Kind> {
+        Kind::ALL.get(usize::from(code)).copied()
+    }
+
+    /// How much a word found in this kind of block counts.
+    pub fn weight(self) -> f64 {
+        match self {
+            Kind::Title | Kind::GlossaryTerm => 10.0,
+            Kind::Alias | Kind::GlossaryAlias => 8.0,
+            Kind::Alert | Kind::Attack => 6.0,
+            Kind::Summary | Kind::PhaseName => 3.0,
+            Kind::Heading => 2.0,
+            Kind::Intro | Kind::Step => 1.5,
+            Kind::Paragraph | Kind::GlossaryDefinition => 1.0,
+        }
+    }
+
+    /// True for blocks that belong to one run book as a whole.
+    pub fn is_runbook_level(self) -> bool {
+        (self as u8) <= Kind::Intro as u8
+    }
+
+    /// True for blocks inside one phase of one run book.
+    pub fn is_phase_body(self) -> bool {
+        matches!(self, Kind::Heading | Kind::Step | Kind::Paragraph)
+    }
+
+    /// True for glossary blocks.
+    pub fn is_glossary(self) -> bool {
+        (self as u8) >= Kind::GlossaryTerm as u8
+    }
+}
+
+/// How much an exact alert or ATT&CK ID counts: more than any word.
+pub const KEY_WEIGHT: f64 = 12.0;
+
+/// One block: kind code, document, text, anchor. The anchor is the part of a
+/// heading's or step's id after `<runbook>-<phase>-` on the phase page, or "".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Block(pub u8, pub u32, pub String, pub String);
+
+impl Block {
+    /// The block's kind (`Paragraph` for an unknown code).
+    pub fn kind(&self) -> Kind {
+        Kind::from_code(self.0).unwrap_or(Kind::Paragraph)
+    }
+    /// The document number (see [`Kind`]).
+    pub fn doc(&self) -> usize {
+        self.1 as usize
+    }
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.2
+    }
+    /// The anchor suffix, or "".
+    pub fn anchor(&self) -> &str {
+        &self.3
+    }
+}
+
+/// A phase, for result labels and links.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhaseEntry {
+    /// Slug (`containment`).
+    pub slug: String,
+    /// Name (`Containment`).
+    pub name: String,
+}
+
+/// A responsibility badge as results show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BadgeEntry {
+    /// `soc`, `client` or `shared`.
+    pub lead: String,
+    /// `soc` or `client`, when someone advises.
+    pub advisor: Option<String>,
+    /// Who leads, in words ("Your team").
+    pub label: String,
+    /// Who advises, in words ("advised by our SOC team").
+    pub advised: Option<String>,
+}
+
+/// A run book, for result labels and links.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunbookEntry {
+    /// Folder name.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// The phase (index) a hit on the run book as a whole links to.
+    pub home: usize,
+    /// Badge (index into [`IndexData::badges`]) of each phase.
+    pub badges: Vec<usize>,
+    /// The summary's block: the snippet when nothing else is better.
+    pub summary: Option<u32>,
+}
+
+/// A glossary entry, for result links.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GlossaryEntry {
+    /// The term.
+    pub term: String,
+    /// Its anchor on the glossary page is `term-<slug>`.
+    pub slug: String,
+    /// The definition's block: the snippet when nothing else is better.
+    pub definition: Option<u32>,
+}
+
+/// An edition's search index, as written to (and read from) its file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexData {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// The edition's slug.
+    pub edition: String,
+    /// Stop words ([`STOP_WORDS`]), so the browser uses the same list.
+    pub stop: Vec<String>,
+    /// Weight of each block kind, by code ([`Kind::weight`]).
+    pub weights: Vec<f64>,
+    /// Weight of an exact alert or ATT&CK ID ([`KEY_WEIGHT`]).
+    pub key_weight: f64,
+    /// The six phases.
+    pub phases: Vec<PhaseEntry>,
+    /// Distinct badges.
+    pub badges: Vec<BadgeEntry>,
+    /// Run books, in the edition's order.
+    pub runbooks: Vec<RunbookEntry>,
+    /// Glossary entries.
+    pub glossary: Vec<GlossaryEntry>,
+    /// Every block.
+    pub blocks: Vec<Block>,
+    /// Word stems, sorted.
+    pub terms: Vec<String>,
+    /// For each stem, the blocks holding it: ascending block numbers, each
+    /// written as the difference from the one before (the first as is).
+    pub postings: Vec<Vec<u32>>,
+    /// Alert and ATT&CK IDs (normalized) → blocks, ascending.
+    pub keys: BTreeMap<String, Vec<u32>>,
+    /// Groups of words that mean the same (a glossary term and its aliases),
+    /// each member a list of stems.
+    pub synonyms: Vec<Vec<Vec<String>>>,
+}
+
+impl IndexData {
+    /// The script that carries the index: it assigns [`INDEX_GLOBAL`].
+    pub fn to_js(&self) -> String {
+        // serde_json cannot fail on these plain types.
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "null".to_string());
+        format!(
+            "/* Search index of this handbook, generated by runbook. */\nwindow.{INDEX_GLOBAL}={json};\n"
+        )
+    }
+
+    /// Reads an index script written by [`IndexData::to_js`].
+    pub fn from_js(js: &str) -> Result<IndexData, String> {
+        let start = js
+            .find(&format!("{INDEX_GLOBAL}="))
+            .map(|i| i + INDEX_GLOBAL.len() + 1)
+            .ok_or("not a search index script")?;
+        let json = js[start..].trim_end().trim_end_matches(';');
+        let data: IndexData = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if data.version != FORMAT_VERSION {
+            return Err(format!(
+                "index format {} is not {FORMAT_VERSION}",
+                data.version
+            ));
+        }
+        Ok(data)
+    }
+
+    /// The blocks holding stem number `term`, ascending.
+    pub fn posting(&self, term: usize) -> Vec<u32> {
+        let mut at = 0u32;
+        self.postings
+            .get(term)
+            .map(|deltas| {
+                deltas
+                    .iter()
+                    .map(|d| {
+                        at += d;
+                        at
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Collects blocks and the words in them.
+struct Builder {
+    blocks: Vec<Block>,
+    terms: BTreeMap<String, BTreeSet<u32>>,
+    keys: BTreeMap<String, BTreeSet<u32>>,
+}
+
+impl Builder {
+    fn push(&mut self, kind: Kind, doc: usize, text: &str, anchor: String) -> Option<u32> {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            return None;
+        }
+        let id = self.blocks.len() as u32;
+        for w in text::words(&text) {
+            if !text::is_stop_word(&w.norm) {
+                self.terms
+                    .entry(text::stem(&w.norm))
+                    .or_default()
+                    .insert(id);
+            }
+        }
+        self.blocks
+            .push(Block(kind as u8, doc as u32, text, anchor));
+        Some(id)
+    }
+
+    fn key(&mut self, key: String, block: u32) {
+        if !key.is_empty() {
+            self.keys.entry(key).or_default().insert(block);
+        }
+    }
+}
+
+/// Builds the search index of one edition.
+pub fn build(edition: &Edition<'_>) -> IndexData {
+    let soc = edition.is_soc();
+    let mut b = Builder {
+        blocks: Vec::new(),
+        terms: BTreeMap::new(),
+        keys: BTreeMap::new(),
+    };
+    for p in Phase::ALL {
+        // The name, and the one-word headings accepted for it ("Detection",
+        // "Remediation"): longer ones hold everyday words ("incident").
+        let mut names = vec![p.name().to_string()];
+        names.extend(
+            p.synonyms()
+                .iter()
+                .filter(|s| !s.contains([' ', '-']) && **s != p.name().to_lowercase())
+                .map(|s| s.to_string()),
+        );
+        b.push(Kind::PhaseName, p.index(), &names.join(" "), String::new());
+    }
+    let mut badges: Vec<BadgeEntry> = Vec::new();
+    let mut runbooks = Vec::with_capacity(edition.runbooks.len());
+    for (r, rb) in edition.runbooks.iter().enumerate() {
+        let summary = runbook_blocks(&mut b, r, rb);
+        let mut rb_badges = vec![0; 6];
+        for ph in &rb.phases {
+            let resp = ph.resolved.responsibility;
+            let entry = BadgeEntry {
+                lead: resp.lead.as_str().to_string(),
+                advisor: resp.advisor.map(|a| a.as_str().to_string()),
+                label: party_words(resp.lead, soc).to_string(),
+                advised: resp.advisor.map(|a| advisor_words(a, soc)),
+            };
+            let n = badges.iter().position(|e| *e == entry).unwrap_or_else(|| {
+                badges.push(entry);
+                badges.len() - 1
+            });
+            rb_badges[ph.phase.index()] = n;
+        }
+        runbooks.push(RunbookEntry {
+            slug: rb.slug.to_string(),
+            title: rb.title.to_string(),
+            home: home_phase(rb),
+            badges: rb_badges,
+            summary,
+        });
+    }
+    let mut glossary = Vec::with_capacity(edition.glossary.len());
+    let mut synonyms = Vec::new();
+    for (g, term) in edition.glossary.iter().enumerate() {
+        b.push(Kind::GlossaryTerm, g, &term.term, String::new());
+        for alias in &term.aliases {
+            b.push(Kind::GlossaryAlias, g, alias, String::new());
+        }
+        let definition = b.push(Kind::GlossaryDefinition, g, &term.definition, String::new());
+        glossary.push(GlossaryEntry {
+            term: term.term.clone(),
+            slug: term.slug.clone(),
+            definition,
+        });
+        let mut members: Vec<Vec<String>> = Vec::new();
+        for name in std::iter::once(&term.term).chain(&term.aliases) {
+            let stems = stems_of(name);
+            if !stems.is_empty() && !members.contains(&stems) {
+                members.push(stems);
+            }
+        }
+        if members.len() > 1 {
+            synonyms.push(members);
+        }
+    }
+    let (terms, postings) = b
+        .terms
+        .into_iter()
+        .map(|(t, ids)| {
+            let mut last = 0;
+            let deltas = ids
+                .into_iter()
+                .map(|id| {
+                    let d = id - last;
+                    last = id;
+                    d
+                })
+                .collect();
+            (t, deltas)
+        })
+        .unzip();
+    IndexData {
+        version: FORMAT_VERSION,
+        edition: edition.slug.clone(),
+        stop: STOP_WORDS.iter().map(|s| s.to_string()).collect(),
+        weights: Kind::ALL.iter().map(|k| k.weight()).collect(),
+        key_weight: KEY_WEIGHT,
+        phases: Phase::ALL
+            .iter()
+            .map(|p| PhaseEntry {
+                slug: p.slug().to_string(),
+                name: p.name().to_string(),
+            })
+            .collect(),
+        badges,
+        runbooks,
+        glossary,
+        blocks: b.blocks,
+        terms,
+        postings,
+        keys: b
+            .keys
+            .into_iter()
+            .map(|(k, ids)| (k, ids.into_iter().collect()))
+            .collect(),
+        synonyms,
+    }
+}
+
+/// The stems of the meaningful words of a name.
+fn stems_of(name: &str) -> Vec<String> {
+    text::words(name)
+        .into_iter()
+        .filter(|w| !text::is_stop_word(&w.norm))
+        .map(|w| text::stem(&w.norm))
+        .collect()
+}
+
+/// Adds a run book's blocks; returns its summary's block.
+fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
+    b.push(Kind::Title, r, rb.title, String::new());
+    for alias in rb.aliases {
+        b.push(Kind::Alias, r, alias, String::new());
+    }
+    for alert in rb.alerts {
+        if let Some(id) = b.push(Kind::Alert, r, alert, String::new()) {
+            let keys: Vec<String> = alert
+                .split_whitespace()
+                .map(text::normalize_key)
+                .filter(|k| text::is_id(k))
+                .collect();
+            for k in keys {
+                b.key(k, id);
+            }
+        }
+    }
+    for attack in rb.attack {
+        if let Some(id) = b.push(Kind::Attack, r, attack, String::new()) {
+            let key = text::normalize_key(attack);
+            // A sub-technique (T1566.001) is also found by its technique (T1566).
+            if let Some((parent, _)) = key.split_once('.') {
+                b.key(parent.to_string(), id);
+            }
+            b.key(key, id);
+        }
+    }
+    let summary = b.push(Kind::Summary, r, rb.summary, String::new());
+    for piece in &rb.intro_text {
+        b.push(Kind::Intro, r, &piece.text, String::new());
+    }
+    for ph in &rb.phases {
+        let doc = r * 6 + ph.phase.index();
+        let prefix = format!("{}-{}-", rb.slug, ph.phase.slug());
+        for piece in &ph.text {
+            let kind = match piece.kind {
+                BlockKind::Heading => Kind::Heading,
+                BlockKind::Step(_) => Kind::Step,
+                BlockKind::Paragraph => Kind::Paragraph,
+            };
+            b.push(
+                kind,
+                doc,
+                &piece.text,
+                anchor(piece, &prefix, rb.slug, ph.phase),
+            );
+        }
+    }
+    summary
+}
+
+/// The anchor suffix of a text block on its phase page: the step's own
+/// anchor for a step, else the nearest heading above it.
+fn anchor(piece: &TextPiece, prefix: &str, runbook: &str, phase: Phase) -> String {
+    let full = match piece.step {
+        Some(n) => step_anchor(runbook, phase.slug(), n),
+        None => match &piece.anchor {
+            Some(a) => a.clone(),
+            None => return String::new(),
+        },
+    };
+    full.strip_prefix(prefix)
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+/// Where a hit on the run book as a whole (its title, an alias, an alert)
+/// goes: Identification, where a reader confirms what is happening, when it
+/// has content; otherwise the first phase that has.
+fn home_phase(rb: &EditionRunbook<'_>) -> usize {
+    let has_text = |p: Phase| {
+        rb.phases
+            .iter()
+            .any(|ph| ph.phase == p && !ph.text.is_empty())
+    };
+    if has_text(Phase::Identification) {
+        return Phase::Identification.index();
+    }
+    Phase::ALL
+        .iter()
+        .find(|p| has_text(**p))
+        .map_or(Phase::Identification.index(), |p| p.index())
+}

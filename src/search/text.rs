@@ -1,0 +1,215 @@
+//! Text analysis shared by the index and by queries: word splitting,
+//! normalizing, stop words, stemming and typo distance.
+//!
+//! The browser runs the same steps in `themes/default/static/search-engine.js`.
+//! Both sides are held to the same answers by `tests/search-vectors.json`,
+//! which a Rust test and a node test both run, so a word is analysed the same
+//! way when the index is built and when a reader types it.
+//!
+//! - Words are split by the Unicode word boundary rules (UAX #29): the
+//!   `unicode-segmentation` crate here, `Intl.Segmenter` in the browser.
+//! - A word is normalized by compatibility decomposition (NFKD), dropping
+//!   combining marks ("café" → "cafe"), lowercasing, and writing curly
+//!   apostrophes straight.
+//! - Stems come from the Snowball English (Porter 2) stemmer of the
+//!   `rust-stemmers` crate; the browser has a port of the same algorithm.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Words that carry no meaning in a search ("what to do if hacked" searches
+/// for "hacked"). They are not indexed, and a query drops them unless it has
+/// nothing else. The index file carries this list so the browser uses the
+/// same one.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "did",
+    "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "such",
+    "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were",
+    "what", "when", "where", "which", "who", "will", "with", "you", "your",
+];
+
+/// Words longer than this (in characters) are hashes or encoded data, not
+/// words anyone types: they are neither indexed nor searched for.
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// True for a stop word (`word` already normalized).
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// Normalizes one word: NFKD, combining marks dropped, lowercase, curly
+/// apostrophes straight, apostrophes at either end trimmed.
+pub fn normalize(word: &str) -> String {
+    let folded: String = word
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
+            c => c,
+        })
+        .collect();
+    folded.trim_matches('\'').to_string()
+}
+
+/// A word found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word<'t> {
+    /// Byte offset of the word in the text.
+    pub start: usize,
+    /// The word as written.
+    pub raw: &'t str,
+    /// The normalized word.
+    pub norm: String,
+}
+
+/// The words of a text, in order, with their offsets. Pieces that normalize
+/// to nothing and over-long words are skipped.
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    text.unicode_word_indices()
+        .filter_map(|(start, raw)| {
+            let norm = normalize(raw);
+            (!norm.is_empty() && norm.chars().count() <= MAX_WORD_CHARS).then_some(Word {
+                start,
+                raw,
+                norm,
+            })
+        })
+        .collect()
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// The Snowball English stem of a normalized word.
+pub fn stem(norm: &str) -> String {
+    stemmer().stem(norm).into_owned()
+}
+
+/// Normalizes a query chunk or an ID for exact ID matching: like
+/// [`normalize`], with anything but letters and digits trimmed from both
+/// ends (`"T1566,"` → `t1566`).
+pub fn normalize_key(chunk: &str) -> String {
+    let folded: String = chunk
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
+    folded
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}
+
+/// True when a chunk of an alert name or ATT&CK field reads as an ID
+/// (`M365-PHISH-001`, `T1566.001`, `EMAIL-REPORTED-PHISH`): it has a letter
+/// and a digit, or a hyphen, underscore or dot joining parts.
+pub fn is_id(key: &str) -> bool {
+    let letter = key.chars().any(char::is_alphabetic);
+    let digit = key.chars().any(|c| c.is_ascii_digit());
+    let joined = key
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .contains(['-', '_', '.']);
+    key.chars().count() >= 3 && letter && (digit || joined)
+}
+
+/// Optimal string alignment distance (edits, with a swap of two neighbours
+/// counting as one edit), over characters.
+pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    osa(&a, &b, false)
+}
+
+/// The smallest [`distance`] between `query` and any prefix of `term`: how
+/// far a half-typed word is from becoming `term`.
+pub fn prefix_distance(query: &str, term: &str) -> usize {
+    let a: Vec<char> = query.chars().collect();
+    let b: Vec<char> = term.chars().collect();
+    osa(&a, &b, true)
+}
+
+fn osa(a: &[char], b: &[char], prefix: bool) -> usize {
+    let (n, m) = (a.len(), b.len());
+    // Three rows of the edit matrix: two back (for swaps), previous, current.
+    let mut back: Vec<usize> = vec![0; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur: Vec<usize> = vec![0; m + 1];
+    for i in 1..=n {
+        cur[0] = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(back[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut back, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    if prefix {
+        prev.iter().copied().min().unwrap_or(n)
+    } else {
+        prev[m]
+    }
+}
+
+/// How many typos a query word of this many characters may have: one from
+/// five letters, two from nine.
+pub fn typo_budget(chars: usize) -> usize {
+    match chars {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted, STOP_WORDS);
+    }
+
+    #[test]
+    fn normalizes_and_splits() {
+        assert_eq!(normalize("Café"), "cafe");
+        assert_eq!(normalize("IT’S"), "it's");
+        let w: Vec<String> = words("M365-PHISH-001: it’s T1566.001")
+            .into_iter()
+            .map(|w| w.norm)
+            .collect();
+        assert_eq!(w, ["m365", "phish", "001", "it's", "t1566.001"]);
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("phising", "phishing"), 1);
+        assert_eq!(distance("ransomwear", "ransomware"), 2);
+        assert_eq!(distance("form", "from"), 1);
+        assert_eq!(prefix_distance("phisi", "phishing"), 1);
+        assert_eq!(prefix_distance("ranso", "ransomware"), 0);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_id("m365-phish-001"));
+        assert!(is_id("t1566"));
+        assert!(is_id("email-reported-phish"));
+        assert!(!is_id("suspicious"));
+        assert!(!is_id("001"));
+    }
+}
