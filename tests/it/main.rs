@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod build;
+mod check;
 mod errors;
 mod isolation;
+mod links;
 mod output;
 mod scaffold;
 
