@@ -208,6 +208,12 @@ mod tests {
     }
 
     #[test]
+    fn human_is_coloured_only_when_asked() {
+        assert!(human(&[sample()], true).contains('\u{1b}'));
+        assert!(!human(&[sample()], false).contains('\u{1b}'));
+    }
+
+    #[test]
     fn human_names_line_and_column_without_a_quoted_line() {
         let d = Diagnostic::new(Code::ThemeError, Span::at("t.html", 3, 10, 1), "bad");
         let text = human(&[d], false);

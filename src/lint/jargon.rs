@@ -207,7 +207,7 @@ pub struct Finding {
 /// The jargon to look for, and the words that are explained or allowed.
 pub struct Vocabulary {
     entries: Vec<Entry>,
-    /// Entry indexes by lowercase first word.
+    /// Entry indexes by each lowercase form of their first word.
     by_first: BTreeMap<String, Vec<usize>>,
     /// Glossary terms and aliases, lowercase.
     defined: BTreeSet<String>,
@@ -236,12 +236,19 @@ impl Vocabulary {
                 words,
             });
         }
+        // Index every form a term's first word can take in text (with its
+        // endings when it is also the last word), so that each word of text
+        // costs one lookup.
         let mut by_first: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
-            by_first
-                .entry(e.words[0].to_lowercase())
-                .or_default()
-                .push(i);
+            let first = e.words[0].to_lowercase();
+            let endings: &[&str] = if e.words.len() == 1 { ENDINGS } else { &[""] };
+            for ending in endings {
+                let forms = by_first.entry(format!("{first}{ending}")).or_default();
+                if !forms.contains(&i) {
+                    forms.push(i);
+                }
+            }
         }
         let defined = glossary
             .iter()
@@ -267,32 +274,24 @@ impl Vocabulary {
 
     /// The longest listed term that starts at word `i`, with how many words it spans.
     fn entry_at(&self, words: &[Token<'_>], i: usize) -> Option<(usize, usize)> {
-        let first = words[i].text.to_lowercase();
-        let mut keys = vec![first.clone()];
-        for ending in ENDINGS.iter().filter(|e| !e.is_empty()) {
-            if let Some(stem) = first.strip_suffix(ending) {
-                keys.push(stem.to_string());
-            }
-        }
+        let first = words[i].text.to_lowercase().replace('’', "'");
         let mut best: Option<(usize, usize)> = None;
-        for key in keys {
-            for &n in self.by_first.get(&key).into_iter().flatten() {
-                let e = &self.entries[n];
-                let span = e.words.len();
-                if i + span > words.len() || best.is_some_and(|(_, s)| s >= span) {
-                    continue;
+        for &n in self.by_first.get(&first).into_iter().flatten() {
+            let e = &self.entries[n];
+            let span = e.words.len();
+            if i + span > words.len() || best.is_some_and(|(_, s)| s >= span) {
+                continue;
+            }
+            let ok = e.words.iter().enumerate().all(|(k, w)| {
+                let t = words[i + k].text;
+                if words[i + k].placeholder {
+                    return false;
                 }
-                let ok = e.words.iter().enumerate().all(|(k, w)| {
-                    let t = words[i + k].text;
-                    if words[i + k].placeholder {
-                        return false;
-                    }
-                    let last = k + 1 == span;
-                    word_matches(t, w, e.exact, last)
-                });
-                if ok {
-                    best = Some((n, span));
-                }
+                let last = k + 1 == span;
+                word_matches(t, w, e.exact, last)
+            });
+            if ok {
+                best = Some((n, span));
             }
         }
         best
@@ -313,7 +312,9 @@ impl Vocabulary {
                 continue;
             }
             let w = &words[i];
-            if !w.placeholder {
+            // Most words have fewer than two capitals: skip them cheaply.
+            let capitals = w.text.bytes().filter(u8::is_ascii_uppercase).count();
+            if !w.placeholder && capitals >= 2 {
                 for part in acronyms(w.text) {
                     let stem = part.trim_end_matches('s');
                     if !self.explained(&[part, stem]) && !PLAIN_ACRONYMS.contains(&stem) {

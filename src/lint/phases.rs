@@ -6,7 +6,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::edition::{responsibilities, Reader, SOC_SLUG};
 use crate::model::markdown::{BlockKind, Section};
 use crate::model::phase::Phase;
-use crate::model::responsibility::Party;
+use crate::model::responsibility::{Party, Resolved};
 use crate::model::values::Audience;
 use crate::model::{Model, Runbook};
 
@@ -20,9 +20,44 @@ fn has_content(section: &Section, soc: bool) -> bool {
             .any(|b| b.kind != BlockKind::Heading && (soc || !b.internal))
 }
 
+/// One edition's view of a run book: its name, whether it is the SOC's,
+/// and who leads each phase there.
+struct View {
+    edition: String,
+    soc: bool,
+    resolved: [Resolved; 6],
+}
+
+/// Every edition that shows the run book (as `build` would), with the
+/// responsibilities each resolves.
+fn views(model: &Model, rb: &Runbook) -> Vec<View> {
+    let mut readers = vec![Reader::Soc];
+    if rb.audience == Audience::All {
+        readers.extend(
+            model
+                .clients
+                .iter()
+                .filter(|c| c.selection.includes(&rb.slug))
+                .map(Reader::Client),
+        );
+    }
+    readers
+        .iter()
+        .map(|reader| View {
+            edition: match reader {
+                Reader::Soc => SOC_SLUG.to_string(),
+                Reader::Client(c) => c.slug.clone(),
+            },
+            soc: matches!(reader, Reader::Soc),
+            resolved: responsibilities(model, reader, rb),
+        })
+        .collect()
+}
+
 /// Checks the six phases of one run book.
 pub fn check(model: &Model, rb: &Runbook, out: &mut Vec<Diagnostic>) {
     let src = &rb.source;
+    let views = views(model, rb);
     for (phase, section) in &rb.phases {
         if section.line == 0 {
             continue; // A missing phase is already an error (RB014).
@@ -56,48 +91,32 @@ pub fn check(model: &Model, rb: &Runbook, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        no_client_step(model, rb, *phase, section, &at, out);
+        no_client_step(&views, *phase, section, &at, out);
     }
 }
 
 /// A client-led phase must give the client (or client and SOC together) at
 /// least one step, in every edition where the client leads it.
 fn no_client_step(
-    model: &Model,
-    rb: &Runbook,
+    views: &[View],
     phase: Phase,
     section: &Section,
     at: &dyn Fn(Code, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut readers = vec![Reader::Soc];
-    if rb.audience == Audience::All {
-        readers.extend(
-            model
-                .clients
-                .iter()
-                .filter(|c| c.selection.includes(&rb.slug))
-                .map(Reader::Client),
-        );
-    }
     let mut editions = Vec::new();
-    for reader in &readers {
-        let soc = matches!(reader, Reader::Soc);
-        let resolved = responsibilities(model, reader, rb)[phase.index()];
-        let lead = resolved.responsibility.lead;
+    for view in views {
+        let lead = view.resolved[phase.index()].responsibility.lead;
         if lead != Party::Client {
             continue;
         }
         let client_step = section
             .steps
             .iter()
-            .filter(|s| soc || !s.internal)
+            .filter(|s| view.soc || !s.internal)
             .any(|s| matches!(s.marker.unwrap_or(lead), Party::Client | Party::Shared));
         if !client_step {
-            editions.push(match reader {
-                Reader::Soc => SOC_SLUG.to_string(),
-                Reader::Client(c) => c.slug.clone(),
-            });
+            editions.push(view.edition.clone());
         }
     }
     if editions.is_empty() {

@@ -55,28 +55,41 @@ pub fn syllables(word: &str) -> usize {
     if word.starts_with("{{") {
         return 2;
     }
-    let parts: Vec<&str> = word
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.is_empty() {
-        return 1;
+    let mut total = 0;
+    let mut letters = false;
+    let mut part: Vec<char> = Vec::with_capacity(16);
+    for c in word.chars().chain([' ']) {
+        if c.is_alphabetic() {
+            part.extend(c.to_lowercase());
+            letters = true;
+        } else if !part.is_empty() {
+            total += part_syllables(&part);
+            part.clear();
+        }
     }
-    parts
-        .iter()
-        .map(|p| part_syllables(&p.to_lowercase()))
-        .sum()
+    if letters {
+        total
+    } else {
+        1
+    }
 }
 
-fn part_syllables(w: &str) -> usize {
-    let chars: Vec<char> = w.chars().collect();
+fn part_syllables(chars: &[char]) -> usize {
     let n = chars.len();
+    let ends_with = |end: &str| {
+        end.chars().count() <= n
+            && end
+                .chars()
+                .rev()
+                .zip(chars.iter().rev())
+                .all(|(a, b)| a == *b)
+    };
     if n <= 3 {
         return 1;
     }
     let mut count: usize = 0;
     let mut prev = false;
-    for &c in &chars {
+    for &c in chars {
         let v = is_vowel(c);
         if v && !prev {
             count += 1;
@@ -85,13 +98,13 @@ fn part_syllables(w: &str) -> usize {
     }
     let before = chars[n - 3];
     // "simple", "people": a -le after a consonant is its own syllable.
-    let syllabic_le = w.ends_with("le") && !is_vowel(before);
-    let silent_e = w.ends_with('e') && !w.ends_with("ee") && !is_vowel(chars[n - 2]);
-    let silent_ed = w.ends_with("ed") && !matches!(before, 't' | 'd') && !is_vowel(before);
-    let silent_es = w.ends_with("es")
+    let syllabic_le = ends_with("le") && !is_vowel(before);
+    let silent_e = ends_with("e") && !ends_with("ee") && !is_vowel(chars[n - 2]);
+    let silent_ed = ends_with("ed") && !matches!(before, 't' | 'd') && !is_vowel(before);
+    let silent_es = ends_with("es")
         && !matches!(before, 's' | 'x' | 'z' | 'c' | 'g')
-        && !w.ends_with("ches")
-        && !w.ends_with("shes")
+        && !ends_with("ches")
+        && !ends_with("shes")
         && !is_vowel(before);
     if !syllabic_le && (silent_e || silent_ed || silent_es) {
         count = count.saturating_sub(1);
