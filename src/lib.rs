@@ -17,6 +17,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod edition;
+pub mod lint;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -1,6 +1,6 @@
 //! `runbook build`: every edition (or the named ones) into `--out`, atomically.
 
-use super::{failed, report, source_date_epoch, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::BuildArgs;
 use crate::diag::render::Format;
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
@@ -12,7 +12,19 @@ use std::time::Instant;
 /// Runs `runbook build`.
 pub fn run(args: &BuildArgs) -> u8 {
     let started = Instant::now();
+    let today = match today() {
+        Ok(d) => d,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let (model, mut diags) = crate::load(&args.source);
+    // The same lints as `check`, so a build shows (and under --strict
+    // fails on) the same warnings.
+    if let Some(m) = &model {
+        diags.extend(crate::lint::run(m, today));
+    }
     let theme = match &model {
         Some(m) if !diags.has_errors() => match Theme::load(&m.handbook.theme) {
             Ok(t) => Some(t),

@@ -1,6 +1,6 @@
 //! `runbook check`: every validation `build` runs, writing nothing.
 
-use super::{failed, report, source_date_epoch, EXIT_CONTENT, EXIT_OK};
+use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
 use crate::diag::render::Format;
 use crate::diag::Severity;
@@ -20,8 +20,16 @@ impl Sink for Discard {
 
 /// Runs `runbook check`.
 pub fn run(args: &CheckArgs) -> u8 {
+    let today = match today() {
+        Ok(d) => d,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let (model, mut diags) = crate::load(&args.source);
     if let Some(m) = &model {
+        diags.extend(crate::lint::run(m, today));
         if !diags.has_errors() {
             match Theme::load(&m.handbook.theme) {
                 Ok(theme) => {

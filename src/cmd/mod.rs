@@ -44,6 +44,22 @@ pub(crate) fn failed(diags: &Diagnostics, strict: bool) -> bool {
     diags.has_errors() || (strict && diags.count(Severity::Warning) > 0)
 }
 
+/// Today's date for lints (never for page content): `RUNBOOK_TODAY`
+/// (`YYYY-MM-DD`) when set, so runs can be reproduced; else the clock (UTC).
+pub(crate) fn today() -> Result<Date, String> {
+    match std::env::var("RUNBOOK_TODAY") {
+        Ok(v) if !v.trim().is_empty() => Date::parse(&v).ok_or_else(|| {
+            format!("RUNBOOK_TODAY is `{v}`, which is not a date; write it as YYYY-MM-DD")
+        }),
+        _ => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Ok(Date::from_unix(i64::try_from(secs).unwrap_or(i64::MAX)))
+        }
+    }
+}
+
 /// The cover date from `SOURCE_DATE_EPOCH`, when set.
 pub(crate) fn source_date_epoch() -> Option<Date> {
     std::env::var("SOURCE_DATE_EPOCH")

@@ -28,6 +28,15 @@ pub const FILES: &[(&str, &str)] = &[
         "runbooks/ransomware.md",
         include_str!("../../runbooks/ransomware.md"),
     ),
+    // Linked from the run books above, so the new project has no dangling links.
+    (
+        "runbooks/account-compromise.md",
+        include_str!("../../runbooks/account-compromise.md"),
+    ),
+    (
+        "runbooks/data-breach.md",
+        include_str!("../../runbooks/data-breach.md"),
+    ),
     ("themes/README.md", THEMES_README),
     (".github/workflows/handbook.yml", WORKFLOW),
     ("README.md", PROJECT_README),

@@ -67,6 +67,18 @@ codes! {
     BadColour = "RB036", Error, "A client colour is not a `#rrggbb` colour.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
+    DanglingLink = "RB060", Error, "A link names a run book that does not exist.";
+    UnknownLinkSection = "RB061", Error, "A link's `#fragment` names no phase or heading in its run book.";
+    LinkLeftOut = "RB062", Note, "A link's run book is left out of some editions, where the link reads as plain text.";
+    Jargon = "RB100", Warning, "A technical term in client-visible text has no glossary entry.";
+    UndefinedAcronym = "RB101", Warning, "An acronym in client-visible text has no glossary entry.";
+    ReadingGrade = "RB110", Warning, "A section reads above the configured grade level.";
+    LongSentence = "RB111", Warning, "A sentence is longer than the configured number of words.";
+    EmptyPhase = "RB120", Warning, "A phase has no steps and no text (for clients, or at all).";
+    NoClientStep = "RB121", Warning, "The client leads a phase that has no step for the client.";
+    StaleReview = "RB130", Warning, "A run book's `reviewed` date is older than the configured age.";
+    NotReviewed = "RB131", Warning, "A run book has no `reviewed` date.";
+    FutureReview = "RB132", Warning, "A run book's `reviewed` date is in the future.";
 }
 
 #[cfg(test)]

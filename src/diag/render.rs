@@ -68,6 +68,14 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
                         .annotation(AnnotationKind::Primary.span(start..end.max(start))),
                 )
             }
+            // No line to quote (e.g. a theme template): still name the place.
+            (None, l) if l > 0 => {
+                let mut origin = annotate_snippets::Origin::path(path.as_str()).line(l);
+                if d.span.column > 0 {
+                    origin = origin.char_column(d.span.column);
+                }
+                title.element(origin)
+            }
             _ => title.element(annotate_snippets::Origin::path(path.as_str())),
         };
         report.push(group);
@@ -197,6 +205,19 @@ mod tests {
         assert!(text.contains("## Containmnt"));
         assert!(text.contains("did you mean"));
         assert!(text.contains("RB011"));
+    }
+
+    #[test]
+    fn human_is_coloured_only_when_asked() {
+        assert!(human(&[sample()], true).contains('\u{1b}'));
+        assert!(!human(&[sample()], false).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn human_names_line_and_column_without_a_quoted_line() {
+        let d = Diagnostic::new(Code::ThemeError, Span::at("t.html", 3, 10, 1), "bad");
+        let text = human(&[d], false);
+        assert!(text.contains("--> t.html:3:10\n"), "{text}");
     }
 
     #[test]

@@ -72,6 +72,16 @@ pub enum Piece<'m> {
     InternalStart,
     /// End of a SOC-only section (SOC edition only).
     InternalEnd,
+    /// Start of a link to a run book this edition shows.
+    LinkStart {
+        /// The target page from the edition root, e.g.
+        /// `ransomware/containment/index.html`; render makes it relative.
+        href: String,
+        /// The link's title, if any.
+        title: Option<String>,
+    },
+    /// End of such a link.
+    LinkEnd,
 }
 
 /// A block of plain text this edition shows, for search and lints.
@@ -214,7 +224,13 @@ pub fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> boo
 /// Projects the model for one reader.
 pub fn edition<'m>(model: &'m Model, reader: Reader<'m>, options: &EditionOptions) -> Edition<'m> {
     let hb = &model.handbook;
-    let filler = Filler::new(model, &reader);
+    let shown = model
+        .runbooks
+        .iter()
+        .filter(|rb| shows(&reader, rb, options))
+        .map(|rb| rb.slug.as_str())
+        .collect();
+    let filler = Filler::new(model, &reader).showing(shown);
     let mut runbooks: Vec<EditionRunbook<'m>> = model
         .runbooks
         .iter()

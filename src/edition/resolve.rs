@@ -6,14 +6,16 @@ use crate::model::markdown::{BlockKind, ContactField, PlaceholderKind, Section, 
 use crate::model::phase::Phase;
 use crate::model::responsibility::Resolved;
 use crate::model::{Client, Contact, Model};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Resolves placeholders for one reader.
+/// Resolves placeholders and links for one reader.
 pub struct Filler<'m> {
     client: Option<&'m Client>,
     provider: &'m str,
     provider_contacts: &'m BTreeMap<String, Contact>,
     roles: &'m BTreeMap<String, String>,
+    /// Run books this edition shows; links to any other become plain text.
+    shown: BTreeSet<&'m str>,
 }
 
 /// What a placeholder becomes.
@@ -34,7 +36,25 @@ impl<'m> Filler<'m> {
             provider: &model.handbook.provider,
             provider_contacts: &model.handbook.contacts,
             roles: &model.handbook.roles,
+            shown: BTreeSet::new(),
         }
+    }
+
+    /// Sets the run books this edition shows. Links to run books outside
+    /// this set render as plain text (none are shown until this is called).
+    pub fn showing(mut self, shown: BTreeSet<&'m str>) -> Self {
+        self.shown = shown;
+        self
+    }
+
+    /// Where a link goes in this edition: `None` when it renders as plain
+    /// text (its run book is left out, or it points nowhere).
+    fn link_href(&self, section: &Section, n: usize) -> Option<(String, Option<String>)> {
+        let link = section.links.get(n)?;
+        let target = link.target.as_ref()?;
+        self.shown
+            .contains(target.runbook.as_str())
+            .then(|| (target.href(self.soc()), link.title.clone()))
     }
 
     fn soc(&self) -> bool {
@@ -127,6 +147,16 @@ impl<'m> Filler<'m> {
                     }
                 }
                 Segment::Html(h) => out.push(Piece::Html(h)),
+                Segment::LinkStart(n) => {
+                    if let Some((href, title)) = self.link_href(section, *n) {
+                        out.push(Piece::LinkStart { href, title });
+                    }
+                }
+                Segment::LinkEnd(n) => {
+                    if self.link_href(section, *n).is_some() {
+                        out.push(Piece::LinkEnd);
+                    }
+                }
                 Segment::Placeholder(n) => {
                     let Some(p) = section.placeholders.get(*n) else {
                         continue;

@@ -19,10 +19,15 @@ use std::sync::OnceLock;
 const HOLE_OPEN: char = '\u{E000}';
 const HOLE_CLOSE: char = '\u{E001}';
 
+/// Stands for the relative path from a page to its edition's root (`../../`)
+/// in body HTML, which is rendered once and shown on pages at different
+/// depths; render replaces it per page.
+pub const PAGE_ROOT: char = '\u{E002}';
+
 /// Characters runbook reserves for its own markers; sources never contain
 /// them (they are replaced when files are read).
 pub fn is_reserved_char(c: char) -> bool {
-    c == HOLE_OPEN || c == HOLE_CLOSE
+    c == HOLE_OPEN || c == HOLE_CLOSE || c == PAGE_ROOT
 }
 
 /// A piece of a section's HTML.
@@ -40,6 +45,10 @@ pub enum Segment {
     InternalStart,
     /// End of a SOC-only section.
     InternalEnd,
+    /// Start of a link to a run book: index into [`Section::links`].
+    LinkStart(usize),
+    /// End of a link to a run book: index into [`Section::links`].
+    LinkEnd(usize),
 }
 
 /// What a placeholder asks for.
@@ -113,6 +122,89 @@ pub struct Placeholder {
     pub internal: bool,
 }
 
+/// A link to a run book, written `[text](ransomware.md)`,
+/// `[text](ransomware.md#containment)` or, inside a run book, `[text](#containment)`.
+/// Each edition turns it into a link to the right page, or into plain text
+/// when that edition leaves the run book out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The address as written.
+    pub raw: String,
+    /// The run book's slug as written (`ransomware` for `ransomware.md`);
+    /// `None` for a bare `#fragment`, which means the run book it is in.
+    pub file: Option<String>,
+    /// The part after `#`, if any.
+    pub fragment: Option<String>,
+    /// The link's `title`, if any.
+    pub title: Option<String>,
+    /// 1-based line of the link in the file.
+    pub line: usize,
+    /// 1-based column of the link in the file.
+    pub column: usize,
+    /// Length of the link's source text on its first line, in characters.
+    pub len: usize,
+    /// True inside a SOC-only section.
+    pub internal: bool,
+    /// Where it points, once the model has checked it; `None` when it
+    /// points nowhere (an error is reported and it renders as plain text).
+    pub target: Option<LinkTarget>,
+}
+
+/// A checked link destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkTarget {
+    /// The run book's slug.
+    pub runbook: String,
+    /// The phase page, when the fragment names a phase or a heading in one.
+    pub phase: Option<Phase>,
+    /// The heading id on that page, when the fragment names a heading.
+    pub anchor: Option<String>,
+    /// True when that heading is in a SOC-only section: client editions
+    /// then link to the page without the anchor.
+    pub anchor_internal: bool,
+}
+
+impl LinkTarget {
+    /// The target page's path from the edition root, with the anchor when
+    /// this edition shows it.
+    pub fn href(&self, soc_edition: bool) -> String {
+        let mut href = match self.phase {
+            Some(p) => format!("{}/{}/index.html", self.runbook, p.slug()),
+            None => format!("{}/index.html", self.runbook),
+        };
+        if let Some(a) = &self.anchor {
+            if soc_edition || !self.anchor_internal {
+                href.push('#');
+                href.push_str(a);
+            }
+        }
+        href
+    }
+}
+
+/// Reads a link address as a link to a run book: `slug.md`, `./slug.md`,
+/// `slug.md#fragment`, or `#fragment` when `bare_fragments` is set. Returns
+/// `(file, fragment)`; `None` for any other address (other sites, files,
+/// `mailto:` and so on), which is left as written.
+pub fn runbook_link(dest: &str, bare_fragments: bool) -> Option<(Option<String>, Option<String>)> {
+    let dest = dest.trim();
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        return (bare_fragments && fragment.is_some()).then_some((None, fragment));
+    }
+    if path.contains(':') || path.contains('?') {
+        return None;
+    }
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let stem = path
+        .strip_suffix(".md")
+        .or_else(|| path.strip_suffix(".MD"))?;
+    Some((Some(stem.to_string()), fragment))
+}
+
 /// A step: a list item in a phase.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -167,6 +259,8 @@ pub struct Section {
     pub steps: Vec<Step>,
     /// Plain text, for search and lints.
     pub blocks: Vec<TextBlock>,
+    /// Links to run books.
+    pub links: Vec<Link>,
     /// 1-based line of the section's heading (0 for the introduction).
     pub line: usize,
 }
@@ -358,7 +452,7 @@ pub fn parse_runbook_body(
 
     // Render the introduction and each recognised phase.
     let intro_end = splits.first().map(|s| s.0).unwrap_or(events.len());
-    let intro = render_section(&ctx, &events[..intro_end], None, slug, 0, diags);
+    let intro = render_section(&ctx, &events[..intro_end], None, slug, 0, true, diags);
     let mut phases: Vec<(Phase, Section)> = Phase::ALL
         .iter()
         .map(|p| (*p, Section::default()))
@@ -378,6 +472,7 @@ pub fn parse_runbook_body(
             Some(*phase),
             slug,
             line,
+            true,
             diags,
         );
     }
@@ -398,7 +493,7 @@ pub fn parse_fragment(
         source,
         body_start: offset,
     };
-    render_section(&ctx, &events, None, id_prefix, 0, diags)
+    render_section(&ctx, &events, None, id_prefix, 0, false, diags)
 }
 
 struct Ctx<'s> {
@@ -480,6 +575,11 @@ struct Builder<'c, 's> {
     text_stack: Vec<OpenBlock>,
     opened: Vec<bool>,
     anchor: Option<String>,
+    /// True in run book sections, where `#fragment` means this run book.
+    bare_fragments: bool,
+    /// For each open link: its index in `section.links` when it is a link
+    /// to a run book (and became a hole), `None` when left as written.
+    open_links: Vec<Option<usize>>,
 }
 
 fn render_section(
@@ -488,6 +588,7 @@ fn render_section(
     phase: Option<Phase>,
     slug: &str,
     line: usize,
+    bare_fragments: bool,
     diags: &mut Diagnostics,
 ) -> Section {
     let id_prefix = match phase {
@@ -513,6 +614,8 @@ fn render_section(
         text_stack: Vec::new(),
         opened: Vec::new(),
         anchor: None,
+        bare_fragments,
+        open_links: Vec::new(),
     };
     let mut i = 0;
     while i < events.len() {
@@ -722,6 +825,43 @@ impl Builder<'_, '_> {
                 let label = format!("{}{}", self.id_prefix, label);
                 self.out.push(Event::FootnoteReference(CowStr::from(label)));
             }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
+                self.finish_item_marker();
+                match runbook_link(dest_url, self.bare_fragments) {
+                    Some((file, fragment)) => {
+                        let (line, column) = self.ctx.position(range.start);
+                        let body = &self.ctx.source.text[self.ctx.body_start..];
+                        let len = body
+                            .get(range.clone())
+                            .map(|s| s.split('\n').next().unwrap_or("").chars().count())
+                            .unwrap_or(1);
+                        let n = self.section.links.len();
+                        self.section.links.push(Link {
+                            raw: dest_url.to_string(),
+                            file,
+                            fragment,
+                            title: Some(title.to_string()).filter(|t| !t.is_empty()),
+                            line,
+                            column,
+                            len: len.max(1),
+                            internal: self.internal(),
+                            target: None,
+                        });
+                        self.open_links.push(Some(n));
+                        self.hole_inline(Segment::LinkStart(n));
+                    }
+                    None => {
+                        self.open_links.push(None);
+                        self.out.push(event.clone().into_static());
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => match self.open_links.pop().flatten() {
+                Some(n) => self.hole_inline(Segment::LinkEnd(n)),
+                None => self.out.push(event.clone().into_static()),
+            },
             Event::Code(code) => {
                 self.finish_item_marker();
                 self.push_text(code);
@@ -1028,6 +1168,69 @@ mod tests {
             !html.contains("script") && !html.contains("onerror") && !html.contains("javascript"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn links_to_runbooks_become_holes() {
+        let body = ALL.replace(
+            "- two {{ provider }}",
+            "- two [see **ransomware**](ransomware.md#containment \"R\") and [site](https://example.org) and [up](#recovery)",
+        );
+        let (p, d) = parse(&body);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let prep = &p.phases[0].1;
+        assert_eq!(prep.links.len(), 2);
+        let l = &prep.links[0];
+        assert_eq!(l.file.as_deref(), Some("ransomware"));
+        assert_eq!(l.fragment.as_deref(), Some("containment"));
+        assert_eq!(l.title.as_deref(), Some("R"));
+        assert_eq!((l.line, l.column), (7, 7));
+        assert_eq!(prep.links[1].file, None);
+        assert_eq!(prep.links[1].fragment.as_deref(), Some("recovery"));
+        let start = prep
+            .segments
+            .iter()
+            .position(|s| *s == Segment::LinkStart(0))
+            .unwrap();
+        let end = prep
+            .segments
+            .iter()
+            .position(|s| *s == Segment::LinkEnd(0))
+            .unwrap();
+        assert!(start < end);
+        let html: String = prep
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "|",
+            })
+            .collect();
+        // The link text stays; only other sites' links stay as `<a>`.
+        assert!(html.contains("|see <strong>ransomware</strong>|"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+        assert!(!html.contains("ransomware.md"), "{html}");
+    }
+
+    #[test]
+    fn which_addresses_are_runbook_links() {
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            runbook_link("ransomware.md", false),
+            Some((s("ransomware"), None))
+        );
+        assert_eq!(
+            runbook_link("./ransomware.md#containment", false),
+            Some((s("ransomware"), s("containment")))
+        );
+        assert_eq!(
+            runbook_link("#containment", true),
+            Some((None, s("containment")))
+        );
+        assert_eq!(runbook_link("#containment", false), None);
+        assert_eq!(runbook_link("https://x.org/a.md", false), None);
+        assert_eq!(runbook_link("notes.txt", false), None);
+        assert_eq!(runbook_link("mailto:a@b.c", false), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! downstream (editions, pages, search) reads this model and never the raw
 //! YAML or Markdown again. Pure: no I/O.
 
+pub mod links;
 pub mod markdown;
 pub mod phase;
 pub mod responsibility;
@@ -80,9 +81,10 @@ pub struct LintSettings {
     pub max_sentence_words: usize,
     /// Months after which `reviewed` is stale.
     pub stale_after_months: u32,
-    /// Extra jargon terms.
+    /// Extra jargon terms, flagged like the built-in ones.
     pub jargon: Vec<String>,
-    /// Terms never flagged.
+    /// Terms and acronyms never flagged as jargon (this also silences
+    /// built-in terms).
     pub allow: Vec<String>,
 }
 
@@ -123,6 +125,10 @@ pub struct Handbook {
     pub lint: LintSettings,
     /// The user theme, if any.
     pub theme: ThemeFiles,
+    /// The text of `handbook.yaml`, for problems found in `start_here`.
+    pub source: SourceText,
+    /// True when `start_here` came from `handbook.yaml` (false: built-in text).
+    pub start_here_written: bool,
 }
 
 /// Which run books a client gets.
@@ -277,9 +283,11 @@ pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
         None => Vec::new(),
     };
     let glossary = glossary(sources, &mut diags);
-    let Some(handbook) = handbook else {
+    let Some(mut handbook) = handbook else {
         return (None, diags);
     };
+    let mut runbooks = runbooks;
+    links::check(&mut runbooks, &mut handbook, &clients, &mut diags);
     let model = Model {
         handbook,
         glossary,
@@ -336,22 +344,36 @@ fn handbook(
     let start_here = match &raw.start_here {
         Some(text) => {
             // Positions inside the value are counted from where its text starts in the file.
-            let line_base = locate_block(src, text)
-                .map(|o| src.lines.position(&src.text, o).0)
-                .unwrap_or_else(|| position(text, 0).0);
+            let (line_base, column_base) = locate_block(src, text)
+                .map(|o| src.lines.position(&src.text, o))
+                .unwrap_or_else(|| position(text, 0));
             let sub = SourceText::new(&src.path, text.value.clone());
             let mut local = Diagnostics::new();
             let mut section = markdown::parse_fragment(&sub, 0, "start", &mut local);
             for mut d in local.sorted() {
                 d.span.line += line_base - 1;
+                if d.span.column > 0 {
+                    d.span.column += column_base - 1;
+                }
                 d.source_line = src
                     .lines
                     .line_text(&src.text, d.span.line)
                     .map(str::to_string);
                 diags.push(d);
             }
+            // The value's text is indented in the file (a `|` block):
+            // shift lines and columns so they point into handbook.yaml.
             for p in &mut section.placeholders {
                 p.line += line_base - 1;
+                p.column += column_base - 1;
+            }
+            for b in &mut section.blocks {
+                b.line += line_base - 1;
+                b.column += column_base - 1;
+            }
+            for l in &mut section.links {
+                l.line += line_base - 1;
+                l.column += column_base - 1;
             }
             section
         }
@@ -361,15 +383,64 @@ fn handbook(
             markdown::parse_fragment(&sub, 0, "start", &mut local)
         }
     };
-    let lint = raw.lint.as_ref().map(|l| {
-        let l = &l.value;
+    let lint = raw.lint.as_ref().map(|spanned| {
+        let l = &spanned.value;
         let d = LintSettings::default();
+        let (line, column) = position(spanned, 0);
+        let mut bad = |key: &str, hint: &str| {
+            diags.push(
+                src.diag_at(
+                    Code::InvalidValue,
+                    line,
+                    column,
+                    1,
+                    format!("`lint.{key}` is out of range"),
+                )
+                .hint(hint.to_string()),
+            );
+        };
+        let max_grade = match l.max_grade {
+            Some(g) if !(g.is_finite() && g > 0.0) => {
+                bad(
+                    "max_grade",
+                    "use a school grade above 0, e.g. `max_grade: 9`",
+                );
+                d.max_grade
+            }
+            g => g.unwrap_or(d.max_grade),
+        };
+        let max_sentence_words = match l.max_sentence_words {
+            Some(0) => {
+                bad(
+                    "max_sentence_words",
+                    "use a number of words above 0, e.g. `max_sentence_words: 25`",
+                );
+                d.max_sentence_words
+            }
+            n => n.unwrap_or(d.max_sentence_words),
+        };
+        let stale_after_months = match l.stale_after_months {
+            Some(0) => {
+                bad(
+                    "stale_after_months",
+                    "use a number of months above 0, e.g. `stale_after_months: 12`",
+                );
+                d.stale_after_months
+            }
+            n => n.unwrap_or(d.stale_after_months),
+        };
+        let words = |v: &[String]| {
+            v.iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        };
         LintSettings {
-            max_grade: l.max_grade.unwrap_or(d.max_grade),
-            max_sentence_words: l.max_sentence_words.unwrap_or(d.max_sentence_words),
-            stale_after_months: l.stale_after_months.unwrap_or(d.stale_after_months),
-            jargon: l.jargon.clone(),
-            allow: l.allow.clone(),
+            max_grade,
+            max_sentence_words,
+            stale_after_months,
+            jargon: words(&l.jargon),
+            allow: words(&l.allow),
         }
     });
     Handbook {
@@ -388,6 +459,8 @@ fn handbook(
             .collect(),
         lint: lint.unwrap_or_default(),
         theme: theme.clone(),
+        source: src.clone(),
+        start_here_written: raw.start_here.is_some(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! bodies (badges, task boxes, contact cards), where templates cannot reach.
 
 use crate::edition::{Edition, Piece};
-use crate::model::markdown::ContactField;
+use crate::model::markdown::{ContactField, PAGE_ROOT};
 use crate::model::responsibility::{Layer, Party, Resolved};
 use crate::model::Contact;
 use std::fmt::Write as _;
@@ -224,6 +224,15 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>, runbook: &str) -> Strin
             }
             Piece::InternalStart => out.push_str("<div class=\"internal\"><p class=\"internal-label\">SOC only: not in client handbooks</p>\n"),
             Piece::InternalEnd => out.push_str("</div>\n"),
+            Piece::LinkStart { href, title } => {
+                // The page root marker becomes `../` × depth on each page.
+                let _ = write!(out, "<a href=\"{PAGE_ROOT}{}\"", escape(href));
+                if let Some(t) = title {
+                    let _ = write!(out, " title=\"{}\"", escape(t));
+                }
+                out.push('>');
+            }
+            Piece::LinkEnd => out.push_str("</a>"),
         }
     }
     out

@@ -6,6 +6,7 @@ use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
 use crate::edition::{Edition, EditionRunbook};
+use crate::model::markdown::PAGE_ROOT;
 use crate::model::phase::Phase;
 use crate::model::values::Colour;
 use serde::Serialize;
@@ -234,6 +235,17 @@ fn root(depth: usize) -> String {
     "../".repeat(depth)
 }
 
+/// Body HTML is rendered once and shown on pages at different depths, so
+/// links between run books carry a page-root marker; this makes them
+/// relative to the page being written.
+fn relative_links(html: String, depth: usize) -> Vec<u8> {
+    if html.contains(PAGE_ROOT) {
+        html.replace(PAGE_ROOT, &root(depth)).into_bytes()
+    } else {
+        html.into_bytes()
+    }
+}
+
 /// Renders one page to bytes.
 pub(super) fn render_page(
     p: &Prepared,
@@ -397,7 +409,7 @@ pub(super) fn render_page(
     theme
         .tera
         .render(template, &ctx)
-        .map(String::into_bytes)
+        .map(|html| relative_links(html, depth))
         .map_err(|e| Box::new(theme.error(&e, template)))
 }
 

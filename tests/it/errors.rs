@@ -2,14 +2,16 @@
 //! message in the report. Each starts from the valid `minimal` fixture and
 //! changes one file.
 
+use crate::check::{assert_reported, check_all_formats, Expect, Run};
 use crate::{copy_dir, fixture, runbook};
 use serde_json::Value;
 use std::path::Path;
 
 const BODY: &str = "## Preparation\nx\n## Identification\nx\n## Containment\nx\n## Eradication\nx\n## Recovery\nx\n## Lessons Learned\nx\n";
 
-/// Writes `files` over the minimal fixture and runs `check --format json`.
-fn check(files: &[(&str, &[u8])]) -> (i32, Vec<Value>, String) {
+/// Writes `files` over the minimal fixture and runs `check` in every
+/// format, and `build`.
+fn check_run(files: &[(&str, &[u8])]) -> (Run, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("runbooks");
     copy_dir(&fixture("minimal"), &src);
@@ -18,19 +20,7 @@ fn check(files: &[(&str, &[u8])]) -> (i32, Vec<Value>, String) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
-    let json = runbook()
-        .arg("check")
-        .arg("--source")
-        .arg(&src)
-        .arg("--format")
-        .arg("json")
-        .output()
-        .unwrap();
-    let problems = String::from_utf8(json.stderr)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let run = check_all_formats(&src, &[]);
     // `build` reports the same problems, with the file:line:column and exit 1.
     let out = dir.path().join("site");
     let build = runbook()
@@ -43,24 +33,42 @@ fn check(files: &[(&str, &[u8])]) -> (i32, Vec<Value>, String) {
         .unwrap();
     assert_eq!(
         build.status.code(),
-        json.status.code(),
+        Some(run.status),
         "build and check agree"
     );
     assert!(!out.exists(), "a failed build writes nothing");
-    (
-        json.status.code().unwrap(),
-        problems,
-        String::from_utf8(build.stderr).unwrap(),
-    )
+    // The temporary folder goes back to the caller: the text format's
+    // quoted lines are checked against the sources in it.
+    (run, String::from_utf8(build.stderr).unwrap(), dir)
+}
+
+/// Like [`check_run`], returning the exit code, the JSON problems and the
+/// build's text output.
+fn check(files: &[(&str, &[u8])]) -> (i32, Vec<Value>, String) {
+    let (run, human, _dir) = check_run(files);
+    (run.status, run.json, human)
 }
 
 /// Asserts exactly one problem of `code` at `file:line` whose message contains `message`.
 fn expect(files: &[(&str, &[u8])], code: &str, file: &str, line: u64, message: &str) -> Value {
-    let (status, problems, human) = check(files);
+    let (run, human, _dir) = check_run(files);
+    let (status, problems) = (run.status, &run.json);
     assert_eq!(status, 1, "{problems:?}");
     let found: Vec<&Value> = problems.iter().filter(|p| p["code"] == code).collect();
     assert_eq!(found.len(), 1, "expected one {code}, got {problems:#?}");
     let p = found[0];
+    // The same problem, at the same line and column, in all three formats.
+    assert_reported(
+        &run,
+        &Expect {
+            severity: "error",
+            code,
+            file,
+            line,
+            column: p["column"].as_u64().unwrap(),
+            message: p["message"].as_str().unwrap(),
+        },
+    );
     assert_eq!(p["file"], file, "{p}");
     assert_eq!(p["line"], line, "{p}");
     assert!(p["message"].as_str().unwrap().contains(message), "{p}");
@@ -172,16 +180,19 @@ fn missing_required_key() {
 #[test]
 fn missing_handbook() {
     let dir = tempfile::tempdir().unwrap();
-    let out = runbook()
-        .arg("check")
-        .arg("--source")
-        .arg(dir.path())
-        .arg("--format")
-        .arg("json")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("\"code\":\"RB006\""));
+    let run = check_all_formats(dir.path(), &[]);
+    assert_eq!(run.status, 1);
+    assert_reported(
+        &run,
+        &Expect {
+            severity: "error",
+            code: "RB006",
+            file: "handbook.yaml",
+            line: 0,
+            column: 0,
+            message: "the source folder has no handbook.yaml",
+        },
+    );
 }
 
 #[test]
@@ -257,6 +268,19 @@ fn title_heading_in_body() {
         5,
         "`# ` heading",
     );
+}
+
+#[test]
+fn misplaced_internal_marker() {
+    let body = BODY.replace("## Containment", "## Containment {.internal}");
+    let p = expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB016",
+        "basic.md",
+        9,
+        "a whole phase cannot be SOC-only",
+    );
+    assert_eq!(p["column"], 1);
 }
 
 #[test]
@@ -456,21 +480,18 @@ fn theme_template_error_names_the_template() {
         "{% extends \"base.html\" %}\n{% block content %}\n{{ oops( }}\n{% endblock content %}\n",
     )
     .unwrap();
-    let out = runbook()
-        .arg("check")
-        .arg("--source")
-        .arg(&src)
-        .arg("--format")
-        .arg("json")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        text.contains("\"code\":\"RB050\"")
-            && text.contains("404.html")
-            && text.contains("\"line\":3"),
-        "{text}"
+    let run = check_all_formats(&src, &[]);
+    assert_eq!(run.status, 1);
+    assert_reported(
+        &run,
+        &Expect {
+            severity: "error",
+            code: "RB050",
+            file: "themes/broken/templates/404.html",
+            line: 3,
+            column: 10,
+            message: "template error: …",
+        },
     );
 }
 

@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod build;
+mod check;
 mod errors;
 mod isolation;
+mod links;
 mod output;
 mod scaffold;
 mod search;
@@ -25,10 +27,15 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name).join("runbooks")
 }
 
+/// The date lints take as today in tests (the sample's reviews are fresh then).
+pub const TODAY: &str = "2026-12-01";
+
 /// The `runbook` command, with a fixed date so output is reproducible.
 pub fn runbook() -> Command {
     let mut cmd = Command::cargo_bin("runbook").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    cmd.env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_TODAY", TODAY);
     cmd
 }
 
