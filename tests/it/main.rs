@@ -10,6 +10,7 @@ mod errors;
 mod isolation;
 mod links;
 mod output;
+mod pages;
 mod scaffold;
 mod search;
 
