@@ -30,12 +30,9 @@ pub fn run(args: &ServeArgs) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let live = Arc::new(Live::default());
-    let mut builder = Builder::new(
-        &args.source,
-        source_date_epoch(),
-        Arc::new(Counters::default()),
-    );
+    let counters = Arc::new(Counters::default());
+    let live = Arc::new(Live::new(counters.clone()));
+    let mut builder = Builder::new(&args.source, source_date_epoch(), counters);
     first_build(&mut builder, &live);
 
     let bound = match http::bind(args.bind, args.port) {

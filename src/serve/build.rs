@@ -128,6 +128,11 @@ impl Builder {
         }
     }
 
+    /// The counters shared with every generation.
+    pub fn counters(&self) -> Arc<Counters> {
+        self.counters.clone()
+    }
+
     /// The last good generation.
     pub fn current(&self) -> Option<Arc<Generation>> {
         self.good.as_ref().map(|(g, _)| g.clone())
@@ -147,6 +152,9 @@ impl Builder {
     /// good build, makes a new generation.
     pub fn rebuild(&mut self) -> Outcome {
         let started = Instant::now();
+        self.counters
+            .rebuilds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (settings, mut diags) = source::load_settings(&self.root);
         let runbooks = self.runbooks(&mut diags);
         let (model, more) = model::build_with(&settings, runbooks);

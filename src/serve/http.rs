@@ -209,7 +209,10 @@ fn header(name: &str, value: &str) -> Header {
 
 /// A response with the headers every answer carries.
 fn reply(status: u16, ctype: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
+    // Known lengths are sent as Content-Length, never chunked: files are
+    // whole in memory and HEAD can then say how long the body would be.
     Response::from_data(body)
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
         .with_header(header("Content-Type", ctype))
         .with_header(header("Cache-Control", "no-store"))

@@ -1,9 +1,10 @@
 //! What open tabs watch: the current good generation and the problems of
 //! the latest build, behind a version number that changes with either.
 
-use super::site::Generation;
+use super::site::{Counters, Generation};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use serde::Serialize;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -68,9 +69,12 @@ pub struct Status {
     pub errors: Vec<Problem>,
     /// Files rendered since the server started.
     pub renders: u64,
+    /// Rebuilds attempted since the server started.
+    pub rebuilds: u64,
 }
 
 struct State {
+    counters: Arc<Counters>,
     version: u64,
     site: Option<Arc<Generation>>,
     errors: Vec<Problem>,
@@ -82,10 +86,12 @@ pub struct Live {
     changed: Condvar,
 }
 
-impl Default for Live {
-    fn default() -> Self {
+impl Live {
+    /// Live state that reports `counters`.
+    pub fn new(counters: Arc<Counters>) -> Self {
         Live {
             state: Mutex::new(State {
+                counters,
                 version: 0,
                 site: None,
                 errors: Vec::new(),
@@ -148,6 +154,7 @@ impl Live {
                 generation: 0,
                 errors: Vec::new(),
                 renders: 0,
+                rebuilds: 0,
             },
         }
     }
@@ -169,11 +176,8 @@ fn status_of(s: &State) -> Status {
         version: s.version,
         generation: s.site.as_ref().map_or(0, |g| g.number),
         errors: s.errors.clone(),
-        renders: s.site.as_ref().map_or(0, |g| {
-            g.counters
-                .renders
-                .load(std::sync::atomic::Ordering::Relaxed)
-        }),
+        renders: s.counters.renders.load(Ordering::Relaxed),
+        rebuilds: s.counters.rebuilds.load(Ordering::Relaxed),
     }
 }
 

@@ -72,6 +72,8 @@ pub enum Lookup {
 pub struct Counters {
     /// Files rendered (pages and assets) since the server started.
     pub renders: AtomicU64,
+    /// Rebuilds attempted (each read of the sources after a change).
+    pub rebuilds: AtomicU64,
 }
 
 /// One good build of the sources.

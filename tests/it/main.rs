@@ -12,6 +12,7 @@ mod links;
 mod output;
 mod scaffold;
 mod search;
+mod serve;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
