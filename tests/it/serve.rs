@@ -452,6 +452,36 @@ fn edits_atomic_saves_new_and_deleted_run_books_match_a_clean_build() {
         .contains("Atomically"));
     assert_equals_clean_build(&s, &source);
 
+    // 2b. A link target leaves the client editions: pages of the run book
+    // that links to it (phishing → account-compromise.md#…) must change
+    // there, although that run book's file did not. (account-compromise is
+    // not the newest review, so the cover date stays and only the rules for
+    // linking run books decide.)
+    let linking = "/alder-finch/phishing/containment/index.html";
+    let before_link = s.get(linking).text();
+    assert!(
+        before_link.contains("account-compromise/"),
+        "the sample's link moved"
+    );
+    let g = s.generation();
+    let target = source.join("account-compromise.md");
+    let text = std::fs::read_to_string(&target).unwrap();
+    atomic_write(
+        &target,
+        &text.replacen("title:", "audience: soc\ntitle:", 1),
+    );
+    s.wait_generation_after(g);
+    assert_eq!(
+        s.get("/alder-finch/account-compromise/index.html").status,
+        404
+    );
+    assert!(!s.get(linking).text().contains("account-compromise/"));
+    assert_equals_clean_build(&s, &source);
+    let g = s.generation();
+    atomic_write(&target, &text);
+    s.wait_generation_after(g);
+    assert_equals_clean_build(&s, &source);
+
     // 3. A new run book.
     let g = s.generation();
     std::fs::write(
