@@ -233,7 +233,7 @@ fn host_allowed(rq: &Request) -> bool {
     matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
 }
 
-fn answer(rq: Request, live: &Live, loopback: bool) {
+fn answer(rq: Request, live: &Arc<Live>, loopback: bool) {
     let head = *rq.method() == Method::Head;
     if !head && *rq.method() != Method::Get {
         let r = reply(
@@ -267,7 +267,14 @@ fn answer(rq: Request, live: &Live, loopback: bool) {
         }
     };
     if target == Target::Events && !head {
-        events(rq, live);
+        // A stream lasts as long as its tab: give it its own thread so that
+        // open tabs never hold up the page workers.
+        let live = live.clone();
+        // When no thread can be had, the request is dropped: the browser's
+        // EventSource retries by itself.
+        let _ = std::thread::Builder::new()
+            .name("serve-events".into())
+            .spawn(move || events(rq, &live));
         return;
     }
     let response = respond(&target, live);

@@ -322,6 +322,21 @@ fn serves_pages_assets_the_picker_and_404() {
         assert_eq!(r.status, 405, "{m}");
         assert_eq!(r.header("allow"), Some("GET, HEAD"));
     }
+    // Many open tabs (event streams) do not hold up page requests.
+    let streams: Vec<TcpStream> = (0..12)
+        .map(|_| {
+            let mut t = TcpStream::connect(&s.addr).unwrap();
+            write!(
+                t,
+                "GET /__runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            )
+            .unwrap();
+            t
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(s.get("/soc/index.html").status, 200);
+    drop(streams);
     // A foreign Host (DNS rebinding) is refused while bound to loopback.
     assert_eq!(raw(&s.addr, "GET", "/", "attacker.invalid").status, 403);
     // The reload script is injected when serving only: a build has none.
