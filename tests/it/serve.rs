@@ -1,7 +1,7 @@
 //! `runbook serve`: the real server on a free loopback port, driven over
 //! plain TCP so that raw request paths reach it unchanged.
 
-use super::{build, copy_dir, read_tree, root};
+use super::{build, copy_dir, read_tree, root, runbook};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -884,5 +884,77 @@ fn soak_of_random_edits_ends_equal_to_a_clean_build() {
     let st = s.settle();
     assert!(st["errors"].as_array().unwrap().is_empty(), "{st}");
     assert!(s.get("/soc/phishing/index.html").text().contains("Final."));
+    assert_equals_clean_build(&s, &source);
+}
+
+#[test]
+fn theme_changes_rebuild_everything_and_template_errors_keep_the_last_good_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("runbooks");
+    copy_dir(&root().join("runbooks"), &source);
+    let theme = dir.path().join("themes/mine");
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::write(theme.join("static/extra.css"), "a { color: red; }\n").unwrap();
+    let handbook = std::fs::read_to_string(source.join("handbook.yaml")).unwrap();
+    std::fs::write(
+        source.join("handbook.yaml"),
+        format!("{handbook}\ntheme: mine\n"),
+    )
+    .unwrap();
+    let s = Serve::start(&source);
+    assert_eq!(s.get("/soc/assets/extra.css").text(), "a { color: red; }\n");
+    assert_equals_clean_build(&s, &source);
+
+    // A theme file outside the source folder is watched too.
+    let g = s.generation();
+    std::fs::write(theme.join("static/extra.css"), "a { color: blue; }\n").unwrap();
+    s.wait_generation_after(g);
+    assert_eq!(
+        s.get("/alder-finch/assets/extra.css").text(),
+        "a { color: blue; }\n"
+    );
+    assert_equals_clean_build(&s, &source);
+
+    // A template that does not compile: problems, last good build kept.
+    let g = s.generation();
+    let template = theme.join("templates/404.html");
+    std::fs::write(&template, "{% if %}broken").unwrap();
+    let st = s.wait_for("a template error", |st| {
+        !st["errors"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(st["generation"].as_u64().unwrap(), g);
+    assert!(
+        st["errors"][0]["file"]
+            .as_str()
+            .unwrap()
+            .contains("404.html"),
+        "{st}"
+    );
+    assert_eq!(s.get("/soc/index.html").status, 200);
+
+    // Removing it brings back the good build, by itself.
+    std::fs::remove_file(&template).unwrap();
+    s.wait_for("recovery", |st| st["errors"].as_array().unwrap().is_empty());
+    assert_equals_clean_build(&s, &source);
+
+    // A template that compiles but fails when rendered is caught before
+    // the new build is served, as `build` would fail on it.
+    let g = s.generation();
+    std::fs::write(&template, "<p>{{ nope.missing }}</p>").unwrap();
+    let st = s.wait_for("a render error", |st| {
+        !st["errors"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(st["generation"].as_u64().unwrap(), g);
+    runbook()
+        .arg("build")
+        .arg("--source")
+        .arg(&source)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1);
+    std::fs::remove_file(&template).unwrap();
+    s.wait_for("recovery", |st| st["errors"].as_array().unwrap().is_empty());
     assert_equals_clean_build(&s, &source);
 }
