@@ -2,14 +2,10 @@
 
 use super::live::{self, Live, Problem};
 use super::site::{Generation, Lookup};
-use std::io::Write;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response};
-
-/// How many request threads answer pages (event streams get a thread each).
-const WORKERS: usize = 4;
 
 /// How often an idle event stream sends a comment, so a dead tab is noticed.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -55,25 +51,142 @@ pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<Bound> {
     Err(first_err.unwrap_or_else(|| std::io::Error::other("no port to try")))
 }
 
-/// Starts answering requests on background threads.
+/// Starts answering requests on background threads: one thread per
+/// connection, one request per connection (`Connection: close`).
+///
+/// The server reads requests itself rather than through tiny_http: tiny_http
+/// 0.12 serves each connection on a pooled thread until the client closes
+/// it, and its pool can leave a new connection queued behind idle ones;
+/// Chromium opens spare connections ahead of need, so pages sometimes never
+/// finished loading. Here an idle connection only holds its own thread, and
+/// only for [`READ_TIMEOUT`].
 pub fn start(bound: Bound, live: Arc<Live>) -> Result<(), String> {
     let loopback = bound.addr.ip().is_loopback();
-    let server = tiny_http::Server::from_listener(bound.listener, None)
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    let server = Arc::new(server);
-    for n in 0..WORKERS {
-        let server = server.clone();
-        let live = live.clone();
-        std::thread::Builder::new()
-            .name(format!("serve-http-{n}"))
-            .spawn(move || {
-                while let Ok(rq) = server.recv() {
-                    answer(rq, &live, loopback);
-                }
-            })
-            .map_err(|e| format!("cannot start a server thread: {e}"))?;
-    }
+    let listener = bound.listener;
+    std::thread::Builder::new()
+        .name("serve-accept".into())
+        .spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let live = live.clone();
+                // When no thread can be had, the connection is dropped and
+                // the browser retries.
+                let _ = std::thread::Builder::new()
+                    .name("serve-conn".into())
+                    .spawn(move || connection(stream, &live, loopback));
+            }
+        })
+        .map_err(|e| format!("cannot start the server thread: {e}"))?;
     Ok(())
+}
+
+/// How long a connection may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest request head accepted.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// A request: what the server needs of it.
+struct Request {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// Reads one request head; `Err` carries the status to answer with.
+fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 2048];
+    loop {
+        if let Some(end) = find(&head, b"\r\n\r\n") {
+            head.truncate(end);
+            break;
+        }
+        if head.len() > MAX_HEAD {
+            return Err(431);
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Err(0),
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                return Err(408)
+            }
+            Err(_) => return Err(0),
+        }
+    }
+    let text = std::str::from_utf8(&head).map_err(|_| 400u16)?;
+    let mut lines = text.split("\r\n");
+    let mut parts = lines.next().unwrap_or("").split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(400);
+    };
+    if !matches!(version, "HTTP/1.1" | "HTTP/1.0") || method.is_empty() || target.is_empty() {
+        return Err(400);
+    }
+    let host = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_string());
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        host,
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// An answer, written with `Content-Length` and `Connection: close`.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    fn write(&self, w: &mut impl Write, head_only: bool) -> std::io::Result<()> {
+        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            self.body.len()
+        ));
+        w.write_all(out.as_bytes())?;
+        if !head_only {
+            w.write_all(&self.body)?;
+        }
+        w.flush()
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
 }
 
 /// What a request path names.
@@ -201,30 +314,32 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII constants or checked paths.
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Runbook"[..], &b"1"[..]).expect("ascii"))
+/// A reply with the headers every answer carries.
+fn reply(status: u16, ctype: &str, body: Vec<u8>) -> Reply {
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", ctype.to_string()),
+            ("Cache-Control", "no-store".to_string()),
+            ("X-Content-Type-Options", "nosniff".to_string()),
+            ("Referrer-Policy", "no-referrer".to_string()),
+        ],
+        body,
+    }
 }
 
-/// A response with the headers every answer carries.
-fn reply(status: u16, ctype: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
-    // Known lengths are sent as Content-Length, never chunked: files are
-    // whole in memory and HEAD can then say how long the body would be.
-    Response::from_data(body)
-        .with_chunked_threshold(usize::MAX)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
+fn text_reply(status: u16, text: &str) -> Reply {
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
 }
 
-fn host_allowed(rq: &Request) -> bool {
-    let Some(h) = rq.headers().iter().find(|h| h.field.equiv("Host")) else {
+fn host_allowed(host: Option<&str>) -> bool {
+    let Some(host) = host else {
         return true;
     };
-    let host = h.value.as_str();
     let name = if let Some(rest) = host.strip_prefix('[') {
         rest.split(']').next().unwrap_or("")
     } else {
@@ -233,55 +348,47 @@ fn host_allowed(rq: &Request) -> bool {
     matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
 }
 
-fn answer(rq: Request, live: &Arc<Live>, loopback: bool) {
-    let head = *rq.method() == Method::Head;
-    if !head && *rq.method() != Method::Get {
-        let r = reply(
-            405,
-            "text/plain; charset=utf-8",
-            b"Only GET and HEAD are served.\n".to_vec(),
-        )
-        .with_header(header("Allow", "GET, HEAD"));
-        let _ = rq.respond(r);
+/// Answers the one request of a connection.
+fn connection(mut stream: TcpStream, live: &Live, loopback: bool) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let rq = match read_request(&mut stream) {
+        Ok(rq) => rq,
+        Err(0) => return,
+        Err(status) => {
+            let _ =
+                text_reply(status, "The request could not be read.\n").write(&mut stream, false);
+            return;
+        }
+    };
+    let head = rq.method == "HEAD";
+    if !head && rq.method != "GET" {
+        let r = text_reply(405, "Only GET and HEAD are served.\n").with("Allow", "GET, HEAD");
+        let _ = r.write(&mut stream, false);
         return;
     }
-    if loopback && !host_allowed(&rq) {
+    if loopback && !host_allowed(rq.host.as_deref()) {
         // A page on another site reaching the preview through DNS rebinding.
-        let r = reply(
-            403,
-            "text/plain; charset=utf-8",
-            b"This preview answers to localhost only.\n".to_vec(),
-        );
-        let _ = rq.respond(r);
+        let _ =
+            text_reply(403, "This preview answers to localhost only.\n").write(&mut stream, head);
         return;
     }
-    let target = match resolve(rq.url()) {
+    let target = match resolve(&rq.target) {
         Ok(t) => t,
         Err(Refused(why)) => {
-            let _ = rq.respond(reply(
-                400,
-                "text/plain; charset=utf-8",
-                format!("Refused: {why}.\n").into_bytes(),
-            ));
+            let _ = text_reply(400, &format!("Refused: {why}.\n")).write(&mut stream, head);
             return;
         }
     };
     if target == Target::Events && !head {
-        // A stream lasts as long as its tab: give it its own thread so that
-        // open tabs never hold up the page workers.
-        let live = live.clone();
-        // When no thread can be had, the request is dropped: the browser's
-        // EventSource retries by itself.
-        let _ = std::thread::Builder::new()
-            .name("serve-events".into())
-            .spawn(move || events(rq, &live));
+        // A stream lasts as long as its tab, on this connection's thread.
+        events(stream, live);
         return;
     }
-    let response = respond(&target, live);
-    let _ = rq.respond(response);
+    let _ = respond(&target, live).write(&mut stream, head);
 }
 
-fn respond(target: &Target, live: &Live) -> Response<std::io::Cursor<Vec<u8>>> {
+fn respond(target: &Target, live: &Live) -> Reply {
     let site = live.site();
     let number = site.as_ref().map_or(0, |g| g.number);
     let html = |status: u16, body: Vec<u8>| {
@@ -312,12 +419,10 @@ fn respond(target: &Target, live: &Live) -> Response<std::io::Cursor<Vec<u8>>> {
             None => html(503, failed_page(&live.status().errors).into_bytes()),
         },
         Target::EditionRoot(slug) => match &site {
-            Some(g) if g.editions.contains_key(slug) => reply(
-                308,
-                "text/plain; charset=utf-8",
-                b"See the edition's home page.\n".to_vec(),
-            )
-            .with_header(header("Location", &format!("/{slug}/"))),
+            Some(g) if g.editions.contains_key(slug) => {
+                text_reply(308, "See the edition's home page.\n")
+                    .with("Location", format!("/{slug}/"))
+            }
             Some(_) => html(404, not_found_page().into_bytes()),
             None => html(503, failed_page(&live.status().errors).into_bytes()),
         },
@@ -330,12 +435,7 @@ fn respond(target: &Target, live: &Live) -> Response<std::io::Cursor<Vec<u8>>> {
     }
 }
 
-fn file(
-    g: &Generation,
-    edition: &str,
-    path: &str,
-    number: u64,
-) -> Response<std::io::Cursor<Vec<u8>>> {
+fn file(g: &Generation, edition: &str, path: &str, number: u64) -> Reply {
     let ctype = content_type(path);
     let is_html = ctype.starts_with("text/html");
     match g.file(edition, path) {
@@ -374,8 +474,7 @@ fn file(
 }
 
 /// Streams status changes to one tab until it goes away.
-fn events(rq: Request, live: &Live) {
-    let mut w = rq.into_writer();
+fn events(mut w: TcpStream, live: &Live) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
     let mut status = live.status();
     if w.write_all(head.as_bytes()).is_err() || send(&mut w, &status).is_err() {

@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repo, bin, launch, guard } from "./lib.mjs";
@@ -105,4 +106,34 @@ test("the overlay shows on every page, the picker too, and clears by itself", as
   await overlay.waitFor({ state: "detached", timeout: 15000 });
   await page.close();
   assert.deepEqual(watched.errors, []);
+});
+
+test("axe finds no WCAG 2.2 AA problem in the picker or on a page with the overlay", async () => {
+  const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  const check = async (page, label) => {
+    await page.addScriptTag({ content: axe });
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
+    );
+    const problems = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    assert.deepEqual(problems, [], label);
+  };
+  const file = join(source, "phishing.md");
+  const original = readFileSync(file, "utf8");
+  for (const scheme of ["light", "dark"]) {
+    const page = await context.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${url}/`);
+    await check(page, `${scheme}: picker`);
+    await page.goto(`${url}/alder-finch/phishing/index.html`);
+    await page.waitForTimeout(300);
+    save(file, original.replace("## Containment", "## Containmint"));
+    await page.locator("#runbook-live-overlay").waitFor({ timeout: 15000 });
+    // Wait for the overlay's stylesheet, so that contrast is checked as shown.
+    await page.waitForFunction(() => getComputedStyle(document.getElementById("runbook-live-overlay")).position === "fixed");
+    await check(page, `${scheme}: overlay`);
+    save(file, original);
+    await page.locator("#runbook-live-overlay").waitFor({ state: "detached", timeout: 15000 });
+    await page.close();
+  }
 });
