@@ -337,6 +337,13 @@ fn serves_pages_assets_the_picker_and_404() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(s.get("/soc/index.html").status, 200);
     drop(streams);
+    // A request line that is not HTTP is refused.
+    let mut t = TcpStream::connect(&s.addr).unwrap();
+    t.set_read_timeout(Some(WAIT)).unwrap();
+    t.write_all(b"NONSENSE\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    t.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
     // A foreign Host (DNS rebinding) is refused while bound to loopback.
     assert_eq!(raw(&s.addr, "GET", "/", "attacker.invalid").status, 403);
     // The reload script is injected when serving only: a build has none.
