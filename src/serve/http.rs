@@ -475,6 +475,8 @@ fn file(g: &Generation, edition: &str, path: &str, number: u64) -> Reply {
 
 /// Streams status changes to one tab until it goes away.
 fn events(mut w: TcpStream, live: &Live) {
+    // A tab that stops reading must not hold its thread for ever.
+    let _ = w.set_write_timeout(Some(KEEP_ALIVE * 2));
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
     let mut status = live.status();
     if w.write_all(head.as_bytes()).is_err() || send(&mut w, &status).is_err() {

@@ -50,6 +50,25 @@ after(async () => {
   }
 });
 
+/** Waits until the server has had no rebuild for a while (earlier saves done). */
+async function settle() {
+  let last = "";
+  let quietSince = Date.now();
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    const s = await (await fetch(`${url}/__runbook/status`)).json();
+    const key = `${s.version}/${s.rebuilds}`;
+    if (key !== last) {
+      last = key;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince > 400) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the server never settled");
+}
+
 /** Saves a file the way many editors do: a temporary file renamed over it. */
 function save(path, text) {
   writeFileSync(`${path}.tmp~`, text);
@@ -92,9 +111,10 @@ test("a saved edit shows in the open page without the test reloading it", async 
 });
 
 test("the overlay shows on every page, the picker too, and clears by itself", async () => {
+  await settle();
   const page = await context.newPage();
   await page.goto(`${url}/`);
-  assert.ok((await page.locator("[data-edition]").count()) >= 4);
+  await page.locator("[data-edition]").nth(3).waitFor();
   await page.waitForTimeout(300);
   const file = join(source, "handbook.yaml");
   const original = readFileSync(file, "utf8");
@@ -120,6 +140,7 @@ test("axe finds no WCAG 2.2 AA problem in the picker or on a page with the overl
   };
   const file = join(source, "phishing.md");
   const original = readFileSync(file, "utf8");
+  await settle();
   for (const scheme of ["light", "dark"]) {
     const page = await context.newPage();
     await page.emulateMedia({ colorScheme: scheme });
