@@ -33,7 +33,7 @@ pub fn run(args: &ServeArgs) -> u8 {
     let counters = Arc::new(Counters::default());
     let live = Arc::new(Live::new(counters.clone()));
     let mut builder = Builder::new(&args.source, source_date_epoch(), counters);
-    first_build(&mut builder, &live);
+    let warnings = first_build(&mut builder, &live);
 
     let bound = match http::bind(args.bind, args.port) {
         Ok(b) => b,
@@ -98,7 +98,7 @@ pub fn run(args: &ServeArgs) -> u8 {
     let worker_live = live.clone();
     let spawned = std::thread::Builder::new()
         .name("serve-rebuild".into())
-        .spawn(move || rebuild_loop(builder, watcher, dirs, &changes, &worker_live));
+        .spawn(move || rebuild_loop(builder, watcher, dirs, &changes, &worker_live, warnings));
     if let Err(e) = spawned {
         eprintln!("error: cannot start the rebuild thread: {e}");
         return EXIT_USAGE;
@@ -108,14 +108,16 @@ pub fn run(args: &ServeArgs) -> u8 {
     EXIT_OK
 }
 
-fn first_build(builder: &mut Builder, live: &Live) {
+/// The first build; returns how many warnings it had.
+fn first_build(builder: &mut Builder, live: &Live) -> usize {
     match builder.rebuild() {
         Outcome::Built(g, summary) => {
             let mut warnings = summary.warnings;
             if let Ok(day) = today() {
                 warnings.extend(crate::lint::run(&g.model, day));
             }
-            report(&only_warnings(&warnings), Format::Human);
+            let warnings = only_warnings(&warnings);
+            report(&warnings, Format::Human);
             println!(
                 "Built {} editions in memory ({} run books, {} drafts) in {} ms.",
                 g.editions.len(),
@@ -124,6 +126,7 @@ fn first_build(builder: &mut Builder, live: &Live) {
                 summary.took.as_millis()
             );
             live.publish(g);
+            warnings.count(Severity::Warning)
         }
         Outcome::Failed(diags) => {
             report(&diags, Format::Human);
@@ -131,8 +134,9 @@ fn first_build(builder: &mut Builder, live: &Live) {
                 "The first build failed; the browser shows these problems until they are fixed."
             );
             live.fail(&diags);
+            0
         }
-        Outcome::Unchanged => {}
+        Outcome::Unchanged => 0,
     }
 }
 
@@ -150,6 +154,7 @@ fn rebuild_loop(
     mut dirs: Vec<PathBuf>,
     changes: &Receiver<Change>,
     live: &Live,
+    mut warnings: usize,
 ) {
     while let Ok(first) = changes.recv() {
         let mut paths = Vec::new();
@@ -169,6 +174,15 @@ fn rebuild_loop(
             Outcome::Built(g, summary) => {
                 live.publish(g.clone());
                 print_summary(g.number, &summary);
+                // Lints run after the reload signal, so they never delay it.
+                let count = warning_count(&g.model, &summary.warnings);
+                if count != warnings {
+                    println!(
+                        "{count} warning{} now (run `runbook check` for the details).",
+                        if count == 1 { "" } else { "s" }
+                    );
+                    warnings = count;
+                }
             }
             Outcome::Failed(diags) => {
                 live.fail(&diags);
@@ -189,6 +203,12 @@ fn rebuild_loop(
             }
         }
     }
+}
+
+/// Warnings of the build plus those of the lints `check` runs.
+fn warning_count(model: &crate::model::Model, build: &Diagnostics) -> usize {
+    let lints = today().map_or_else(|_| Diagnostics::new(), |day| crate::lint::run(model, day));
+    build.count(Severity::Warning) + lints.count(Severity::Warning)
 }
 
 fn print_summary(number: u64, s: &Summary) {
