@@ -684,20 +684,39 @@ fn editor_temporary_files_are_ignored_and_bursts_rebuild_once() {
         "temp files caused a rebuild"
     );
     assert!(st["errors"].as_array().unwrap().is_empty());
-    // Ten quick saves: one rebuild, one new generation.
+    // Ten quick saves: one rebuild, one new generation. The debouncer waits
+    // for 30 ms of quiet on a path, so the saves are one burst only when no
+    // two are further apart than that; on a loaded machine the test thread
+    // can be descheduled between saves, and then each such gap may start a
+    // rebuild of its own (never more).
     let g = s.generation();
+    let before = s.status()["rebuilds"].as_u64().unwrap();
     let path = source.join("phishing.md");
     let text = std::fs::read_to_string(&path).unwrap();
+    let mut gaps = 0;
+    let mut last = Instant::now();
     for i in 0..10 {
         std::fs::write(
             &path,
             text.replacen("summary:", &format!("summary: Save {i}."), 1),
         )
         .unwrap();
+        if i > 0 && last.elapsed() >= Duration::from_millis(25) {
+            gaps += 1;
+        }
+        last = Instant::now();
     }
     let st = s.settle();
-    assert_eq!(st["generation"].as_u64().unwrap(), g + 1, "{st}");
-    assert_eq!(st["rebuilds"].as_u64().unwrap(), before + 1, "{st}");
+    let rebuilds = st["rebuilds"].as_u64().unwrap() - before;
+    let generations = st["generation"].as_u64().unwrap() - g;
+    assert!(
+        rebuilds >= 1 && rebuilds <= 1 + gaps,
+        "{rebuilds} rebuilds, {gaps} gaps: {st}"
+    );
+    assert!(generations >= 1 && generations <= rebuilds, "{st}");
+    if gaps == 0 {
+        assert_eq!(rebuilds, 1, "one burst, one rebuild: {st}");
+    }
     assert!(s.get("/soc/phishing/index.html").text().contains("Save 9."));
 }
 
