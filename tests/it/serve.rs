@@ -788,7 +788,11 @@ fn ctrl_c_exits_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));
-    let rest: Vec<String> = s.lines.try_iter().collect();
+    // The reader thread ends when the pipe closes; collect until then.
+    let mut rest = Vec::new();
+    while let Ok(line) = s.lines.recv_timeout(WAIT) {
+        rest.push(line);
+    }
     assert!(rest.iter().any(|l| l.contains("Stopped")), "{rest:?}");
 }
 
