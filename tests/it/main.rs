@@ -13,6 +13,7 @@ mod output;
 mod pages;
 mod scaffold;
 mod search;
+mod serve;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
