@@ -13,7 +13,9 @@ use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
 use crate::render::html::{advisor_words, party_words, step_anchor};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 /// Where the index is written inside an edition.
 pub const INDEX_PATH: &str = "assets/search-index.js";
@@ -268,8 +270,55 @@ impl IndexData {
 /// Collects blocks and the words in them.
 struct Builder {
     blocks: Vec<Block>,
-    terms: BTreeMap<String, BTreeSet<u32>>,
+    /// Stem → the blocks holding it, ascending (blocks are pushed in order).
+    terms: HashMap<Rc<str>, Vec<u32>>,
     keys: BTreeMap<String, BTreeSet<u32>>,
+}
+
+/// How many block texts each thread's memo of their stems holds at most.
+const STEMS_MEMO_MAX: usize = 100_000;
+
+thread_local! {
+    /// Block text → the stems of its meaningful words. Every edition indexes
+    /// (mostly) the same run book text, so each thread splits, normalizes
+    /// and stems a text once per build rather than once per edition.
+    static TEXT_STEMS: RefCell<HashMap<String, Rc<[Rc<str>]>>> = RefCell::new(HashMap::new());
+    /// Stems shared between the memo's entries.
+    static STEM_NAMES: RefCell<HashSet<Rc<str>>> = RefCell::new(HashSet::new());
+}
+
+/// The stems of the meaningful words of `text`, in order, with repeats.
+fn text_stems(text: &str) -> Rc<[Rc<str>]> {
+    if let Some(hit) = TEXT_STEMS.with(|m| m.borrow().get(text).cloned()) {
+        return hit;
+    }
+    let stems: Rc<[Rc<str>]> = STEM_NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        text::words(text)
+            .into_iter()
+            .filter(|w| !text::is_stop_word(&w.norm))
+            .map(|w| {
+                let stem = text::stem(&w.norm);
+                match names.get(stem.as_str()) {
+                    Some(s) => Rc::clone(s),
+                    None => {
+                        let s: Rc<str> = Rc::from(stem);
+                        names.insert(Rc::clone(&s));
+                        s
+                    }
+                }
+            })
+            .collect()
+    });
+    TEXT_STEMS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= STEMS_MEMO_MAX {
+            m.clear();
+            STEM_NAMES.with(|n| n.borrow_mut().clear());
+        }
+        m.insert(text.to_string(), Rc::clone(&stems));
+    });
+    stems
 }
 
 impl Builder {
@@ -279,12 +328,10 @@ impl Builder {
             return None;
         }
         let id = self.blocks.len() as u32;
-        for w in text::words(&text) {
-            if !text::is_stop_word(&w.norm) {
-                self.terms
-                    .entry(text::stem(&w.norm))
-                    .or_default()
-                    .insert(id);
+        for stem in text_stems(&text).iter() {
+            let ids = self.terms.entry(Rc::clone(stem)).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
             }
         }
         self.blocks
@@ -304,7 +351,7 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
     let soc = edition.is_soc();
     let mut b = Builder {
         blocks: Vec::new(),
-        terms: BTreeMap::new(),
+        terms: HashMap::new(),
         keys: BTreeMap::new(),
     };
     for p in Phase::ALL {
@@ -370,8 +417,10 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
             synonyms.push(members);
         }
     }
-    let (terms, postings) = b
-        .terms
+    // Stems sorted as strings (the order the engine binary-searches).
+    let mut sorted: Vec<(Rc<str>, Vec<u32>)> = b.terms.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (terms, postings) = sorted
         .into_iter()
         .map(|(t, ids)| {
             let mut last = 0;
@@ -383,7 +432,7 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
                     d
                 })
                 .collect();
-            (t, deltas)
+            (t.to_string(), deltas)
         })
         .unzip();
     IndexData {

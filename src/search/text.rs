@@ -44,6 +44,17 @@ pub fn is_stop_word(word: &str) -> bool {
 /// Normalizes one word: NFKD, combining marks dropped, lowercase, curly
 /// apostrophes straight, apostrophes at either end trimmed.
 pub fn normalize(word: &str) -> String {
+    // Most words are ASCII, where decomposition and combining marks change
+    // nothing and lowercasing is per byte: same answer, no allocations
+    // beyond the result.
+    if word.is_ascii() {
+        return word.trim_matches('\'').to_ascii_lowercase();
+    }
+    normalize_unicode(word)
+}
+
+/// [`normalize`] for any text: NFKD, marks dropped, lowercase, apostrophes.
+fn normalize_unicode(word: &str) -> String {
     let folded: String = word
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
@@ -90,8 +101,32 @@ fn stemmer() -> &'static Stemmer {
 }
 
 /// The Snowball English stem of a normalized word.
+///
+/// Every edition's index stems the same run book text again, so stems are
+/// remembered per thread (a word always has the same stem). The memo is
+/// emptied when it grows past [`STEM_MEMO_MAX`] words, so a long `serve`
+/// session cannot grow it without bound.
 pub fn stem(norm: &str) -> String {
-    stemmer().stem(norm).into_owned()
+    STEMS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(s) = memo.get(norm) {
+            return s.clone();
+        }
+        let s = stemmer().stem(norm).into_owned();
+        if memo.len() >= STEM_MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(norm.to_string(), s.clone());
+        s
+    })
+}
+
+/// How many words each thread's stem memo holds at most.
+const STEM_MEMO_MAX: usize = 50_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Normalizes a query chunk or an ID for exact ID matching: like
@@ -193,6 +228,36 @@ mod tests {
             .map(|w| w.norm)
             .collect();
         assert_eq!(w, ["m365", "phish", "001", "it's", "t1566.001"]);
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_the_full_rules() {
+        for w in [
+            "Hello",
+            "IT'S",
+            "'quoted'",
+            "''",
+            "'",
+            "don't",
+            "MiXeD42",
+            "T1566.001",
+            "a_b",
+            "x'",
+        ] {
+            assert_eq!(normalize(w), normalize_unicode(w), "{w}");
+        }
+        // Every printable ASCII character on its own and inside a word.
+        for c in (0x20u8..0x7f).map(char::from) {
+            let w = format!("A{c}b{c}");
+            assert_eq!(normalize(&w), normalize_unicode(&w), "{w}");
+        }
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmers() {
+        for w in ["running", "runs", "phishing", "computers", "running"] {
+            assert_eq!(stem(w), stemmer().stem(w));
+        }
     }
 
     #[test]
