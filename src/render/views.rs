@@ -335,12 +335,38 @@ fn root(depth: usize) -> String {
 /// Body HTML is rendered once and shown on pages at different depths, so
 /// links between run books carry a page-root marker; this makes them
 /// relative to the page being written.
-fn relative_links(html: String, depth: usize) -> Vec<u8> {
-    if html.contains(PAGE_ROOT) {
-        html.replace(PAGE_ROOT, &root(depth)).into_bytes()
-    } else {
-        html.into_bytes()
+fn relative_links(html: Vec<u8>, depth: usize) -> Vec<u8> {
+    // The marker is a private-use character, whose UTF-8 starts with 0xEE:
+    // most pages have no such byte, and a byte search is fast.
+    let mut lead = [0u8; 4];
+    let lead = PAGE_ROOT.encode_utf8(&mut lead).as_bytes()[0];
+    if !html.contains(&lead) {
+        return html;
     }
+    match String::from_utf8(html) {
+        Ok(s) if s.contains(PAGE_ROOT) => s.replace(PAGE_ROOT, &root(depth)).into_bytes(),
+        Ok(s) => s.into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
+}
+
+/// About how many bytes a page will have: its template's frame plus the
+/// body HTML it shows, so the page is written into one buffer without
+/// growing it again and again (print pages hold a whole handbook).
+fn size_hint(p: &Prepared, page: Page) -> usize {
+    const FRAME: usize = 8 * 1024;
+    let phases_html = |list: &[PhaseView]| list.iter().map(|v| v.html.len()).sum::<usize>();
+    FRAME
+        + match page {
+            Page::Phase(i, ph) => p.phases[i][ph.index()].html.len(),
+            Page::RunbookPrint(i) => phases_html(&p.phases[i]) + p.heads[i].intro.len(),
+            Page::Print => {
+                p.phases.iter().map(|l| phases_html(l)).sum::<usize>()
+                    + p.heads.iter().map(|h| h.intro.len()).sum::<usize>()
+            }
+            Page::PhaseIndex(ph) => p.phases.iter().map(|l| l[ph.index()].html.len()).sum(),
+            _ => 0,
+        }
 }
 
 /// Renders one page to bytes.
@@ -468,10 +494,11 @@ pub(super) fn render_page(
         },
     );
     ctx.insert_value("edition_slug", v.edition_slug.clone());
+    let mut html = Vec::with_capacity(size_hint(p, page));
     theme
         .tera
-        .render(template, &ctx)
-        .map(|html| relative_links(html, depth))
+        .render_to(template, &ctx, &mut html)
+        .map(|()| relative_links(html, depth))
         .map_err(|e| Box::new(theme.error(&e, template)))
 }
 

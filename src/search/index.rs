@@ -275,6 +275,22 @@ struct Builder {
     keys: BTreeMap<String, BTreeSet<u32>>,
 }
 
+/// `text` with runs of white space as one space and none at either end.
+fn single_spaced(text: &str) -> String {
+    // Most texts are already so: check in one pass before splitting.
+    let mut prev_space = true;
+    let tidy = text.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
+        prev_space = c.is_whitespace();
+        ok
+    }) && !prev_space;
+    if tidy {
+        text.to_string()
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// How many block texts each thread's memo of their stems holds at most.
 const STEMS_MEMO_MAX: usize = 100_000;
 
@@ -323,7 +339,7 @@ fn text_stems(text: &str) -> Rc<[Rc<str>]> {
 
 impl Builder {
     fn push(&mut self, kind: Kind, doc: usize, text: &str, anchor: String) -> Option<u32> {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = single_spaced(text);
         if text.is_empty() {
             return None;
         }
@@ -555,4 +571,41 @@ fn home_phase(rb: &EditionRunbook<'_>) -> usize {
         .iter()
         .find(|p| has_text(**p))
         .map_or(Phase::Identification.index(), |p| p.index())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_spacing_matches_split_and_join() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\u{a0}b",
+            "a\u{2003} b",
+            "plain words here",
+            "  lead and trail  ",
+        ] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(single_spaced(t), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn memoized_stems_match_fresh_ones() {
+        let text = "Running the backups, then checking the running computers";
+        let fresh: Vec<String> = stems_of(text);
+        for _ in 0..2 {
+            let memo: Vec<String> = text_stems(text).iter().map(|s| s.to_string()).collect();
+            assert_eq!(memo, fresh);
+        }
+    }
 }
