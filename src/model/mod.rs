@@ -16,6 +16,7 @@ use crate::source::yaml::{position, Spanned};
 use crate::source::{RawClientFile, RawRunbook, Sources, ThemeFiles};
 use markdown::{ContactField, PlaceholderKind, Section};
 use phase::Phase;
+use rayon::prelude::*;
 use responsibility::{parse_map, PhaseMap};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -268,11 +269,21 @@ pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
         .handbook
         .as_ref()
         .map(|h| handbook(h, &sources.theme, &mut diags));
-    let runbooks: Vec<Runbook> = sources
+    // Run books are parsed in parallel (each once); their problems are
+    // kept in file order, as a sequential pass would report them.
+    let parsed: Vec<(Option<Runbook>, Diagnostics)> = sources
         .runbooks
-        .iter()
-        .filter_map(|r| runbook(r, &mut diags))
+        .par_iter()
+        .map(|r| {
+            let mut d = Diagnostics::new();
+            (runbook(r, &mut d), d)
+        })
         .collect();
+    let mut runbooks: Vec<Runbook> = Vec::with_capacity(parsed.len());
+    for (rb, d) in parsed {
+        diags.extend(d);
+        runbooks.extend(rb);
+    }
     let slugs: BTreeSet<&str> = runbooks.iter().map(|r| r.slug.as_str()).collect();
     let clients: Vec<Client> = match &handbook {
         Some(h) => sources
@@ -286,7 +297,6 @@ pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
     let Some(mut handbook) = handbook else {
         return (None, diags);
     };
-    let mut runbooks = runbooks;
     links::check(&mut runbooks, &mut handbook, &clients, &mut diags);
     let model = Model {
         handbook,

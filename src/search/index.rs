@@ -542,11 +542,11 @@ fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<
 
 /// The anchor suffix of a text block on its phase page: the step's own
 /// anchor for a step, else the nearest heading above it.
-fn anchor(piece: &TextPiece, prefix: &str, runbook: &str, phase: Phase) -> String {
+fn anchor(piece: &TextPiece<'_>, prefix: &str, runbook: &str, phase: Phase) -> String {
     let full = match piece.step {
         Some(n) => step_anchor(runbook, phase.slug(), n),
-        None => match &piece.anchor {
-            Some(a) => a.clone(),
+        None => match piece.anchor {
+            Some(a) => a.to_string(),
             None => return String::new(),
         },
     };
