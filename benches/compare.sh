@@ -31,7 +31,6 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 command -v hugo >/dev/null || { echo "hugo is not installed: apt-get install -y hugo" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "GNU time is not installed: apt-get install -y time" >&2; exit 2; }
-command -v bc >/dev/null || { echo "bc is not installed: apt-get install -y bc" >&2; exit 2; }
 WORK=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/runbook-bench.XXXXXX")}
 mkdir -p "$WORK"
 # About 3 GB a round (and one warm-up round) stay on disk until the end.
@@ -52,6 +51,7 @@ OUT=$WORK/out
 mkdir -p "$OUT"
 
 now() { date +%s.%N; }
+calc() { awk "BEGIN {print $1}"; }
 median() { sort -g | awk '{a[NR]=$1} END {m=int((NR+1)/2); if (NR%2) print a[m]; else printf "%.4f\n", (a[m]+a[m+1])/2}'; }
 max() { sort -g | tail -1; }
 
@@ -70,7 +70,7 @@ run() {
   /usr/bin/time -f '%M' -o "$OUT/rss-$name-$round" "${cmd[@]}" >/dev/null 2>"$OUT/err-$name-$round" || {
     echo "$name failed:" >&2; cat "$OUT/err-$name-$round" >&2; exit 1; }
   t1=$(now)
-  echo "$(echo "$t1 - $t0" | bc -l) $(tail -1 "$OUT/rss-$name-$round")"
+  echo "$(calc "$t1 - $t0") $(tail -1 "$OUT/rss-$name-$round")"
 }
 
 TOOLS=(build50 hugo cp check build200)
@@ -100,9 +100,9 @@ HTML_BYTES=$(find "$OUT/rb50-warm" -name '*.html' -printf '%s\n' | awk '{s+=$1} 
 ALL_BYTES=$(du -sb "$OUT/rb50-warm" | cut -f1)
 AGG=$(find "$OUT/rb50-warm" -name '*.html' \( -path '*/print/*' -o -path '*/phases/*' \) -printf '%s\n' | awk '{s+=$1; n++} END {print n, s}')
 AGG_PAGES=${AGG% *}; AGG_BYTES=${AGG#* }
-RB_PPS=$(echo "$RB_PAGES / $B50" | bc -l)
-HUGO_PPS=$(echo "$HUGO_PAGES / $HUGO" | bc -l)
-kb() { echo "$1 / 1024" | bc -l; }
+RB_PPS=$(calc "$RB_PAGES / $B50")
+HUGO_PPS=$(calc "$HUGO_PAGES / $HUGO")
+kb() { calc "$1 / 1024"; }
 
 printf '\nmachine: %s cores, %s RAM, %s; %s\n' "$(nproc)" "$(free -h | awk '/Mem:/ {print $2}')" \
   "$(df -PT "$WORK" | awk 'NR == 2 {print $2 " on " $1}')" "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -110,18 +110,18 @@ printf 'load average: %s at start, %s at end\n' "$LOAD_START" "$LOAD_END"
 printf 'corpus: 40 run books x 50 clients (and x 200); %d rounds, rotating order; medians\n\n' "$RUNS"
 printf '| measure | value | target |\n|---|---|---|\n'
 printf '| runbook build, 50 clients (%d pages, %.0f MB) | %.3f s (%.0f pages/s) | |\n' \
-  "$RB_PAGES" "$(echo "$ALL_BYTES / 1000000" | bc -l)" "$B50" "$RB_PPS"
+  "$RB_PAGES" "$(calc "$ALL_BYTES / 1000000")" "$B50" "$RB_PPS"
 printf '| hugo (%d pages) | %.3f s (%.0f pages/s) | |\n' "$HUGO_PAGES" "$HUGO" "$HUGO_PPS"
-printf '| pages/s vs Hugo | %.2fx | >= 5x |\n' "$(echo "$RB_PPS / $HUGO_PPS" | bc -l)"
+printf '| pages/s vs Hugo | %.2fx | >= 5x |\n' "$(calc "$RB_PPS / $HUGO_PPS")"
 printf '| cp -r of the output | %.3f s | |\n' "$CP"
-printf '| build / cp -r | %.2fx | <= 1.5x |\n' "$(echo "$B50 / $CP" | bc -l)"
+printf '| build / cp -r | %.2fx | <= 1.5x |\n' "$(calc "$B50 / $CP")"
 printf '| peak RSS, build 50 / 200 clients | %.1f / %.1f MB | <= 200 MB |\n' \
   "$(kb "$(peak build50)")" "$(kb "$(peak build200)")"
-printf '| average page size | %.1f KB | <= 12 KB |\n' "$(echo "$HTML_BYTES / $RB_PAGES / 1024" | bc -l)"
+printf '| average page size | %.1f KB | <= 12 KB |\n' "$(calc "$HTML_BYTES / $RB_PAGES / 1024")"
 printf '| ... without the %d print and phase-index pages | %.1f KB | |\n' "$AGG_PAGES" \
-  "$(echo "($HTML_BYTES - $AGG_BYTES) / ($RB_PAGES - $AGG_PAGES) / 1024" | bc -l)"
+  "$(calc "($HTML_BYTES - $AGG_BYTES) / ($RB_PAGES - $AGG_PAGES) / 1024")"
 printf '| runbook build, 200 clients | %.3f s | |\n' "$B200"
-printf '| 200 clients / 50 clients time | %.2fx | <= 4.4x |\n' "$(echo "$B200 / $B50" | bc -l)"
+printf '| 200 clients / 50 clients time | %.2fx | <= 4.4x |\n' "$(calc "$B200 / $B50")"
 printf '| runbook check | %.3f s | |\n' "$CHECK"
-printf '| check / build | %.2fx | <= 1.25x |\n' "$(echo "$CHECK / $B50" | bc -l)"
+printf '| check / build | %.2fx | <= 1.25x |\n' "$(calc "$CHECK / $B50")"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
