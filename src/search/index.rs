@@ -7,14 +7,16 @@
 //! own blocks (title, aliases, alerts, ATT&CK IDs, summary, introduction) and
 //! the phase's name. Glossary entries are found on their own.
 
-use super::text::{self, STOP_WORDS};
+use super::text::{self, FastHash, FastMap, STOP_WORDS};
+
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<FastHash>>;
 use crate::edition::{Edition, EditionRunbook, TextPiece};
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
 use crate::render::html::{advisor_words, party_words, step_anchor};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::rc::Rc;
 
 /// Where the index is written inside an edition.
@@ -271,7 +273,7 @@ impl IndexData {
 struct Builder {
     blocks: Vec<Block>,
     /// Stem → the blocks holding it, ascending (blocks are pushed in order).
-    terms: HashMap<Rc<str>, Vec<u32>>,
+    terms: FastMap<Rc<str>, Vec<u32>>,
     keys: BTreeMap<String, BTreeSet<u32>>,
 }
 
@@ -298,9 +300,9 @@ thread_local! {
     /// Block text → the stems of its meaningful words. Every edition indexes
     /// (mostly) the same run book text, so each thread splits, normalizes
     /// and stems a text once per build rather than once per edition.
-    static TEXT_STEMS: RefCell<HashMap<String, Rc<[Rc<str>]>>> = RefCell::new(HashMap::new());
+    static TEXT_STEMS: RefCell<FastMap<String, Rc<[Rc<str>]>>> = RefCell::new(FastMap::default());
     /// Stems shared between the memo's entries.
-    static STEM_NAMES: RefCell<HashSet<Rc<str>>> = RefCell::new(HashSet::new());
+    static STEM_NAMES: RefCell<FastSet<Rc<str>>> = RefCell::new(FastSet::default());
 }
 
 /// The stems of the meaningful words of `text`, in order, with repeats.
@@ -367,7 +369,7 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
     let soc = edition.is_soc();
     let mut b = Builder {
         blocks: Vec::new(),
-        terms: HashMap::new(),
+        terms: FastMap::default(),
         keys: BTreeMap::new(),
     };
     for p in Phase::ALL {
