@@ -22,7 +22,8 @@
 #   On ext4 without a journal (this machine's disk), creating files right
 #   after deleting many costs far more (the allocator skips inodes freed in
 #   the last 60-300 s), which would charge one tool for another's cleanup.
-# - Wall times are medians; peak RSS (GNU time, `%M`) is the largest over the
+# - Wall times: medians, and the fastest run of each (other work on a shared
+#   machine only ever adds time); peak RSS (GNU time, `%M`) is the largest over the
 #   timed runs of each build.
 # - Average page size: the HTML pages of the 50-client output (the search
 #   index and the assets aside).
@@ -91,8 +92,11 @@ for i in $(seq 1 "$RUNS"); do
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 med() { printf '%s\n' ${TIMES[$1]} | median; }
+best() { printf '%s\n' ${TIMES[$1]} | sort -g | head -1; }
 peak() { printf '%s\n' ${RSS[$1]} | max; }
 B50=$(med build50); HUGO=$(med hugo); CP=$(med cp); CHECK=$(med check); B200=$(med build200)
+# Fastest runs too: on a shared machine, other work only ever adds time.
+B50b=$(best build50); HUGOb=$(best hugo); CPb=$(best cp); CHECKb=$(best check); B200b=$(best build200)
 
 RB_PAGES=$(find "$OUT/rb50-warm" -name '*.html' | wc -l)
 HUGO_PAGES=$(find "$OUT/hugo-warm" -name '*.html' | wc -l)
@@ -102,26 +106,29 @@ AGG=$(find "$OUT/rb50-warm" -name '*.html' \( -path '*/print/*' -o -path '*/phas
 AGG_PAGES=${AGG% *}; AGG_BYTES=${AGG#* }
 RB_PPS=$(calc "$RB_PAGES / $B50")
 HUGO_PPS=$(calc "$HUGO_PAGES / $HUGO")
+RB_PPSb=$(calc "$RB_PAGES / $B50b")
+HUGO_PPSb=$(calc "$HUGO_PAGES / $HUGOb")
 kb() { calc "$1 / 1024"; }
 
 printf '\nmachine: %s cores, %s RAM, %s; %s\n' "$(nproc)" "$(free -h | awk '/Mem:/ {print $2}')" \
   "$(df -PT "$WORK" | awk 'NR == 2 {print $2 " on " $1}')" "$(date -u '+%Y-%m-%d %H:%M UTC')"
 printf 'load average: %s at start, %s at end\n' "$LOAD_START" "$LOAD_END"
 printf 'corpus: 40 run books x 50 clients (and x 200); %d rounds, rotating order; medians\n\n' "$RUNS"
-printf '| measure | value | target |\n|---|---|---|\n'
-printf '| runbook build, 50 clients (%d pages, %.0f MB) | %.3f s (%.0f pages/s) | |\n' \
-  "$RB_PAGES" "$(calc "$ALL_BYTES / 1000000")" "$B50" "$RB_PPS"
-printf '| hugo (%d pages) | %.3f s (%.0f pages/s) | |\n' "$HUGO_PAGES" "$HUGO" "$HUGO_PPS"
-printf '| pages/s vs Hugo | %.2fx | >= 5x |\n' "$(calc "$RB_PPS / $HUGO_PPS")"
-printf '| cp -r of the output | %.3f s | |\n' "$CP"
-printf '| build / cp -r | %.2fx | <= 1.5x |\n' "$(calc "$B50 / $CP")"
-printf '| peak RSS, build 50 / 200 clients | %.1f / %.1f MB | <= 200 MB |\n' \
+printf '| measure | median | fastest run | target |\n|---|---|---|---|\n'
+printf '| runbook build, 50 clients (%d pages, %.0f MB) | %.3f s (%.0f pages/s) | %.3f s (%.0f pages/s) | |\n' \
+  "$RB_PAGES" "$(calc "$ALL_BYTES / 1000000")" "$B50" "$RB_PPS" "$B50b" "$RB_PPSb"
+printf '| hugo (%d pages) | %.3f s (%.0f pages/s) | %.3f s (%.0f pages/s) | |\n' \
+  "$HUGO_PAGES" "$HUGO" "$HUGO_PPS" "$HUGOb" "$HUGO_PPSb"
+printf '| pages/s vs Hugo | %.2fx | %.2fx | >= 5x |\n' "$(calc "$RB_PPS / $HUGO_PPS")" "$(calc "$RB_PPSb / $HUGO_PPSb")"
+printf '| cp -r of the output | %.3f s | %.3f s | |\n' "$CP" "$CPb"
+printf '| build / cp -r | %.2fx | %.2fx | <= 1.5x |\n' "$(calc "$B50 / $CP")" "$(calc "$B50b / $CPb")"
+printf '| peak RSS, build 50 / 200 clients | %.1f / %.1f MB (largest) | | <= 200 MB |\n' \
   "$(kb "$(peak build50)")" "$(kb "$(peak build200)")"
-printf '| average page size | %.1f KB | <= 12 KB |\n' "$(calc "$HTML_BYTES / $RB_PAGES / 1024")"
-printf '| ... without the %d print and phase-index pages | %.1f KB | |\n' "$AGG_PAGES" \
+printf '| average page size | %.1f KB | | <= 12 KB |\n' "$(calc "$HTML_BYTES / $RB_PAGES / 1024")"
+printf '| ... without the %d print and phase-index pages | %.1f KB | | |\n' "$AGG_PAGES" \
   "$(calc "($HTML_BYTES - $AGG_BYTES) / ($RB_PAGES - $AGG_PAGES) / 1024")"
-printf '| runbook build, 200 clients | %.3f s | |\n' "$B200"
-printf '| 200 clients / 50 clients time | %.2fx | <= 4.4x |\n' "$(calc "$B200 / $B50")"
-printf '| runbook check | %.3f s | |\n' "$CHECK"
-printf '| check / build | %.2fx | <= 1.25x |\n' "$(calc "$CHECK / $B50")"
+printf '| runbook build, 200 clients | %.3f s | %.3f s | |\n' "$B200" "$B200b"
+printf '| 200 clients / 50 clients time | %.2fx | %.2fx | <= 4.4x |\n' "$(calc "$B200 / $B50")" "$(calc "$B200b / $B50b")"
+printf '| runbook check | %.3f s | %.3f s | |\n' "$CHECK" "$CHECKb"
+printf '| check / build | %.2fx | %.2fx | <= 1.25x |\n' "$(calc "$CHECK / $B50")" "$(calc "$CHECKb / $B50b")"
 [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"
