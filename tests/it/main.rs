@@ -6,6 +6,7 @@
 
 mod build;
 mod check;
+mod corpus;
 mod errors;
 mod isolation;
 mod links;
