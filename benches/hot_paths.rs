@@ -43,7 +43,7 @@ fn benches(c: &mut Criterion) {
         .min()
         .unwrap();
     c.bench_function(
-        "front matter + phase split (one 1,200-word run book)",
+        "front matter + phase split (one run book of about 1,300 words)",
         |b| {
             b.iter(|| {
                 let mut d = Diagnostics::new();
