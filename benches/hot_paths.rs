@@ -1,6 +1,7 @@
 //! Micro-benchmarks for the hot paths of a build: parsing a run book (front
-//! matter and phase split), resolving responsibility, and rendering the pages
-//! of one edition. Run with `cargo bench --bench hot_paths`; the corpus is
+//! matter and phase split), resolving responsibility, rendering the pages of
+//! one edition (331 pages: divide for the time per page), its search index,
+//! and projecting an edition. Run with `cargo bench --bench hot_paths`; the corpus is
 //! written by the same code as `examples/corpus.rs` into a temporary folder.
 
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -42,7 +43,7 @@ fn benches(c: &mut Criterion) {
         .min()
         .unwrap();
     c.bench_function(
-        "front matter + phase split (one 1,200-word run book)",
+        "front matter + phase split (one run book of about 1,300 words)",
         |b| {
             b.iter(|| {
                 let mut d = Diagnostics::new();
@@ -83,6 +84,10 @@ fn benches(c: &mut Criterion) {
             let e = edition::edition(&model, Reader::Client(&model.clients[0]), &options);
             runbook::render::render_edition(&e, &theme, &Discard).unwrap()
         })
+    });
+    let e = edition::edition(&model, Reader::Client(&model.clients[0]), &options);
+    c.bench_function("search index of one client edition (build + script)", |b| {
+        b.iter(|| std::hint::black_box(runbook::search::build(&e).to_js()))
     });
     c.bench_function(
         "project one client edition (responsibility, placeholders, filtering)",

@@ -14,6 +14,7 @@ use crate::model::phase::Phase;
 use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
 use crate::model::values::{Audience, Colour, Date, Severity};
 use crate::model::{Client, Contact, Logo, Model, Runbook, Term};
+use std::borrow::Cow;
 
 pub use resolve::Filler;
 
@@ -85,14 +86,18 @@ pub enum Piece<'m> {
 }
 
 /// A block of plain text this edition shows, for search and lints.
+///
+/// Text and anchor borrow from the model unless placeholders had to be
+/// filled: most blocks read the same in every edition, and a build makes
+/// one edition per client.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TextPiece {
+pub struct TextPiece<'m> {
     /// What kind of block.
     pub kind: BlockKind,
     /// The text, placeholders filled.
-    pub text: String,
+    pub text: Cow<'m, str>,
     /// Nearest heading anchor.
-    pub anchor: Option<String>,
+    pub anchor: Option<&'m str>,
     /// For a step's text: the step's number among the steps this edition
     /// shows (the `data-step` of its badge), so search can link to it.
     pub step: Option<usize>,
@@ -110,7 +115,7 @@ pub struct EditionPhase<'m> {
     /// How many steps this edition shows.
     pub step_count: usize,
     /// Plain text blocks shown.
-    pub text: Vec<TextPiece>,
+    pub text: Vec<TextPiece<'m>>,
 }
 
 /// A run book in an edition.
@@ -143,7 +148,7 @@ pub struct EditionRunbook<'m> {
     /// Introduction.
     pub intro: Vec<Piece<'m>>,
     /// Plain text blocks of the introduction this edition shows.
-    pub intro_text: Vec<TextPiece>,
+    pub intro_text: Vec<TextPiece<'m>>,
     /// The six phases.
     pub phases: Vec<EditionPhase<'m>>,
 }

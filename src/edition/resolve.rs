@@ -6,6 +6,7 @@ use crate::model::markdown::{BlockKind, ContactField, PlaceholderKind, Section, 
 use crate::model::phase::Phase;
 use crate::model::responsibility::Resolved;
 use crate::model::{Client, Contact, Model};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Resolves placeholders and links for one reader.
@@ -184,7 +185,7 @@ impl<'m> Filler<'m> {
                         let label = section
                             .steps
                             .get(*n)
-                            .map(|s| self.fill_plain(&s.text, section))
+                            .map(|s| self.fill_plain(&s.text, section).into_owned())
                             .unwrap_or_default();
                         out.push(Piece::TaskBox { phase, step, label });
                     }
@@ -195,7 +196,7 @@ impl<'m> Filler<'m> {
     }
 
     /// Text blocks this reader sees, placeholders filled.
-    pub fn text(&self, section: &Section) -> Vec<TextPiece> {
+    pub fn text(&self, section: &'m Section) -> Vec<TextPiece<'m>> {
         // Steps are numbered among those this reader sees, as in `pieces`.
         let shown = |s: &Step| self.soc() || !s.internal;
         section
@@ -205,7 +206,7 @@ impl<'m> Filler<'m> {
             .map(|b| TextPiece {
                 kind: b.kind,
                 text: self.fill_plain(&b.text, section),
-                anchor: b.anchor.clone(),
+                anchor: b.anchor.as_deref(),
                 step: match b.kind {
                     BlockKind::Step(n) if section.steps.get(n).is_some_and(shown) => {
                         Some(section.steps[..n].iter().filter(|s| shown(s)).count() + 1)
@@ -217,9 +218,9 @@ impl<'m> Filler<'m> {
     }
 
     /// Replaces `{{ … }}` in plain text.
-    fn fill_plain(&self, text: &str, section: &Section) -> String {
+    fn fill_plain<'t>(&self, text: &'t str, section: &Section) -> Cow<'t, str> {
         if !text.contains("{{") {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
@@ -236,6 +237,6 @@ impl<'m> Filler<'m> {
             rest = &rest[close..];
         }
         out.push_str(rest);
-        out
+        Cow::Owned(out)
     }
 }

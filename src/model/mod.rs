@@ -16,6 +16,7 @@ use crate::source::yaml::{position, Spanned};
 use crate::source::{RawClientFile, RawRunbook, Sources, ThemeFiles};
 use markdown::{ContactField, PlaceholderKind, Section};
 use phase::Phase;
+use rayon::prelude::*;
 use responsibility::{parse_map, PhaseMap};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -264,11 +265,15 @@ pub struct Model {
 /// offending item left out, so one run reports as much as it can.
 pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let runbooks: Vec<Runbook> = sources
-        .runbooks
-        .iter()
-        .filter_map(|r| runbook(r, &mut diags))
-        .collect();
+    // Run books are parsed in parallel (each once); their problems are
+    // kept in file order, as a sequential pass would report them.
+    let parsed: Vec<(Option<Runbook>, Diagnostics)> =
+        sources.runbooks.par_iter().map(runbook_alone).collect();
+    let mut runbooks: Vec<Runbook> = Vec::with_capacity(parsed.len());
+    for (rb, d) in parsed {
+        diags.extend(d);
+        runbooks.extend(rb);
+    }
     let (model, rest) = build_with(sources, runbooks);
     diags.extend(rest);
     (model, diags)
@@ -286,7 +291,7 @@ pub fn runbook_alone(raw: &RawRunbook) -> (Option<Runbook>, Diagnostics) {
 /// Like [`build`], with run books already validated by [`runbook_alone`]
 /// (in slug order); `sources.runbooks` is not read. The run books' own
 /// problems are not repeated here.
-pub fn build_with(sources: &Sources, runbooks: Vec<Runbook>) -> (Option<Model>, Diagnostics) {
+pub fn build_with(sources: &Sources, mut runbooks: Vec<Runbook>) -> (Option<Model>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let handbook = sources
         .handbook
@@ -305,7 +310,6 @@ pub fn build_with(sources: &Sources, runbooks: Vec<Runbook>) -> (Option<Model>, 
     let Some(mut handbook) = handbook else {
         return (None, diags);
     };
-    let mut runbooks = runbooks;
     links::check(&mut runbooks, &mut handbook, &clients, &mut diags);
     let model = Model {
         handbook,

@@ -15,16 +15,23 @@ pub fn escape(s: &str) -> String {
 }
 
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copy the runs between special characters whole; all five are ASCII,
+    // so a byte never matches inside a multi-byte character.
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
 }
 
 /// Who a party is, in the reader's words.
@@ -91,49 +98,69 @@ pub fn badge(
     edition: &Edition<'_>,
     with_layer: bool,
 ) -> String {
+    let mut out = String::with_capacity(256);
+    badge_into(&mut out, None, phase, step, resolved, edition, with_layer);
+    out
+}
+
+/// Writes a badge into `out`, with an `id` attribute first when given.
+/// Plain `push_str`s: a handbook build writes some hundred thousand badges.
+fn badge_into(
+    out: &mut String,
+    id: Option<&str>,
+    phase: &str,
+    step: Option<usize>,
+    resolved: &Resolved,
+    edition: &Edition<'_>,
+    with_layer: bool,
+) {
     let soc = edition.is_soc();
     let r = resolved.responsibility;
-    let mut out = String::with_capacity(256);
-    let _ = write!(
-        out,
-        "<span class=\"badge lead-{}\" data-phase=\"{phase}\"",
-        r.lead.as_str()
-    );
+    out.push_str("<span ");
+    if let Some(id) = id {
+        out.push_str("id=\"");
+        out.push_str(id);
+        out.push_str("\" ");
+    }
+    out.push_str("class=\"badge lead-");
+    out.push_str(r.lead.as_str());
+    out.push_str("\" data-phase=\"");
+    out.push_str(phase);
+    out.push('"');
     if let Some(n) = step {
         let _ = write!(out, " data-step=\"{n}\"");
     }
-    let _ = write!(out, " data-lead=\"{}\"", r.lead.as_str());
+    out.push_str(" data-lead=\"");
+    out.push_str(r.lead.as_str());
+    out.push('"');
     if let Some(a) = r.advisor {
-        let _ = write!(out, " data-advisor=\"{}\"", a.as_str());
+        out.push_str(" data-advisor=\"");
+        out.push_str(a.as_str());
+        out.push('"');
     }
     let layer = layer_words(resolved.layer, edition.plan, soc);
-    let _ = write!(
-        out,
-        " data-layer=\"{}\" title=\"{}\">",
-        resolved.layer.as_str(),
-        escape(&layer)
-    );
-    let _ = write!(
-        out,
-        "<span class=\"badge-lead\">{}</span>",
-        party_words(r.lead, soc)
-    );
+    out.push_str(" data-layer=\"");
+    out.push_str(resolved.layer.as_str());
+    out.push_str("\" title=\"");
+    escape_into(out, &layer);
+    out.push_str("\"><span class=\"badge-lead\">");
+    out.push_str(party_words(r.lead, soc));
+    out.push_str("</span>");
     if let Some(a) = r.advisor {
-        let _ = write!(
-            out,
-            "<span class=\"badge-advisor\">, {}</span>",
-            advisor_words(a, soc)
-        );
+        out.push_str("<span class=\"badge-advisor\">, ");
+        out.push_str(&advisor_words(a, soc));
+        out.push_str("</span>");
     }
     if with_layer {
-        let _ = write!(out, "<span class=\"badge-layer\">{}</span>", escape(&layer));
+        out.push_str("<span class=\"badge-layer\">");
+        escape_into(out, &layer);
+        out.push_str("</span>");
     } else if step.is_some() {
         // Screen readers hear who does the step as the badge's words; the
         // layer stays in the tooltip to keep steps uncluttered.
-        let _ = write!(out, "<span class=\"visually-hidden\">:</span>");
+        out.push_str("<span class=\"visually-hidden\">:</span>");
     }
     out.push_str("</span>");
-    out
 }
 
 /// The id of a step on pages that show its phase: `<runbook>-<phase>--step-<n>`.
@@ -206,11 +233,10 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>, runbook: &str) -> Strin
             Piece::Field(_, v) => escape_into(&mut out, v),
             Piece::Card(c) => out.push_str(&contact_card(c)),
             Piece::Badge { phase, step, resolved } => {
-                let html = badge(phase.slug(), Some(*step), resolved, edition, false);
                 // The badge opens the step, so it carries the step's anchor
                 // (search results link there).
-                let id = format!("<span id=\"{}\" ", step_anchor(runbook, phase.slug(), *step));
-                out.push_str(&html.replacen("<span ", &id, 1));
+                let id = step_anchor(runbook, phase.slug(), *step);
+                badge_into(&mut out, Some(&id), phase.slug(), Some(*step), resolved, edition, false);
                 out.push(' ');
             }
             Piece::TaskBox { phase, step, label } => {

@@ -95,6 +95,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html"]);
+        tera.set_escape_fn(escape_runs);
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -162,4 +163,49 @@ fn first_line(s: &str) -> String {
         .unwrap_or(s)
         .trim()
         .to_string()
+}
+
+/// Tera's HTML escaping, writing the runs between special characters whole
+/// (its default writes byte by byte through `dyn Write`, a tenth of a
+/// build's instructions). Same five characters, same entities.
+fn escape_runs(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut from = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[from..i])?;
+        out.write_all(entity)?;
+        from = i + 1;
+    }
+    out.write_all(&bytes[from..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_runs;
+
+    #[test]
+    fn escaping_matches_teras_own() {
+        for s in [
+            "",
+            "plain",
+            "<a href=\"x\">&'</a>",
+            "&&&",
+            "café <b>",
+            "ends with '",
+            "\"",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_runs(s, &mut ours).unwrap();
+            tera::escape_html(s, &mut teras).unwrap();
+            assert_eq!(ours, teras, "{s:?}");
+        }
+    }
 }

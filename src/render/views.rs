@@ -11,6 +11,8 @@ use crate::model::phase::Phase;
 use crate::model::values::Colour;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+use tera::Value;
 
 #[derive(Serialize)]
 struct PhaseInfo {
@@ -97,18 +99,6 @@ struct Nav {
     name: &'static str,
 }
 
-#[derive(Serialize)]
-struct IndexEntry<'a> {
-    rb: &'a RunbookHead,
-    phase: &'a PhaseView,
-}
-
-#[derive(Serialize)]
-struct PrintRunbook<'a> {
-    rb: &'a RunbookHead,
-    phases: &'a [PhaseView],
-}
-
 /// Everything about an edition that pages share, computed once.
 pub(super) struct Prepared {
     site: SiteView,
@@ -119,6 +109,108 @@ pub(super) struct Prepared {
     start_here: String,
     glossary: Vec<TermView>,
     edition_slug: String,
+    /// The same, converted to template values once per edition (on first use).
+    values: OnceLock<Values>,
+}
+
+/// Template values shared by pages, converted once per edition. A Tera
+/// value is reference-counted, so putting one into a page's context is a
+/// cheap clone; serializing the view structs for every page instead would
+/// copy every phase's HTML again for each print and phase-index page.
+struct Values {
+    site: Value,
+    heads: Vec<Value>,
+    all_heads: Value,
+    /// Per run book: its six phase views, one by one and as a list.
+    phase: Vec<Vec<Value>>,
+    phases: Vec<Value>,
+    /// Per run book: the phase tabs.
+    nav: Vec<Value>,
+    /// Per run book: `{rb, phases}` for print pages; and all of them.
+    print: Vec<Value>,
+    all_print: Value,
+    /// Per phase: `{rb, phase}` of every run book, and the phase's info.
+    entries: Vec<Value>,
+    phase_info: Vec<Value>,
+    categories: Value,
+    contacts: Value,
+    start_here: Value,
+    glossary: Value,
+    edition_slug: Value,
+}
+
+impl Values {
+    fn new(p: &Prepared) -> Values {
+        let heads: Vec<Value> = p.heads.iter().map(Value::from_serializable).collect();
+        let phase: Vec<Vec<Value>> = p
+            .phases
+            .iter()
+            .map(|list| list.iter().map(Value::from_serializable).collect())
+            .collect();
+        let phases: Vec<Value> = phase.iter().map(|l| Value::from(l.clone())).collect();
+        let pair = |a: (&'static str, &Value), b: (&'static str, &Value)| {
+            Value::from(BTreeMap::from([(a.0, a.1.clone()), (b.0, b.1.clone())]))
+        };
+        let print: Vec<Value> = heads
+            .iter()
+            .zip(&phases)
+            .map(|(rb, phases)| pair(("rb", rb), ("phases", phases)))
+            .collect();
+        let entries = Phase::ALL
+            .iter()
+            .map(|ph| {
+                Value::from(
+                    heads
+                        .iter()
+                        .zip(&phase)
+                        .map(|(rb, list)| pair(("rb", rb), ("phase", &list[ph.index()])))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let phase_info = Phase::ALL
+            .iter()
+            .map(|ph| {
+                Value::from_serializable(&PhaseInfo {
+                    slug: ph.slug(),
+                    name: ph.name(),
+                    description: p.site.phases[ph.index()].description.clone(),
+                })
+            })
+            .collect();
+        let nav = p
+            .phases
+            .iter()
+            .map(|list| {
+                Value::from_serializable(
+                    &list
+                        .iter()
+                        .map(|v| Nav {
+                            slug: v.slug,
+                            name: v.name,
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        Values {
+            site: Value::from_serializable(&p.site),
+            all_heads: Value::from(heads.clone()),
+            all_print: Value::from(print.clone()),
+            heads,
+            phase,
+            phases,
+            nav,
+            print,
+            entries,
+            phase_info,
+            categories: Value::from_serializable(&p.categories),
+            contacts: Value::from_serializable(&p.contacts),
+            start_here: Value::from_serializable(&p.start_here),
+            glossary: Value::from_serializable(&p.glossary),
+            edition_slug: Value::from_serializable(&p.edition_slug),
+        }
+    }
 }
 
 impl Prepared {
@@ -207,7 +299,12 @@ impl Prepared {
             start_here: body(&edition.start_here, edition, "start"),
             glossary,
             edition_slug: edition.slug.clone(),
+            values: OnceLock::new(),
         }
+    }
+
+    fn values(&self) -> &Values {
+        self.values.get_or_init(|| Values::new(self))
     }
 }
 
@@ -238,12 +335,38 @@ fn root(depth: usize) -> String {
 /// Body HTML is rendered once and shown on pages at different depths, so
 /// links between run books carry a page-root marker; this makes them
 /// relative to the page being written.
-fn relative_links(html: String, depth: usize) -> Vec<u8> {
-    if html.contains(PAGE_ROOT) {
-        html.replace(PAGE_ROOT, &root(depth)).into_bytes()
-    } else {
-        html.into_bytes()
+fn relative_links(html: Vec<u8>, depth: usize) -> Vec<u8> {
+    // The marker is a private-use character, whose UTF-8 starts with 0xEE:
+    // most pages have no such byte, and a byte search is fast.
+    let mut lead = [0u8; 4];
+    let lead = PAGE_ROOT.encode_utf8(&mut lead).as_bytes()[0];
+    if !html.contains(&lead) {
+        return html;
     }
+    match String::from_utf8(html) {
+        Ok(s) if s.contains(PAGE_ROOT) => s.replace(PAGE_ROOT, &root(depth)).into_bytes(),
+        Ok(s) => s.into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
+}
+
+/// About how many bytes a page will have: its template's frame plus the
+/// body HTML it shows, so the page is written into one buffer without
+/// growing it again and again (print pages hold a whole handbook).
+fn size_hint(p: &Prepared, page: Page) -> usize {
+    const FRAME: usize = 8 * 1024;
+    let phases_html = |list: &[PhaseView]| list.iter().map(|v| v.html.len()).sum::<usize>();
+    FRAME
+        + match page {
+            Page::Phase(i, ph) => p.phases[i][ph.index()].html.len(),
+            Page::RunbookPrint(i) => phases_html(&p.phases[i]) + p.heads[i].intro.len(),
+            Page::Print => {
+                p.phases.iter().map(|l| phases_html(l)).sum::<usize>()
+                    + p.heads.iter().map(|h| h.intro.len()).sum::<usize>()
+            }
+            Page::PhaseIndex(ph) => p.phases.iter().map(|l| l[ph.index()].html.len()).sum(),
+            _ => 0,
+        }
 }
 
 /// Renders one page to bytes.
@@ -253,18 +376,19 @@ pub(super) fn render_page(
     page: Page,
     _path: &str,
 ) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let v = p.values();
     let mut ctx = tera::Context::new();
-    ctx.insert("site", &p.site);
+    ctx.insert_value("site", v.site.clone());
     let (template, kind, title, depth, runbook, phase) = match page {
         Page::Home => {
-            ctx.insert("categories", &p.categories);
-            ctx.insert("contacts", &p.contacts);
-            ctx.insert("start_here", &p.start_here);
+            ctx.insert_value("categories", v.categories.clone());
+            ctx.insert_value("contacts", v.contacts.clone());
+            ctx.insert_value("start_here", v.start_here.clone());
             ("home.html", "home", p.site.title.clone(), 0, None, None)
         }
         Page::Runbook(i) => {
-            ctx.insert("rb", &p.heads[i]);
-            ctx.insert("phases", &p.phases[i]);
+            ctx.insert_value("rb", v.heads[i].clone());
+            ctx.insert_value("phases", v.phases[i].clone());
             (
                 "runbook.html",
                 "runbook",
@@ -275,19 +399,9 @@ pub(super) fn render_page(
             )
         }
         Page::Phase(i, ph) => {
-            let list = &p.phases[i];
-            ctx.insert("rb", &p.heads[i]);
-            ctx.insert("phase", &list[ph.index()]);
-            ctx.insert(
-                "phases",
-                &list
-                    .iter()
-                    .map(|v| Nav {
-                        slug: v.slug,
-                        name: v.name,
-                    })
-                    .collect::<Vec<_>>(),
-            );
+            ctx.insert_value("rb", v.heads[i].clone());
+            ctx.insert_value("phase", v.phase[i][ph.index()].clone());
+            ctx.insert_value("phases", v.nav[i].clone());
             let prev = ph.index().checked_sub(1).map(|n| Nav {
                 slug: Phase::ALL[n].slug(),
                 name: Phase::ALL[n].name(),
@@ -308,12 +422,8 @@ pub(super) fn render_page(
             )
         }
         Page::RunbookPrint(i) => {
-            let items = [PrintRunbook {
-                rb: &p.heads[i],
-                phases: &p.phases[i],
-            }];
-            ctx.insert("runbooks", &items);
-            ctx.insert("contacts", &p.contacts);
+            ctx.insert_value("runbooks", Value::from(vec![v.print[i].clone()]));
+            ctx.insert_value("contacts", v.contacts.clone());
             ctx.insert("scope", "runbook");
             (
                 "print.html",
@@ -325,24 +435,8 @@ pub(super) fn render_page(
             )
         }
         Page::PhaseIndex(ph) => {
-            let entries: Vec<IndexEntry<'_>> = p
-                .heads
-                .iter()
-                .zip(&p.phases)
-                .map(|(rb, phases)| IndexEntry {
-                    rb,
-                    phase: &phases[ph.index()],
-                })
-                .collect();
-            ctx.insert("entries", &entries);
-            ctx.insert(
-                "phase",
-                &PhaseInfo {
-                    slug: ph.slug(),
-                    name: ph.name(),
-                    description: p.site.phases[ph.index()].description.clone(),
-                },
-            );
+            ctx.insert_value("entries", v.entries[ph.index()].clone());
+            ctx.insert_value("phase", v.phase_info[ph.index()].clone());
             (
                 "phase_index.html",
                 "phase-index",
@@ -353,7 +447,7 @@ pub(super) fn render_page(
             )
         }
         Page::Glossary => {
-            ctx.insert("terms", &p.glossary);
+            ctx.insert_value("terms", v.glossary.clone());
             (
                 "glossary.html",
                 "glossary",
@@ -364,14 +458,8 @@ pub(super) fn render_page(
             )
         }
         Page::Print => {
-            let items: Vec<PrintRunbook<'_>> = p
-                .heads
-                .iter()
-                .zip(&p.phases)
-                .map(|(rb, phases)| PrintRunbook { rb, phases })
-                .collect();
-            ctx.insert("runbooks", &items);
-            ctx.insert("contacts", &p.contacts);
+            ctx.insert_value("runbooks", v.all_print.clone());
+            ctx.insert_value("contacts", v.contacts.clone());
             ctx.insert("scope", "handbook");
             (
                 "print.html",
@@ -383,7 +471,7 @@ pub(super) fn render_page(
             )
         }
         Page::Search => {
-            ctx.insert("runbook_links", &p.heads);
+            ctx.insert_value("runbook_links", v.all_heads.clone());
             ("search.html", "search", "Search".to_string(), 1, None, None)
         }
         Page::NotFound => (
@@ -405,11 +493,12 @@ pub(super) fn render_page(
             phase: phase.map(|ph| ph.slug()),
         },
     );
-    ctx.insert("edition_slug", &p.edition_slug);
+    ctx.insert_value("edition_slug", v.edition_slug.clone());
+    let mut html = Vec::with_capacity(size_hint(p, page));
     theme
         .tera
-        .render(template, &ctx)
-        .map(|html| relative_links(html, depth))
+        .render_to(template, &ctx, &mut html)
+        .map(|()| relative_links(html, depth))
         .map_err(|e| Box::new(theme.error(&e, template)))
 }
 

@@ -7,13 +7,17 @@
 //! own blocks (title, aliases, alerts, ATT&CK IDs, summary, introduction) and
 //! the phase's name. Glossary entries are found on their own.
 
-use super::text::{self, STOP_WORDS};
+use super::text::{self, FastHash, FastMap, STOP_WORDS};
+
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<FastHash>>;
 use crate::edition::{Edition, EditionRunbook, TextPiece};
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
 use crate::render::html::{advisor_words, party_words, step_anchor};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::rc::Rc;
 
 /// Where the index is written inside an edition.
 pub const INDEX_PATH: &str = "assets/search-index.js";
@@ -268,23 +272,84 @@ impl IndexData {
 /// Collects blocks and the words in them.
 struct Builder {
     blocks: Vec<Block>,
-    terms: BTreeMap<String, BTreeSet<u32>>,
+    /// Stem → the blocks holding it, ascending (blocks are pushed in order).
+    terms: FastMap<Rc<str>, Vec<u32>>,
     keys: BTreeMap<String, BTreeSet<u32>>,
+}
+
+/// `text` with runs of white space as one space and none at either end.
+fn single_spaced(text: &str) -> String {
+    // Most texts are already so: check in one pass before splitting.
+    let mut prev_space = true;
+    let tidy = text.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
+        prev_space = c.is_whitespace();
+        ok
+    }) && !prev_space;
+    if tidy {
+        text.to_string()
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// How many block texts each thread's memo of their stems holds at most.
+const STEMS_MEMO_MAX: usize = 100_000;
+
+thread_local! {
+    /// Block text → the stems of its meaningful words. Every edition indexes
+    /// (mostly) the same run book text, so each thread splits, normalizes
+    /// and stems a text once per build rather than once per edition.
+    static TEXT_STEMS: RefCell<FastMap<String, Rc<[Rc<str>]>>> = RefCell::new(FastMap::default());
+    /// Stems shared between the memo's entries.
+    static STEM_NAMES: RefCell<FastSet<Rc<str>>> = RefCell::new(FastSet::default());
+}
+
+/// The stems of the meaningful words of `text`, in order, with repeats.
+fn text_stems(text: &str) -> Rc<[Rc<str>]> {
+    if let Some(hit) = TEXT_STEMS.with(|m| m.borrow().get(text).cloned()) {
+        return hit;
+    }
+    let stems: Rc<[Rc<str>]> = STEM_NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        text::words(text)
+            .into_iter()
+            .filter(|w| !text::is_stop_word(&w.norm))
+            .map(|w| {
+                let stem = text::stem(&w.norm);
+                match names.get(stem.as_str()) {
+                    Some(s) => Rc::clone(s),
+                    None => {
+                        let s: Rc<str> = Rc::from(stem);
+                        names.insert(Rc::clone(&s));
+                        s
+                    }
+                }
+            })
+            .collect()
+    });
+    TEXT_STEMS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= STEMS_MEMO_MAX {
+            m.clear();
+            STEM_NAMES.with(|n| n.borrow_mut().clear());
+        }
+        m.insert(text.to_string(), Rc::clone(&stems));
+    });
+    stems
 }
 
 impl Builder {
     fn push(&mut self, kind: Kind, doc: usize, text: &str, anchor: String) -> Option<u32> {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = single_spaced(text);
         if text.is_empty() {
             return None;
         }
         let id = self.blocks.len() as u32;
-        for w in text::words(&text) {
-            if !text::is_stop_word(&w.norm) {
-                self.terms
-                    .entry(text::stem(&w.norm))
-                    .or_default()
-                    .insert(id);
+        for stem in text_stems(&text).iter() {
+            let ids = self.terms.entry(Rc::clone(stem)).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
             }
         }
         self.blocks
@@ -304,7 +369,7 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
     let soc = edition.is_soc();
     let mut b = Builder {
         blocks: Vec::new(),
-        terms: BTreeMap::new(),
+        terms: FastMap::default(),
         keys: BTreeMap::new(),
     };
     for p in Phase::ALL {
@@ -370,8 +435,10 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
             synonyms.push(members);
         }
     }
-    let (terms, postings) = b
-        .terms
+    // Stems sorted as strings (the order the engine binary-searches).
+    let mut sorted: Vec<(Rc<str>, Vec<u32>)> = b.terms.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (terms, postings) = sorted
         .into_iter()
         .map(|(t, ids)| {
             let mut last = 0;
@@ -383,7 +450,7 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
                     d
                 })
                 .collect();
-            (t, deltas)
+            (t.to_string(), deltas)
         })
         .unzip();
     IndexData {
@@ -477,11 +544,11 @@ fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<
 
 /// The anchor suffix of a text block on its phase page: the step's own
 /// anchor for a step, else the nearest heading above it.
-fn anchor(piece: &TextPiece, prefix: &str, runbook: &str, phase: Phase) -> String {
+fn anchor(piece: &TextPiece<'_>, prefix: &str, runbook: &str, phase: Phase) -> String {
     let full = match piece.step {
         Some(n) => step_anchor(runbook, phase.slug(), n),
-        None => match &piece.anchor {
-            Some(a) => a.clone(),
+        None => match piece.anchor {
+            Some(a) => a.to_string(),
             None => return String::new(),
         },
     };
@@ -506,4 +573,41 @@ fn home_phase(rb: &EditionRunbook<'_>) -> usize {
         .iter()
         .find(|p| has_text(**p))
         .map_or(Phase::Identification.index(), |p| p.index())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_spacing_matches_split_and_join() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\u{a0}b",
+            "a\u{2003} b",
+            "plain words here",
+            "  lead and trail  ",
+        ] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(single_spaced(t), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn memoized_stems_match_fresh_ones() {
+        let text = "Running the backups, then checking the running computers";
+        let fresh: Vec<String> = stems_of(text);
+        for _ in 0..2 {
+            let memo: Vec<String> = text_stems(text).iter().map(|s| s.to_string()).collect();
+            assert_eq!(memo, fresh);
+        }
+    }
 }

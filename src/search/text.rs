@@ -44,6 +44,17 @@ pub fn is_stop_word(word: &str) -> bool {
 /// Normalizes one word: NFKD, combining marks dropped, lowercase, curly
 /// apostrophes straight, apostrophes at either end trimmed.
 pub fn normalize(word: &str) -> String {
+    // Most words are ASCII, where decomposition and combining marks change
+    // nothing and lowercasing is per byte: same answer, no allocations
+    // beyond the result.
+    if word.is_ascii() {
+        return word.trim_matches('\'').to_ascii_lowercase();
+    }
+    normalize_unicode(word)
+}
+
+/// [`normalize`] for any text: NFKD, marks dropped, lowercase, apostrophes.
+fn normalize_unicode(word: &str) -> String {
     let folded: String = word
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
@@ -90,8 +101,63 @@ fn stemmer() -> &'static Stemmer {
 }
 
 /// The Snowball English stem of a normalized word.
+///
+/// Every edition's index stems the same run book text again, so stems are
+/// remembered per thread (a word always has the same stem). The memo is
+/// emptied when it grows past [`STEM_MEMO_MAX`] words, so a long `serve`
+/// session cannot grow it without bound.
 pub fn stem(norm: &str) -> String {
-    stemmer().stem(norm).into_owned()
+    STEMS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(s) = memo.get(norm) {
+            return s.clone();
+        }
+        let s = stemmer().stem(norm).into_owned();
+        if memo.len() >= STEM_MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(norm.to_string(), s.clone());
+        s
+    })
+}
+
+/// A fast hasher for the build's memo tables (the Fx hash of rustc): keys
+/// are words and texts from the handbook's own sources, so there is no
+/// attacker to keep out, and SipHash was a tenth of a build's work.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastHash(u64);
+
+impl std::hash::Hasher for FastHash {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed with [`FastHash`].
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHash>>;
+
+/// How many words each thread's stem memo holds at most.
+const STEM_MEMO_MAX: usize = 50_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<FastMap<String, String>> =
+        std::cell::RefCell::new(FastMap::default());
 }
 
 /// Normalizes a query chunk or an ID for exact ID matching: like
@@ -193,6 +259,36 @@ mod tests {
             .map(|w| w.norm)
             .collect();
         assert_eq!(w, ["m365", "phish", "001", "it's", "t1566.001"]);
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_the_full_rules() {
+        for w in [
+            "Hello",
+            "IT'S",
+            "'quoted'",
+            "''",
+            "'",
+            "don't",
+            "MiXeD42",
+            "T1566.001",
+            "a_b",
+            "x'",
+        ] {
+            assert_eq!(normalize(w), normalize_unicode(w), "{w}");
+        }
+        // Every printable ASCII character on its own and inside a word.
+        for c in (0x20u8..0x7f).map(char::from) {
+            let w = format!("A{c}b{c}");
+            assert_eq!(normalize(&w), normalize_unicode(&w), "{w}");
+        }
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmers() {
+        for w in ["running", "runs", "phishing", "computers", "running"] {
+            assert_eq!(stem(w), stemmer().stem(w));
+        }
     }
 
     #[test]

@@ -6,11 +6,13 @@
 
 mod build;
 mod check;
+mod corpus;
 mod errors;
 mod isolation;
 mod links;
 mod output;
 mod pages;
+mod perf;
 mod scaffold;
 mod search;
 mod serve;
