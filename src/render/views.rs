@@ -1,11 +1,12 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, contact_card, layer_words};
+use super::html::{badge, body, contact_card, escape, layer_words};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
 use crate::edition::{Edition, EditionRunbook};
+use crate::model::glossary::{TERM_CLOSE, TERM_OPEN, TERM_WORD};
 use crate::model::markdown::PAGE_ROOT;
 use crate::model::phase::Phase;
 use crate::model::values::Colour;
@@ -118,6 +119,8 @@ pub(super) struct Prepared {
     contacts: Vec<String>,
     start_here: String,
     glossary: Vec<TermView>,
+    /// In-place definitions, by glossary index: (slug, escaped definition).
+    tips: Vec<(String, String)>,
     edition_slug: String,
 }
 
@@ -206,6 +209,11 @@ impl Prepared {
             contacts,
             start_here: body(&edition.start_here, edition, "start"),
             glossary,
+            tips: edition
+                .glossary
+                .iter()
+                .map(|t| (t.slug.clone(), escape(&t.definition)))
+                .collect(),
             edition_slug: edition.slug.clone(),
         }
     }
@@ -235,15 +243,56 @@ fn root(depth: usize) -> String {
     "../".repeat(depth)
 }
 
-/// Body HTML is rendered once and shown on pages at different depths, so
-/// links between run books carry a page-root marker; this makes them
-/// relative to the page being written.
-fn relative_links(html: String, depth: usize) -> Vec<u8> {
-    if html.contains(PAGE_ROOT) {
-        html.replace(PAGE_ROOT, &root(depth)).into_bytes()
-    } else {
-        html.into_bytes()
+/// Finishes a page in one pass over its HTML. Body HTML is rendered once
+/// and shown on pages at different depths, so links between run books carry
+/// a page-root marker that becomes `../` × depth here. Glossary terms come
+/// marked at their first use in each section; the first marked use of each
+/// term on this page becomes an in-place definition, the rest plain words.
+fn finish_page(html: String, depth: usize, tips: &[(String, String)]) -> Vec<u8> {
+    if !html.contains([PAGE_ROOT, TERM_OPEN]) {
+        return html.into_bytes();
     }
+    let root = root(depth);
+    let mut out = String::with_capacity(html.len() + 2048);
+    let mut seen = vec![false; tips.len()];
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find([PAGE_ROOT, TERM_OPEN]) {
+        out.push_str(&rest[..at]);
+        if rest[at..].starts_with(PAGE_ROOT) {
+            out.push_str(&root);
+            rest = &rest[at + PAGE_ROOT.len_utf8()..];
+            continue;
+        }
+        let after = &rest[at + TERM_OPEN.len_utf8()..];
+        let (Some(mid), Some(close)) = (after.find(TERM_WORD), after.find(TERM_CLOSE)) else {
+            // Markers come only from the model, always whole; never emit a stray one.
+            rest = after;
+            continue;
+        };
+        let word = &after[mid + TERM_WORD.len_utf8()..close];
+        match after[..mid].parse::<usize>() {
+            Ok(n) if n < tips.len() && !seen[n] => {
+                seen[n] = true;
+                let (slug, definition) = &tips[n];
+                in_place_definition(&mut out, &root, slug, word, definition);
+            }
+            _ => out.push_str(word),
+        }
+        rest = &after[close + TERM_CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+/// A term's first use on a page: a link to its glossary entry that shows
+/// the definition beside it on hover, focus or tap (a toggletip; the CSS
+/// shows it without JavaScript, the script adds Escape and tap).
+fn in_place_definition(out: &mut String, root: &str, slug: &str, word: &str, definition: &str) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "<span class=\"term\"><a href=\"{root}glossary/index.html#term-{slug}\" aria-describedby=\"tip-{slug}\">{word}</a><span class=\"tip\" id=\"tip-{slug}\" role=\"tooltip\">{definition}</span></span>"
+    );
 }
 
 /// Renders one page to bytes.
@@ -409,7 +458,7 @@ pub(super) fn render_page(
     theme
         .tera
         .render(template, &ctx)
-        .map(|html| relative_links(html, depth))
+        .map(|html| finish_page(html, depth, &p.tips))
         .map_err(|e| Box::new(theme.error(&e, template)))
 }
 
