@@ -1,7 +1,7 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, contact_card, escape, layer_words};
+use super::html::{badge, body, call_now, contact_block, escape, layer_words};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
@@ -38,6 +38,8 @@ struct SiteView {
 #[derive(Serialize, Clone)]
 struct PhaseView {
     slug: &'static str,
+    /// 1 to 6.
+    number: usize,
     name: &'static str,
     description: String,
     /// Badge with the layer shown.
@@ -117,6 +119,8 @@ pub(super) struct Prepared {
     phases: Vec<Vec<PhaseView>>,
     categories: Vec<CategoryView>,
     contacts: Vec<String>,
+    /// The button that calls the SOC's 24/7 line.
+    call_first: Option<String>,
     start_here: String,
     glossary: Vec<TermView>,
     /// In-place definitions, by glossary index: (slug, escaped definition).
@@ -160,6 +164,7 @@ impl Prepared {
                     .iter()
                     .map(|p| PhaseView {
                         slug: p.phase.slug(),
+                        number: p.phase.index() + 1,
                         name: p.phase.name(),
                         description: edition.phase_text[p.phase.index()].clone(),
                         badge: badge(p.phase.slug(), None, &p.resolved, edition, true),
@@ -185,12 +190,25 @@ impl Prepared {
             .into_iter()
             .map(|(name, runbooks)| CategoryView { name, runbooks })
             .collect();
-        let contacts = edition
-            .own_contacts
+        // Who to call, most urgent first: the provider's `soc` contact (the
+        // 24/7 line), then the reader's own contacts, then the provider's others.
+        let soc_line = edition
+            .provider_contacts
             .iter()
-            .chain(edition.provider_contacts.iter())
-            .map(|c| contact_card(c))
+            .find(|c| c.id == "soc")
+            .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()));
+        let contacts = soc_line
+            .into_iter()
+            .chain(edition.own_contacts.iter())
+            .chain(
+                edition
+                    .provider_contacts
+                    .iter()
+                    .filter(|c| Some(c) != soc_line.as_ref()),
+            )
+            .map(|c| contact_block(c))
             .collect();
+        let call_first = soc_line.and_then(|c| call_now(c));
         let glossary = edition
             .glossary
             .iter()
@@ -207,6 +225,7 @@ impl Prepared {
             phases,
             categories,
             contacts,
+            call_first,
             start_here: body(&edition.start_here, edition, "start"),
             glossary,
             tips: edition
@@ -308,6 +327,7 @@ pub(super) fn render_page(
         Page::Home => {
             ctx.insert("categories", &p.categories);
             ctx.insert("contacts", &p.contacts);
+            ctx.insert("call_first", &p.call_first);
             ctx.insert("start_here", &p.start_here);
             ("home.html", "home", p.site.title.clone(), 0, None, None)
         }
