@@ -489,12 +489,7 @@ pub(super) fn edition_css(edition: &Edition<'_>) -> String {
         return "/* no brand colour set for this edition */\n".to_string();
     };
     let white = Colour([255, 255, 255]);
-    let black = Colour([17, 17, 17]);
-    let on = if c.contrast(&white) >= c.contrast(&black) {
-        white
-    } else {
-        black
-    };
+    let on = on_colour(c);
     let mut css = format!(
         ":root {{ --brand: {}; --on-brand: {}; }}\n",
         c.hex(),
@@ -515,4 +510,59 @@ pub(super) fn edition_css(edition: &Edition<'_>) -> String {
         ));
     }
     css
+}
+
+/// The text colour for a brand-coloured band: white or black, whichever
+/// contrasts more. Pure black, so one of the two always reaches 4.5:1.
+fn on_colour(c: Colour) -> Colour {
+    let white = Colour([255, 255, 255]);
+    let black = Colour([0, 0, 0]);
+    if c.contrast(&white) >= c.contrast(&black) {
+        white
+    } else {
+        black
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_on_any_brand_colour_meets_aa() {
+        for r in (0..=255).step_by(15) {
+            for g in (0..=255).step_by(15) {
+                for b in (0..=255).step_by(15) {
+                    let c = Colour([r as u8, g as u8, b as u8]);
+                    let ratio = c.contrast(&on_colour(c));
+                    assert!(ratio >= 4.5, "{} gives {ratio:.2}", c.hex());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_fills_roots_and_first_uses_only() {
+        let tips = vec![("mfa".to_string(), "A second check.".to_string())];
+        let marked = |w: &str| format!("{TERM_OPEN}0{TERM_WORD}{w}{TERM_CLOSE}");
+        let html = format!(
+            "<a href=\"{PAGE_ROOT}x/index.html\">x</a> {} and {} again",
+            marked("MFA"),
+            marked("mfa")
+        );
+        let page = String::from_utf8(finish_page(html, 2, &tips)).unwrap();
+        assert!(
+            page.starts_with("<a href=\"../../x/index.html\">"),
+            "{page}"
+        );
+        assert_eq!(page.matches("class=\"term\"").count(), 1, "{page}");
+        assert!(
+            page.contains(
+                "href=\"../../glossary/index.html#term-mfa\" aria-describedby=\"tip-mfa\">MFA</a>"
+            ),
+            "{page}"
+        );
+        assert!(page.ends_with(" and mfa again"), "{page}");
+        assert!(!page.contains([TERM_OPEN, TERM_WORD, TERM_CLOSE, PAGE_ROOT]));
+    }
 }
