@@ -10,6 +10,7 @@ mod errors;
 mod isolation;
 mod links;
 mod output;
+mod reading;
 mod scaffold;
 mod search;
 
