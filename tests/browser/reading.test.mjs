@@ -61,6 +61,7 @@ test("checklist ticks persist per edition and page, and clear", async () => {
   const printBoxes = page.getByRole("checkbox");
   assert.ok((await printBoxes.count()) > count, "the print page shows every box of the run book");
   assert.equal(await printBoxes.first().isChecked(), false, "other page unticked");
+  assert.ok(await page.getByRole("button", { name: /clear ticks/i }).isVisible(), "print page can clear its ticks too");
 
   // The visible clear control unticks the page and forgets it.
   await page.goto(url("harbourview-dental"));
