@@ -310,7 +310,7 @@ fn in_place_definition(out: &mut String, root: &str, slug: &str, word: &str, def
     use std::fmt::Write as _;
     let _ = write!(
         out,
-        "<span class=\"term\"><a href=\"{root}glossary/index.html#term-{slug}\" aria-describedby=\"tip-{slug}\">{word}</a><span class=\"tip\" id=\"tip-{slug}\" role=\"tooltip\">{definition}</span></span>"
+        "<span class=\"term\"><a href=\"{root}glossary/index.html#term-{slug}\" aria-describedby=\"tip-{slug}\">{word}</a><span id=\"tip-{slug}\" role=\"tooltip\">{definition}</span></span>"
     );
 }
 
