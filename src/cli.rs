@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a working handbook project with sample content.
     New(NewArgs),
+    /// Preview every edition from memory, rebuilding and reloading on save.
+    Serve(ServeArgs),
 }
 
 /// `runbook build`.
@@ -56,6 +58,24 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `runbook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder holding handbook.yaml.
+    #[arg(long, default_value = "runbooks")]
+    pub source: PathBuf,
+    /// The address to listen on (loopback unless told otherwise).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port; when it is busy the next free one is used (0: any free port).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Look for changes by polling instead of file-system events (network
+    /// shares, containers, some virtual machines).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 /// `runbook new`.

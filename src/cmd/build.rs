@@ -7,6 +7,9 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::edition::{self, EditionOptions};
 use crate::output::{check_safe_to_replace, Staging};
 use crate::render::theme::Theme;
+use crate::render::Sink;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
 use std::time::Instant;
 
 /// Runs `runbook build`.
@@ -83,7 +86,10 @@ pub fn run(args: &BuildArgs) -> u8 {
         include_drafts: false,
         date: source_date_epoch(),
     };
-    let stats = match crate::render(&model, &theme, &options, only.as_deref(), &staging) {
+    let progress = Progress::new(&staging, !args.quiet);
+    let rendered = crate::render(&model, &theme, &options, only.as_deref(), &progress);
+    progress.finish();
+    let stats = match rendered {
         Ok(s) => s,
         Err(d) => {
             report(&d, Format::Human);
@@ -110,6 +116,41 @@ pub fn run(args: &BuildArgs) -> u8 {
         );
     }
     EXIT_OK
+}
+
+/// Passes pages through to the staging folder and counts them on a
+/// terminal, so a build of thousands of pages shows it is moving. On a
+/// pipe or in CI the bar is hidden and costs one atomic add per file.
+struct Progress<'a> {
+    inner: &'a dyn Sink,
+    bar: ProgressBar,
+}
+
+impl<'a> Progress<'a> {
+    fn new(inner: &'a dyn Sink, wanted: bool) -> Progress<'a> {
+        let target = if wanted && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr_with_hz(8)
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target).with_style(
+            ProgressStyle::with_template("{spinner} writing files: {pos} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        Progress { inner, bar }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Sink for Progress<'_> {
+    fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let written = self.inner.put(edition, path, bytes);
+        self.bar.inc(1);
+        written
+    }
 }
 
 fn io_failure(out: &std::path::Path, e: &std::io::Error) -> u8 {

@@ -265,15 +265,34 @@ pub struct Model {
 /// offending item left out, so one run reports as much as it can.
 pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let handbook = sources
-        .handbook
-        .as_ref()
-        .map(|h| handbook(h, &sources.theme, &mut diags));
     let runbooks: Vec<Runbook> = sources
         .runbooks
         .iter()
         .filter_map(|r| runbook(r, &mut diags))
         .collect();
+    let (model, rest) = build_with(sources, runbooks);
+    diags.extend(rest);
+    (model, diags)
+}
+
+/// Validates one run book file on its own, before links between run books
+/// are checked. Together with [`build_with`] this lets `serve` keep run
+/// books it has already validated and redo only the file that changed.
+pub fn runbook_alone(raw: &RawRunbook) -> (Option<Runbook>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let rb = runbook(raw, &mut diags);
+    (rb, diags)
+}
+
+/// Like [`build`], with run books already validated by [`runbook_alone`]
+/// (in slug order); `sources.runbooks` is not read. The run books' own
+/// problems are not repeated here.
+pub fn build_with(sources: &Sources, runbooks: Vec<Runbook>) -> (Option<Model>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let handbook = sources
+        .handbook
+        .as_ref()
+        .map(|h| handbook(h, &sources.theme, &mut diags));
     let slugs: BTreeSet<&str> = runbooks.iter().map(|r| r.slug.as_str()).collect();
     let clients: Vec<Client> = match &handbook {
         Some(h) => sources

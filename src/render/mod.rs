@@ -168,3 +168,46 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// An edition made ready to render any one of its files when asked for it
+/// (`serve` renders pages on first request). The bytes of each file equal
+/// what [`render_edition`] writes for it.
+pub struct OnDemand {
+    prepared: Prepared,
+    pages: std::collections::BTreeMap<String, Page>,
+    assets: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+/// Prepares an edition for [`OnDemand::render`]: computes what pages share,
+/// the page paths, and the assets (including the search index).
+pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
+    OnDemand {
+        prepared: Prepared::new(edition),
+        pages: pages(edition)
+            .into_iter()
+            .map(|p| (page_path(edition, p), p))
+            .collect(),
+        assets: assets(edition, theme).into_iter().collect(),
+    }
+}
+
+impl OnDemand {
+    /// The file at `path` (relative to the edition folder): `None` when the
+    /// edition has no such file, else its bytes or the template's error.
+    pub fn render(&self, theme: &Theme, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+        if let Some(bytes) = self.assets.get(path) {
+            return Some(Ok(bytes.clone()));
+        }
+        let page = *self.pages.get(path)?;
+        Some(views::render_page(&self.prepared, theme, page, path).map_err(|d| *d))
+    }
+
+    /// Every file of the edition, pages then assets, sorted.
+    pub fn paths(&self) -> Vec<&str> {
+        self.pages
+            .keys()
+            .chain(self.assets.keys())
+            .map(String::as_str)
+            .collect()
+    }
+}

@@ -69,6 +69,21 @@ pub struct Sources {
 /// Reads the source folder. Problems are collected, never fatal: a file that
 /// fails to load is left out and reported.
 pub fn load(root: &Path) -> (Sources, Diagnostics) {
+    let (mut sources, mut diags) = load_settings(root);
+    if root.is_dir() {
+        for path in runbook_files(root) {
+            if let Some(runbook) = load_runbook(root, &path, &mut diags) {
+                sources.runbooks.push(runbook);
+            }
+        }
+    }
+    (sources, diags)
+}
+
+/// Reads everything but the run books: `handbook.yaml`, `glossary.yaml`,
+/// client files with their logos, and the theme. `serve` uses this with its
+/// own cache of parsed run books; [`load`] adds the run books.
+pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut sources = Sources {
         root: root.to_path_buf(),
@@ -105,17 +120,18 @@ pub fn load(root: &Path) -> (Sources, Diagnostics) {
             sources.clients.push(RawClientFile { file, logo });
         }
     }
-    for path in sorted_files(root, &["md"]) {
-        if let Some(runbook) = load_runbook(root, &path, &mut diags) {
-            sources.runbooks.push(runbook);
-        }
-    }
     if let Some(theme) = sources.handbook.as_ref().and_then(|h| h.raw.theme.as_ref()) {
         let span_line = yaml::position(theme, 0);
         let handbook = sources.handbook.as_ref().map(|h| &h.source);
         sources.theme = theme::load(root, &theme.value, handbook, span_line, &mut diags);
     }
     (sources, diags)
+}
+
+/// The run book files of a source folder (`*.md` directly inside it, not
+/// hidden), sorted by name.
+pub fn runbook_files(root: &Path) -> Vec<PathBuf> {
+    sorted_files(root, &["md"])
 }
 
 /// Files directly inside `dir` with one of `extensions`, sorted by name.

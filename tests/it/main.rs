@@ -10,9 +10,11 @@ mod errors;
 mod isolation;
 mod links;
 mod output;
+mod pages;
 mod reading;
 mod scaffold;
 mod search;
+mod serve;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;

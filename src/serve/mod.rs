@@ -1,0 +1,31 @@
+//! `runbook serve`: the writers' preview (SPEC §9).
+//!
+//! Everything lives in memory; nothing is written anywhere.
+//!
+//! - [`site`] holds one good build (a [`site::Generation`]): the model, the
+//!   theme, and per edition the pages rendered so far. Pages are rendered on
+//!   first request and kept; a new generation keeps the pages of the old one
+//!   that the change cannot have touched.
+//! - [`build`] turns the source folder into generations, re-reading every
+//!   file but re-parsing only run books whose bytes changed, and works out
+//!   which pages a change can reach.
+//! - [`live`] is the state browsers watch: the current generation and the
+//!   problems of the latest attempt, with a version number that SSE streams
+//!   wait on.
+//! - [`http`] answers requests (GET and HEAD only, paths checked, the reload
+//!   script injected into HTML responses).
+//! - [`watch`] turns file-system events into rebuild requests, ignoring
+//!   editors' temporary files and coalescing bursts.
+
+pub mod build;
+pub mod http;
+pub mod live;
+pub mod site;
+pub mod watch;
+
+/// The debounce window: events are gathered this long after the last one
+/// before a rebuild starts, so an editor's burst of writes is one rebuild.
+pub const DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(30);
+
+/// How often `--poll` looks at the files.
+pub const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(300);

@@ -1,0 +1,175 @@
+//! One good build held in memory, rendered page by page on demand.
+
+use crate::diag::Diagnostic;
+use crate::edition::{self, EditionOptions, Reader};
+use crate::model::Model;
+use crate::render::theme::Theme;
+use crate::render::{OnDemand, Sink};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A rendered file, shared between generations that agree on it.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// One edition's files: rendered on first request and kept.
+#[derive(Default)]
+pub struct Slot {
+    prepared: OnceLock<OnDemand>,
+    memo: Mutex<HashMap<String, Bytes>>,
+}
+
+impl Slot {
+    /// A slot that starts with `files` already rendered.
+    pub fn with(files: HashMap<String, Bytes>) -> Slot {
+        Slot {
+            prepared: OnceLock::new(),
+            memo: Mutex::new(files),
+        }
+    }
+
+    /// The files rendered so far.
+    pub fn rendered(&self) -> HashMap<String, Bytes> {
+        self.memo.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+impl Sink for Slot {
+    fn put(&self, _edition: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(path.to_string(), Arc::new(bytes));
+        }
+        Ok(())
+    }
+}
+
+/// What the edition picker says about an edition.
+#[derive(Clone, Debug)]
+pub struct EditionEntry {
+    /// Edition slug (the first path segment).
+    pub slug: String,
+    /// Client name, or "SOC team".
+    pub name: String,
+    /// Run books the edition shows, drafts included.
+    pub runbooks: usize,
+    /// `(slug, title)` of the draft run books it shows.
+    pub drafts: Vec<(String, String)>,
+}
+
+/// The answer for one path of an edition.
+pub enum Lookup {
+    /// The file's bytes.
+    Found(Bytes),
+    /// The edition has no such file.
+    Missing,
+    /// The template failed on this page.
+    Failed(Box<Diagnostic>),
+}
+
+/// Counts pages rendered, so tests and the output can tell what a change
+/// re-rendered.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Files rendered (pages and assets) since the server started.
+    pub renders: AtomicU64,
+    /// Rebuilds attempted (each read of the sources after a change).
+    pub rebuilds: AtomicU64,
+}
+
+/// One good build of the sources.
+pub struct Generation {
+    /// Increases with every good build; pages carry it so a tab can tell it
+    /// is out of date.
+    pub number: u64,
+    /// The validated model.
+    pub model: Arc<Model>,
+    /// The compiled theme.
+    pub theme: Arc<Theme>,
+    /// Edition options (drafts included).
+    pub options: EditionOptions,
+    /// Editions by slug.
+    pub editions: BTreeMap<String, Arc<Slot>>,
+    /// The picker's list, clients by slug then the SOC edition.
+    pub picker: Vec<EditionEntry>,
+    /// Shared counters.
+    pub counters: Arc<Counters>,
+}
+
+impl Generation {
+    /// The file at `path` in `edition`, rendered now if it was not yet.
+    pub fn file(&self, edition: &str, path: &str) -> Lookup {
+        let Some(slot) = self.editions.get(edition) else {
+            return Lookup::Missing;
+        };
+        if let Some(b) = slot.memo.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return Lookup::Found(b);
+        }
+        let prepared = slot.prepared.get_or_init(|| {
+            let e = edition::edition(&self.model, self.reader(edition), &self.options);
+            crate::render::on_demand(&e, &self.theme)
+        });
+        match prepared.render(&self.theme, path) {
+            None => Lookup::Missing,
+            Some(Err(d)) => Lookup::Failed(Box::new(d)),
+            Some(Ok(bytes)) => {
+                self.counters.renders.fetch_add(1, Ordering::Relaxed);
+                let bytes = Arc::new(bytes);
+                if let Ok(mut m) = slot.memo.lock() {
+                    m.insert(path.to_string(), bytes.clone());
+                }
+                Lookup::Found(bytes)
+            }
+        }
+    }
+
+    /// Every path of an edition (renders nothing).
+    pub fn paths(&self, edition: &str) -> Vec<String> {
+        let Some(slot) = self.editions.get(edition) else {
+            return Vec::new();
+        };
+        let prepared = slot.prepared.get_or_init(|| {
+            let e = edition::edition(&self.model, self.reader(edition), &self.options);
+            crate::render::on_demand(&e, &self.theme)
+        });
+        prepared.paths().into_iter().map(str::to_string).collect()
+    }
+
+    /// The reader of an edition slug (the SOC's when no client has it).
+    pub fn reader(&self, slug: &str) -> Reader<'_> {
+        self.model
+            .clients
+            .iter()
+            .find(|c| c.slug == slug)
+            .map_or(Reader::Soc, Reader::Client)
+    }
+}
+
+/// The picker's entries for a model.
+pub fn picker(model: &Model, options: &EditionOptions) -> Vec<EditionEntry> {
+    let mut readers: Vec<Reader<'_>> = model.clients.iter().map(Reader::Client).collect();
+    readers.push(Reader::Soc);
+    readers
+        .iter()
+        .map(|r| {
+            let shown: Vec<_> = model
+                .runbooks
+                .iter()
+                .filter(|rb| edition::shows(r, rb, options))
+                .collect();
+            let (slug, name) = match r {
+                Reader::Client(c) => (c.slug.clone(), c.name.clone()),
+                Reader::Soc => (edition::SOC_SLUG.to_string(), "SOC team".to_string()),
+            };
+            EditionEntry {
+                slug,
+                name,
+                runbooks: shown.len(),
+                drafts: shown
+                    .iter()
+                    .filter(|rb| rb.draft)
+                    .map(|rb| (rb.slug.clone(), rb.title.clone()))
+                    .collect(),
+            }
+        })
+        .collect()
+}
