@@ -6,10 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian packages the browser tests need: Chromium and fonts (axe and the
+# screenshots depend on them), and Java for the W3C Nu HTML checker.
+packages=()
 if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi liberation; then
+  packages+=(chromium fonts-liberation fonts-dejavu-core)
+fi
+if ! command -v java >/dev/null 2>&1; then
+  packages+=(default-jre-headless)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
   (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)

@@ -27,7 +27,7 @@ pub const PAGE_ROOT: char = '\u{E002}';
 /// Characters runbook reserves for its own markers; sources never contain
 /// them (they are replaced when files are read).
 pub fn is_reserved_char(c: char) -> bool {
-    c == HOLE_OPEN || c == HOLE_CLOSE || c == PAGE_ROOT
+    c == HOLE_OPEN || c == HOLE_CLOSE || c == PAGE_ROOT || super::glossary::is_marker(c)
 }
 
 /// A piece of a section's HTML.

@@ -4,6 +4,7 @@
 //! downstream (editions, pages, search) reads this model and never the raw
 //! YAML or Markdown again. Pure: no I/O.
 
+pub mod glossary;
 pub mod links;
 pub mod markdown;
 pub mod phase;
@@ -311,6 +312,16 @@ pub fn build_with(sources: &Sources, mut runbooks: Vec<Runbook>) -> (Option<Mode
         return (None, diags);
     };
     links::check(&mut runbooks, &mut handbook, &clients, &mut diags);
+    // Once per section, so every edition and page reuses the marks.
+    glossary::mark_all(
+        &glossary,
+        runbooks
+            .iter_mut()
+            .flat_map(|r| {
+                std::iter::once(&mut r.intro).chain(r.phases.iter_mut().map(|p| &mut p.1))
+            })
+            .chain(std::iter::once(&mut handbook.start_here)),
+    );
     let model = Model {
         handbook,
         glossary,

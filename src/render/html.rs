@@ -172,16 +172,21 @@ pub fn step_anchor(runbook: &str, phase: &str, step: usize) -> String {
 
 /// A tappable phone link.
 fn phone_link(out: &mut String, phone: &str) {
-    let digits: String = phone
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
+    let digits = tel_digits(phone);
     let _ = write!(
         out,
         "<a href=\"tel:{}\">{}</a>",
         escape(&digits),
         escape(phone)
     );
+}
+
+/// A phone number as a `tel:` address: digits and a leading `+` only.
+fn tel_digits(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
 }
 
 fn email_link(out: &mut String, email: &str) {
@@ -214,6 +219,51 @@ pub fn contact_card(c: &Contact) -> String {
     }
     out.push_str("</span>");
     out
+}
+
+/// A contact as a block for the home page and print covers: who, then
+/// large tappable phone and email links, then when to reach them.
+pub fn contact_block(c: &Contact) -> String {
+    let mut out = String::from("<li class=\"contact\"><p class=\"contact-who\">");
+    let title = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
+    let _ = write!(out, "<strong>{}</strong>", escape(title));
+    if let (Some(name), Some(_)) = (&c.name, &c.label) {
+        let _ = write!(out, " <span class=\"contact-name\">{}</span>", escape(name));
+    }
+    out.push_str("</p>");
+    if c.phone.is_some() || c.email.is_some() {
+        out.push_str("<p class=\"contact-ways\">");
+        if let Some(p) = &c.phone {
+            let _ = write!(
+                out,
+                "<a class=\"call\" href=\"tel:{}\">Call {}</a>",
+                escape(&tel_digits(p)),
+                escape(p)
+            );
+        }
+        if let Some(e) = &c.email {
+            out.push(' ');
+            email_link(&mut out, e);
+        }
+        out.push_str("</p>");
+    }
+    if let Some(h) = &c.hours {
+        let _ = write!(out, "<p class=\"contact-hours\">{}</p>", escape(h));
+    }
+    out.push_str("</li>");
+    out
+}
+
+/// The big button at the top of the home page: call this contact now.
+pub fn call_now(c: &Contact) -> Option<String> {
+    let phone = c.phone.as_deref()?;
+    let what = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
+    Some(format!(
+        "<a class=\"call-now\" href=\"tel:{}\">Call the {}: <span class=\"nowrap\">{}</span></a>",
+        escape(&tel_digits(phone)),
+        escape(what),
+        escape(phone)
+    ))
 }
 
 /// Renders resolved body pieces to HTML.

@@ -1,11 +1,12 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, contact_card, layer_words};
+use super::html::{badge, body, call_now, contact_block, escape, layer_words};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
 use crate::edition::{Edition, EditionRunbook};
+use crate::model::glossary::{TERM_CLOSE, TERM_OPEN, TERM_WORD};
 use crate::model::markdown::PAGE_ROOT;
 use crate::model::phase::Phase;
 use crate::model::values::Colour;
@@ -39,6 +40,8 @@ struct SiteView {
 #[derive(Serialize, Clone)]
 struct PhaseView {
     slug: &'static str,
+    /// 1 to 6.
+    number: usize,
     name: &'static str,
     description: String,
     /// Badge with the layer shown.
@@ -106,8 +109,12 @@ pub(super) struct Prepared {
     phases: Vec<Vec<PhaseView>>,
     categories: Vec<CategoryView>,
     contacts: Vec<String>,
+    /// The button that calls the SOC's 24/7 line.
+    call_first: Option<String>,
     start_here: String,
     glossary: Vec<TermView>,
+    /// In-place definitions, by glossary index: (slug, escaped definition).
+    tips: Vec<(String, String)>,
     edition_slug: String,
     /// The same, converted to template values once per edition (on first use).
     values: OnceLock<Values>,
@@ -249,6 +256,7 @@ impl Prepared {
                     .iter()
                     .map(|p| PhaseView {
                         slug: p.phase.slug(),
+                        number: p.phase.index() + 1,
                         name: p.phase.name(),
                         description: edition.phase_text[p.phase.index()].clone(),
                         badge: badge(p.phase.slug(), None, &p.resolved, edition, true),
@@ -274,12 +282,25 @@ impl Prepared {
             .into_iter()
             .map(|(name, runbooks)| CategoryView { name, runbooks })
             .collect();
-        let contacts = edition
-            .own_contacts
+        // Who to call, most urgent first: the provider's `soc` contact (the
+        // 24/7 line), then the reader's own contacts, then the provider's others.
+        let soc_line = edition
+            .provider_contacts
             .iter()
-            .chain(edition.provider_contacts.iter())
-            .map(|c| contact_card(c))
+            .find(|c| c.id == "soc")
+            .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()));
+        let contacts = soc_line
+            .into_iter()
+            .chain(edition.own_contacts.iter())
+            .chain(
+                edition
+                    .provider_contacts
+                    .iter()
+                    .filter(|c| Some(c) != soc_line.as_ref()),
+            )
+            .map(|c| contact_block(c))
             .collect();
+        let call_first = soc_line.and_then(|c| call_now(c));
         let glossary = edition
             .glossary
             .iter()
@@ -296,8 +317,14 @@ impl Prepared {
             phases,
             categories,
             contacts,
+            call_first,
             start_here: body(&edition.start_here, edition, "start"),
             glossary,
+            tips: edition
+                .glossary
+                .iter()
+                .map(|t| (t.slug.clone(), escape(&t.definition)))
+                .collect(),
             edition_slug: edition.slug.clone(),
             values: OnceLock::new(),
         }
@@ -332,22 +359,70 @@ fn root(depth: usize) -> String {
     "../".repeat(depth)
 }
 
-/// Body HTML is rendered once and shown on pages at different depths, so
-/// links between run books carry a page-root marker; this makes them
-/// relative to the page being written.
-fn relative_links(html: Vec<u8>, depth: usize) -> Vec<u8> {
-    // The marker is a private-use character, whose UTF-8 starts with 0xEE:
-    // most pages have no such byte, and a byte search is fast.
-    let mut lead = [0u8; 4];
-    let lead = PAGE_ROOT.encode_utf8(&mut lead).as_bytes()[0];
-    if !html.contains(&lead) {
+/// Finishes a page in one pass over its HTML. Body HTML is rendered once
+/// and shown on pages at different depths, so links between run books carry
+/// a page-root marker that becomes `../` × depth here. Glossary terms come
+/// marked at their first use in each section; the first marked use of each
+/// term on this page becomes an in-place definition, the rest plain words.
+fn finish_page(html: Vec<u8>, depth: usize, tips: &[(String, String)]) -> Vec<u8> {
+    // Both markers are private-use characters: a page without their first
+    // UTF-8 byte has neither, and a byte search is fast.
+    let lead = |c: char| {
+        let mut buf = [0u8; 4];
+        c.encode_utf8(&mut buf).as_bytes()[0]
+    };
+    let (a, b) = (lead(PAGE_ROOT), lead(TERM_OPEN));
+    if !html.iter().any(|&x| x == a || x == b) {
         return html;
     }
-    match String::from_utf8(html) {
-        Ok(s) if s.contains(PAGE_ROOT) => s.replace(PAGE_ROOT, &root(depth)).into_bytes(),
-        Ok(s) => s.into_bytes(),
-        Err(e) => e.into_bytes(),
+    let html = match String::from_utf8(html) {
+        Ok(s) => s,
+        Err(e) => return e.into_bytes(),
+    };
+    if !html.contains([PAGE_ROOT, TERM_OPEN]) {
+        return html.into_bytes();
     }
+    let root = root(depth);
+    let mut out = String::with_capacity(html.len() + 2048);
+    let mut seen = vec![false; tips.len()];
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find([PAGE_ROOT, TERM_OPEN]) {
+        out.push_str(&rest[..at]);
+        if rest[at..].starts_with(PAGE_ROOT) {
+            out.push_str(&root);
+            rest = &rest[at + PAGE_ROOT.len_utf8()..];
+            continue;
+        }
+        let after = &rest[at + TERM_OPEN.len_utf8()..];
+        let (Some(mid), Some(close)) = (after.find(TERM_WORD), after.find(TERM_CLOSE)) else {
+            // Markers come only from the model, always whole; never emit a stray one.
+            rest = after;
+            continue;
+        };
+        let word = &after[mid + TERM_WORD.len_utf8()..close];
+        match after[..mid].parse::<usize>() {
+            Ok(n) if n < tips.len() && !seen[n] => {
+                seen[n] = true;
+                let (slug, definition) = &tips[n];
+                in_place_definition(&mut out, &root, slug, word, definition);
+            }
+            _ => out.push_str(word),
+        }
+        rest = &after[close + TERM_CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+/// A term's first use on a page: a link to its glossary entry that shows
+/// the definition beside it on hover, focus or tap (a toggletip; the CSS
+/// shows it without JavaScript, the script adds Escape and tap).
+fn in_place_definition(out: &mut String, root: &str, slug: &str, word: &str, definition: &str) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "<span class=\"term\"><a href=\"{root}glossary/index.html#term-{slug}\" aria-describedby=\"tip-{slug}\">{word}</a><span id=\"tip-{slug}\" role=\"tooltip\">{definition}</span></span>"
+    );
 }
 
 /// About how many bytes a page will have: its template's frame plus the
@@ -383,6 +458,7 @@ pub(super) fn render_page(
         Page::Home => {
             ctx.insert_value("categories", v.categories.clone());
             ctx.insert_value("contacts", v.contacts.clone());
+            ctx.insert("call_first", &p.call_first);
             ctx.insert_value("start_here", v.start_here.clone());
             ("home.html", "home", p.site.title.clone(), 0, None, None)
         }
@@ -498,7 +574,7 @@ pub(super) fn render_page(
     theme
         .tera
         .render_to(template, &ctx, &mut html)
-        .map(|()| relative_links(html, depth))
+        .map(|()| finish_page(html, depth, &p.tips))
         .map_err(|e| Box::new(theme.error(&e, template)))
 }
 
@@ -509,12 +585,7 @@ pub(super) fn edition_css(edition: &Edition<'_>) -> String {
         return "/* no brand colour set for this edition */\n".to_string();
     };
     let white = Colour([255, 255, 255]);
-    let black = Colour([17, 17, 17]);
-    let on = if c.contrast(&white) >= c.contrast(&black) {
-        white
-    } else {
-        black
-    };
+    let on = on_colour(c);
     let mut css = format!(
         ":root {{ --brand: {}; --on-brand: {}; }}\n",
         c.hex(),
@@ -535,4 +606,59 @@ pub(super) fn edition_css(edition: &Edition<'_>) -> String {
         ));
     }
     css
+}
+
+/// The text colour for a brand-coloured band: white or black, whichever
+/// contrasts more. Pure black, so one of the two always reaches 4.5:1.
+fn on_colour(c: Colour) -> Colour {
+    let white = Colour([255, 255, 255]);
+    let black = Colour([0, 0, 0]);
+    if c.contrast(&white) >= c.contrast(&black) {
+        white
+    } else {
+        black
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_on_any_brand_colour_meets_aa() {
+        for r in (0..=255).step_by(15) {
+            for g in (0..=255).step_by(15) {
+                for b in (0..=255).step_by(15) {
+                    let c = Colour([r as u8, g as u8, b as u8]);
+                    let ratio = c.contrast(&on_colour(c));
+                    assert!(ratio >= 4.5, "{} gives {ratio:.2}", c.hex());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_fills_roots_and_first_uses_only() {
+        let tips = vec![("mfa".to_string(), "A second check.".to_string())];
+        let marked = |w: &str| format!("{TERM_OPEN}0{TERM_WORD}{w}{TERM_CLOSE}");
+        let html = format!(
+            "<a href=\"{PAGE_ROOT}x/index.html\">x</a> {} and {} again",
+            marked("MFA"),
+            marked("mfa")
+        );
+        let page = String::from_utf8(finish_page(html.into_bytes(), 2, &tips)).unwrap();
+        assert!(
+            page.starts_with("<a href=\"../../x/index.html\">"),
+            "{page}"
+        );
+        assert_eq!(page.matches("class=\"term\"").count(), 1, "{page}");
+        assert!(
+            page.contains(
+                "href=\"../../glossary/index.html#term-mfa\" aria-describedby=\"tip-mfa\">MFA</a>"
+            ),
+            "{page}"
+        );
+        assert!(page.ends_with(" and mfa again"), "{page}");
+        assert!(!page.contains([TERM_OPEN, TERM_WORD, TERM_CLOSE, PAGE_ROOT]));
+    }
 }

@@ -2,7 +2,7 @@
 // serve them on loopback, and drive Debian's headless Chromium.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, extname, normalize, sep } from "node:path";
 import { createServer } from "node:http";
@@ -105,3 +105,44 @@ export async function guard(context) {
   context.on("page", watch);
   return { external, errors };
 }
+
+/** The flags Debian's Chromium needs here (see BROWSER-TESTING facts in the README). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Launches headless Chromium as a browser (not one persistent context), for
+ * tests that need several contexts with different viewports or colour schemes.
+ */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Every HTML file under `dir`, as sorted paths relative to `dir` with `/`. */
+export function htmlFiles(dir) {
+  const out = [];
+  const walk = (d, prefix) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full, `${prefix}${name}/`);
+      else if (name.endsWith(".html")) out.push(`${prefix}${name}`);
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+/** The axe-core tags for WCAG 2.2 levels A and AA. */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];

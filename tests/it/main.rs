@@ -13,6 +13,7 @@ mod links;
 mod output;
 mod pages;
 mod perf;
+mod reading;
 mod scaffold;
 mod search;
 mod serve;

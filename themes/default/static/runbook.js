@@ -35,6 +35,41 @@
     });
   }
 
+  // Glossary terms: CSS shows the definition on hover and focus; here
+  // Escape closes it (WCAG 1.4.13) and a tap opens it before following the link.
+  var terms = document.querySelectorAll(".term");
+  if (terms.length) {
+    var touch = false;
+    document.addEventListener("pointerdown", function (e) { touch = e.pointerType === "touch"; }, true);
+    var closeAll = function (except) {
+      terms.forEach(function (t) { if (t !== except) t.classList.remove("open"); });
+    };
+    terms.forEach(function (term) {
+      var link = term.querySelector("a");
+      if (!link) return;
+      link.addEventListener("click", function (e) {
+        if (touch && !term.classList.contains("open")) {
+          e.preventDefault();
+          closeAll(term);
+          term.classList.remove("closed");
+          term.classList.add("open");
+        }
+      });
+      var reopen = function () { term.classList.remove("closed"); };
+      term.addEventListener("mouseleave", reopen);
+      link.addEventListener("blur", reopen);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      terms.forEach(function (t) {
+        if (t.matches(":hover, :focus-within, .open")) { t.classList.remove("open"); t.classList.add("closed"); }
+      });
+    });
+    document.addEventListener("click", function (e) {
+      if (!e.target.closest || !e.target.closest(".term")) closeAll(null);
+    });
+  }
+
   document.querySelectorAll(".print-button").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

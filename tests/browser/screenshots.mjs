@@ -1,0 +1,36 @@
+// Writes the README's screenshots from the bundled sample handbook with the
+// tests' own browser: `node tests/browser/screenshots.mjs [OUT_DIR]`
+// (default docs/screenshots). Build the binary first (`cargo build`).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { buildSite, fileUrl, launchBrowser, repo } from "./lib.mjs";
+
+const out = process.argv[2] || join(repo, "docs", "screenshots");
+mkdirSync(out, { recursive: true });
+const site = buildSite();
+const browser = await launchBrowser();
+
+const shots = [
+  // A client's home page on a phone: call first, then what to do.
+  { file: "home-phone.png", path: "meridian-freight/index.html", width: 390, height: 844, scheme: "light" },
+  // A phase page on a desktop: who leads, step badges, a glossary term open.
+  { file: "phase-desktop.png", path: "meridian-freight/ransomware/containment/index.html", width: 1280, height: 900, scheme: "light", term: true },
+  // A run book overview in the dark scheme: the six phases at a glance.
+  { file: "dark-overview.png", path: "harbourview-dental/phishing/index.html", width: 1280, height: 900, scheme: "dark" },
+];
+
+for (const s of shots) {
+  const context = await browser.newContext({ viewport: { width: s.width, height: s.height }, colorScheme: s.scheme });
+  const page = await context.newPage();
+  await page.goto(fileUrl(site, s.path));
+  if (s.term) {
+    // Open the first glossary term the way a keyboard user would.
+    const term = page.locator("main .phase-body .term > a").first();
+    await term.focus();
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
+  await page.screenshot({ path: join(out, s.file) });
+  await context.close();
+  console.log(`wrote ${join(out, s.file)}`);
+}
+await browser.close();
