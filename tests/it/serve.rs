@@ -684,40 +684,40 @@ fn editor_temporary_files_are_ignored_and_bursts_rebuild_once() {
         "temp files caused a rebuild"
     );
     assert!(st["errors"].as_array().unwrap().is_empty());
-    // Ten quick saves: one rebuild, one new generation. The debouncer waits
-    // for 30 ms of quiet on a path, so the saves are one burst only when no
-    // two are further apart than that; on a loaded machine the test thread
-    // can be descheduled between saves, and then each such gap may start a
-    // rebuild of its own (never more).
-    let g = s.generation();
-    let before = s.status()["rebuilds"].as_u64().unwrap();
+    // Ten quick saves: one rebuild. The debouncer waits for 30 ms of quiet
+    // on a path, and on a loaded machine either process can be descheduled
+    // for longer than that mid-burst, splitting it. So every burst must be
+    // coalesced (far fewer rebuilds than saves), and at least one of up to
+    // five bursts must give exactly one rebuild and one new generation.
     let path = source.join("phishing.md");
     let text = std::fs::read_to_string(&path).unwrap();
-    let mut gaps = 0;
-    let mut last = Instant::now();
-    for i in 0..10 {
-        std::fs::write(
-            &path,
-            text.replacen("summary:", &format!("summary: Save {i}."), 1),
-        )
-        .unwrap();
-        if i > 0 && last.elapsed() >= Duration::from_millis(25) {
-            gaps += 1;
+    let mut exactly_one = false;
+    for burst in 0..5 {
+        let g = s.generation();
+        let before = s.status()["rebuilds"].as_u64().unwrap();
+        for i in 0..10 {
+            let summary = format!("summary: Burst {burst} save {i}.");
+            std::fs::write(&path, text.replacen("summary:", &summary, 1)).unwrap();
         }
-        last = Instant::now();
+        let st = s.settle();
+        let rebuilds = st["rebuilds"].as_u64().unwrap() - before;
+        let generations = st["generation"].as_u64().unwrap() - g;
+        assert!(
+            (1..=3).contains(&rebuilds),
+            "10 saves, {rebuilds} rebuilds: {st}"
+        );
+        assert!(generations >= 1 && generations <= rebuilds, "{st}");
+        let page = s.get("/soc/phishing/index.html").text();
+        assert!(
+            page.contains(&format!("Burst {burst} save 9.")),
+            "last save served"
+        );
+        if rebuilds == 1 && generations == 1 {
+            exactly_one = true;
+            break;
+        }
     }
-    let st = s.settle();
-    let rebuilds = st["rebuilds"].as_u64().unwrap() - before;
-    let generations = st["generation"].as_u64().unwrap() - g;
-    assert!(
-        rebuilds >= 1 && rebuilds <= 1 + gaps,
-        "{rebuilds} rebuilds, {gaps} gaps: {st}"
-    );
-    assert!(generations >= 1 && generations <= rebuilds, "{st}");
-    if gaps == 0 {
-        assert_eq!(rebuilds, 1, "one burst, one rebuild: {st}");
-    }
-    assert!(s.get("/soc/phishing/index.html").text().contains("Save 9."));
+    assert!(exactly_one, "no burst of saves gave exactly one rebuild");
 }
 
 #[test]
