@@ -137,3 +137,19 @@ export function htmlFiles(dir) {
 
 /** The axe-core tags for WCAG 2.2 levels A and AA. */
 export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Runs axe-core (WCAG 2.2 A/AA) on an open page and fails the test with
+ * each violation's rule and targets. For one-off checks; the every-page
+ * test injects axe once per context instead, which is faster.
+ */
+export async function assertNoAxeViolations(page, label) {
+  const axe = readFileSync(join(repo, "tests/browser/node_modules/axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: axe });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }),
+    WCAG_TAGS,
+  );
+  const problems = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  if (problems.length) throw new Error(`${label}: axe violations:\n${problems.join("\n")}`);
+}

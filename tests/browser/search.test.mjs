@@ -4,9 +4,7 @@
 // and no console error or request to another host anywhere.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { buildSite, fileUrl, serveStatic, launch, guard } from "./lib.mjs";
+import { buildSite, fileUrl, serveStatic, launch, guard, assertNoAxeViolations } from "./lib.mjs";
 
 let site, server, context, watched;
 const CLIENT = "meridian-freight";
@@ -208,15 +206,7 @@ test("the box and results fit a 360 px phone", async () => {
 });
 
 test("axe finds no WCAG 2.2 AA problem in open results, the search page or highlights", async () => {
-  const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  const check = async (page, label) => {
-    await page.addScriptTag({ content: axe });
-    const result = await page.evaluate(() =>
-      window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
-    );
-    const problems = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    assert.deepEqual(problems, [], label);
-  };
+  const check = assertNoAxeViolations;
   for (const scheme of ["light", "dark"]) {
     const page = await context.newPage();
     await page.emulateMedia({ colorScheme: scheme });

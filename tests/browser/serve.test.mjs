@@ -5,10 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, renameSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repo, bin, launch, guard } from "./lib.mjs";
+import { repo, bin, launch, guard, assertNoAxeViolations } from "./lib.mjs";
 
 let source, server, url, context, watched;
 
@@ -129,15 +128,7 @@ test("the overlay shows on every page, the picker too, and clears by itself", as
 });
 
 test("axe finds no WCAG 2.2 AA problem in the picker or on a page with the overlay", async () => {
-  const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  const check = async (page, label) => {
-    await page.addScriptTag({ content: axe });
-    const result = await page.evaluate(() =>
-      window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
-    );
-    const problems = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    assert.deepEqual(problems, [], label);
-  };
+  const check = assertNoAxeViolations;
   const file = join(source, "phishing.md");
   const original = readFileSync(file, "utf8");
   await settle();
