@@ -198,11 +198,16 @@ fn email_link(out: &mut String, email: &str) {
     );
 }
 
+/// A contact's title in bold: its label, else its name, else its id.
+fn contact_title(out: &mut String, c: &Contact) {
+    let title = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
+    let _ = write!(out, "<strong>{}</strong>", escape(title));
+}
+
 /// An inline contact card (valid inside a paragraph).
 pub fn contact_card(c: &Contact) -> String {
     let mut out = String::from("<span class=\"contact-card\">");
-    let title = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
-    let _ = write!(out, "<strong>{}</strong>", escape(title));
+    contact_title(&mut out, c);
     if let (Some(name), Some(_)) = (&c.name, &c.label) {
         let _ = write!(out, " ({})", escape(name));
     }
@@ -225,8 +230,7 @@ pub fn contact_card(c: &Contact) -> String {
 /// large tappable phone and email links, then when to reach them.
 pub fn contact_block(c: &Contact) -> String {
     let mut out = String::from("<li class=\"contact\"><p class=\"contact-who\">");
-    let title = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
-    let _ = write!(out, "<strong>{}</strong>", escape(title));
+    contact_title(&mut out, c);
     if let (Some(name), Some(_)) = (&c.name, &c.label) {
         let _ = write!(out, " <span class=\"contact-name\">{}</span>", escape(name));
     }
