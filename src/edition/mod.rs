@@ -60,14 +60,12 @@ pub enum Piece<'m> {
         /// Who leads it and which layer said so.
         resolved: Resolved,
     },
-    /// A step's tickable box.
+    /// A step's tickable box (render labels it with the step's words).
     TaskBox {
         /// Phase of the step.
         phase: Phase,
         /// 1-based number among the steps this edition shows.
         step: usize,
-        /// The step's text, for the box's accessible name.
-        label: String,
     },
     /// Start of a SOC-only section (SOC edition only).
     InternalStart,

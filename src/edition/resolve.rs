@@ -182,12 +182,7 @@ impl<'m> Filler<'m> {
                             resolved: step_responsibility(section, *n, resolved),
                         });
                     } else {
-                        let label = section
-                            .steps
-                            .get(*n)
-                            .map(|s| self.fill_plain(&s.text, section).into_owned())
-                            .unwrap_or_default();
-                        out.push(Piece::TaskBox { phase, step, label });
+                        out.push(Piece::TaskBox { phase, step });
                     }
                 }
             }
@@ -219,7 +214,7 @@ impl<'m> Filler<'m> {
 
     /// Replaces `{{ … }}` in plain text.
     fn fill_plain<'t>(&self, text: &'t str, section: &Section) -> Cow<'t, str> {
-        if !text.contains("{{") {
+        if !has_placeholder(text) {
             return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
@@ -239,4 +234,18 @@ impl<'m> Filler<'m> {
         out.push_str(rest);
         Cow::Owned(out)
     }
+}
+
+/// Whether `text` holds `{{`: asked of every text block in every edition,
+/// and most hold none, so this looks for `{` with `memchr`.
+fn has_placeholder(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'{', &bytes[from..]) {
+        if bytes.get(from + at + 1) == Some(&b'{') {
+            return true;
+        }
+        from += at + 1;
+    }
+    false
 }

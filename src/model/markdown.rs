@@ -24,10 +24,20 @@ const HOLE_CLOSE: char = '\u{E001}';
 /// depths; render replaces it per page.
 pub const PAGE_ROOT: char = '\u{E002}';
 
+/// Stands for a step's `id` attribute in body HTML, followed by the step's
+/// number: render writes ` id="step-<n>"` on the step's phase page, the one
+/// page that search results link into, and nothing on print pages, which
+/// show many phases (and run books) and would need far longer ids.
+pub const STEP_ID: char = '\u{E006}';
+
 /// Characters runbook reserves for its own markers; sources never contain
 /// them (they are replaced when files are read).
 pub fn is_reserved_char(c: char) -> bool {
-    c == HOLE_OPEN || c == HOLE_CLOSE || c == PAGE_ROOT || super::glossary::is_marker(c)
+    c == HOLE_OPEN
+        || c == HOLE_CLOSE
+        || c == PAGE_ROOT
+        || c == STEP_ID
+        || super::glossary::is_marker(c)
 }
 
 /// A piece of a section's HTML.

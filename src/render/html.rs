@@ -2,9 +2,10 @@
 //! bodies (badges, task boxes, contact cards), where templates cannot reach.
 
 use crate::edition::{Edition, Piece};
-use crate::model::markdown::{ContactField, PAGE_ROOT};
+use crate::model::markdown::{ContactField, PAGE_ROOT, STEP_ID};
 use crate::model::responsibility::{Layer, Party, Resolved};
 use crate::model::Contact;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.
@@ -45,35 +46,34 @@ pub fn party_words(party: Party, soc_edition: bool) -> &'static str {
 }
 
 /// "advised by our SOC team".
-pub fn advisor_words(party: Party, soc_edition: bool) -> String {
-    format!(
-        "advised by {}",
-        lowercase_first(party_words(party, soc_edition))
-    )
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
+pub fn advisor_words(party: Party, soc_edition: bool) -> &'static str {
+    match (party, soc_edition) {
+        (Party::Soc, _) => "advised by our SOC team",
+        (Party::Client, false) => "advised by your team",
+        (Party::Client, true) => "advised by the client",
+        (Party::Shared, _) => "advised by together",
     }
 }
 
+/// Who a party is, in the reader's words, in the middle of a sentence.
+pub fn party_words_lower(party: Party, soc_edition: bool) -> &'static str {
+    &advisor_words(party, soc_edition)["advised by ".len()..]
+}
+
 /// Which layer set a responsibility, in the reader's words.
-pub fn layer_words(layer: Layer, plan: Option<&str>, soc_edition: bool) -> String {
+pub fn layer_words(layer: Layer, plan: Option<&str>, soc_edition: bool) -> Cow<'static, str> {
     match layer {
-        Layer::Default => "Standard practice for every incident".to_string(),
-        Layer::Handbook => "Set for every client in this handbook".to_string(),
+        Layer::Default => Cow::Borrowed("Standard practice for every incident"),
+        Layer::Handbook => Cow::Borrowed("Set for every client in this handbook"),
         Layer::Plan => match plan {
-            Some(p) => format!("Set by your service plan ({})", title_case(p)),
-            None => "Set by your service plan".to_string(),
+            Some(p) => Cow::Owned(format!("Set by your service plan ({})", title_case(p))),
+            None => Cow::Borrowed("Set by your service plan"),
         },
-        Layer::Client => "Agreed with you for every incident".to_string(),
-        Layer::Runbook if soc_edition => "Set in this run book".to_string(),
-        Layer::Runbook => "Set for this kind of incident".to_string(),
-        Layer::Override => "Agreed with you for this kind of incident".to_string(),
-        Layer::Step => "Set for this step".to_string(),
+        Layer::Client => Cow::Borrowed("Agreed with you for every incident"),
+        Layer::Runbook if soc_edition => Cow::Borrowed("Set in this run book"),
+        Layer::Runbook => Cow::Borrowed("Set for this kind of incident"),
+        Layer::Override => Cow::Borrowed("Agreed with you for this kind of incident"),
+        Layer::Step => Cow::Borrowed("Set for this step"),
     }
 }
 
@@ -99,15 +99,21 @@ pub fn badge(
     with_layer: bool,
 ) -> String {
     let mut out = String::with_capacity(256);
-    badge_into(&mut out, None, phase, step, resolved, edition, with_layer);
+    badge_into(&mut out, false, phase, step, resolved, edition, with_layer);
     out
 }
 
-/// Writes a badge into `out`, with an `id` attribute first when given.
-/// Plain `push_str`s: a handbook build writes some hundred thousand badges.
+/// Writes a badge into `out`, with the step id marker first for a step in a body.
+/// Plain `push_str`s: a handbook build writes some hundred thousand badges,
+/// and every byte of one is repeated in a phase page and two print pages of
+/// every edition, so the markup is the spec's hooks and the words, no more:
+/// no class (themes select `[data-lead]`), the advisor is a `<small>`, and a
+/// step badge names its layer (as a tooltip) only when the step's own marker
+/// set it; a step that inherits shows its phase's badge, which says the
+/// layer in words, at the top of the same section.
 fn badge_into(
     out: &mut String,
-    id: Option<&str>,
+    with_id: bool,
     phase: &str,
     step: Option<usize>,
     resolved: &Resolved,
@@ -116,19 +122,18 @@ fn badge_into(
 ) {
     let soc = edition.is_soc();
     let r = resolved.responsibility;
-    out.push_str("<span ");
-    if let Some(id) = id {
-        out.push_str("id=\"");
-        out.push_str(id);
-        out.push_str("\" ");
+    out.push_str("<span");
+    if let (true, Some(n)) = (with_id, step) {
+        out.push(STEP_ID);
+        push_number(out, n);
     }
-    out.push_str("class=\"badge lead-");
-    out.push_str(r.lead.as_str());
-    out.push_str("\" data-phase=\"");
+    out.push_str(" data-phase=\"");
     out.push_str(phase);
     out.push('"');
     if let Some(n) = step {
-        let _ = write!(out, " data-step=\"{n}\"");
+        out.push_str(" data-step=\"");
+        push_number(out, n);
+        out.push('"');
     }
     out.push_str(" data-lead=\"");
     out.push_str(r.lead.as_str());
@@ -138,36 +143,58 @@ fn badge_into(
         out.push_str(a.as_str());
         out.push('"');
     }
-    let layer = layer_words(resolved.layer, edition.plan, soc);
-    out.push_str(" data-layer=\"");
-    out.push_str(resolved.layer.as_str());
-    out.push_str("\" title=\"");
-    escape_into(out, &layer);
-    out.push_str("\"><span class=\"badge-lead\">");
-    out.push_str(party_words(r.lead, soc));
-    out.push_str("</span>");
-    if let Some(a) = r.advisor {
-        out.push_str("<span class=\"badge-advisor\">, ");
-        out.push_str(&advisor_words(a, soc));
-        out.push_str("</span>");
+    // A step that inherits its phase's responsibility inherits its layer
+    // too: its badge leaves `data-layer` to the phase's badge.
+    if step.is_none() || resolved.layer == Layer::Step {
+        out.push_str(" data-layer=\"");
+        out.push_str(resolved.layer.as_str());
+        out.push('"');
     }
-    if with_layer {
-        out.push_str("<span class=\"badge-layer\">");
-        escape_into(out, &layer);
+    let layer = (with_layer || resolved.layer == Layer::Step)
+        .then(|| layer_words(resolved.layer, edition.plan, soc));
+    if let (Some(words), false) = (&layer, with_layer) {
+        out.push_str(" title=\"");
+        escape_into(out, words);
+        out.push('"');
+    }
+    out.push('>');
+    out.push_str(party_words(r.lead, soc));
+    if let Some(a) = r.advisor {
+        out.push_str("<small>, ");
+        out.push_str(advisor_words(a, soc));
+        out.push_str("</small>");
+    }
+    // (A step badge's colon for screen readers comes from the stylesheet.)
+    if let (Some(words), true) = (&layer, with_layer) {
+        out.push_str("<span class=\"layer\">");
+        escape_into(out, words);
         out.push_str("</span>");
-    } else if step.is_some() {
-        // Screen readers hear who does the step as the badge's words; the
-        // layer stays in the tooltip to keep steps uncluttered.
-        out.push_str("<span class=\"visually-hidden\">:</span>");
     }
     out.push_str("</span>");
 }
 
-/// The id of a step on pages that show its phase: `<runbook>-<phase>--step-<n>`.
-/// The double hyphen keeps it apart from heading ids, which are slugs with
-/// single hyphens under the same `<runbook>-<phase>-` prefix.
-pub fn step_anchor(runbook: &str, phase: &str, step: usize) -> String {
-    format!("{runbook}-{phase}--step-{step}")
+/// Writes a number without the formatting machinery (two per step badge).
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// The id of a step on its phase page. Heading ids there all start with
+/// `<runbook>-<phase>-` (the body is shared with print pages, where they
+/// must be unique), so a step's id cannot meet one.
+pub fn step_anchor(step: usize) -> String {
+    format!("step-{step}")
 }
 
 /// A tappable phone link.
@@ -271,39 +298,67 @@ pub fn call_now(c: &Contact) -> Option<String> {
 }
 
 /// Renders resolved body pieces to HTML.
-pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>, runbook: &str) -> String {
+pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
     let mut out = String::with_capacity(
         pieces
             .iter()
             .map(|p| if let Piece::Html(h) = p { h.len() } else { 64 })
             .sum(),
     );
+    // A task's box is wrapped in a label with the task's first block (its
+    // badge and words): that names the box for screen readers without a
+    // copy of the words, and makes the whole line a tap target.
+    let mut label_open = false;
     for piece in pieces {
         match piece {
+            Piece::Html(h) if label_open => match phrasing_prefix(h) {
+                Some(at) => {
+                    out.push_str(&h[..at]);
+                    out.push_str("</label>");
+                    out.push_str(&h[at..]);
+                    label_open = false;
+                }
+                None => out.push_str(h),
+            },
             Piece::Html(h) => out.push_str(h),
             Piece::Text(t) => escape_into(&mut out, t),
             Piece::Field(ContactField::Phone, v) => phone_link(&mut out, v),
             Piece::Field(ContactField::Email, v) => email_link(&mut out, v),
             Piece::Field(_, v) => escape_into(&mut out, v),
             Piece::Card(c) => out.push_str(&contact_card(c)),
-            Piece::Badge { phase, step, resolved } => {
+            Piece::Badge {
+                phase,
+                step,
+                resolved,
+            } => {
                 // The badge opens the step, so it carries the step's anchor
-                // (search results link there).
-                let id = step_anchor(runbook, phase.slug(), *step);
-                badge_into(&mut out, Some(&id), phase.slug(), Some(*step), resolved, edition, false);
+                // on the phase page (search results link there).
+                badge_into(
+                    &mut out,
+                    true,
+                    phase.slug(),
+                    Some(*step),
+                    resolved,
+                    edition,
+                    false,
+                );
                 out.push(' ');
             }
-            Piece::TaskBox { phase, step, label } => {
-                let _ = write!(
-                    out,
-                    "<input type=\"checkbox\" class=\"task-box\" id=\"{runbook}-{}-task-{step}\" data-task=\"{}-{step}\" aria-label=\"{}\"> ",
-                    phase.slug(),
-                    phase.slug(),
-                    escape(label)
-                );
+            Piece::TaskBox { .. } => {
+                if label_open {
+                    out.push_str("</label>");
+                }
+                // The badge beside it names the task for the ticks' store
+                // (`data-phase` and `data-step`).
+                out.push_str("<label><input type=\"checkbox\" class=\"task-box\"> ");
+                label_open = true;
             }
-            Piece::InternalStart => out.push_str("<div class=\"internal\"><p class=\"internal-label\">SOC only: not in client handbooks</p>\n"),
-            Piece::InternalEnd => out.push_str("</div>\n"),
+            Piece::InternalStart | Piece::InternalEnd if label_open => {
+                out.push_str("</label>");
+                label_open = false;
+                out.push_str(internal_html(piece));
+            }
+            Piece::InternalStart | Piece::InternalEnd => out.push_str(internal_html(piece)),
             Piece::LinkStart { href, title } => {
                 // The page root marker becomes `../` × depth on each page.
                 let _ = write!(out, "<a href=\"{PAGE_ROOT}{}\"", escape(href));
@@ -315,7 +370,46 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>, runbook: &str) -> Strin
             Piece::LinkEnd => out.push_str("</a>"),
         }
     }
+    if label_open {
+        out.push_str("</label>");
+    }
     out
+}
+
+fn internal_html(piece: &Piece<'_>) -> &'static str {
+    match piece {
+        Piece::InternalStart => {
+            "<div class=\"internal\"><p class=\"internal-label\">SOC only: not in client handbooks</p>\n"
+        }
+        _ => "</div>\n",
+    }
+}
+
+/// Where `html` (the model's own HTML, whole tags) first leaves phrasing
+/// content, the only content a label may hold: the first tag, opening or
+/// closing, of an element that is not phrasing (`</li>`, `</p>`, `<ul>`…).
+fn phrasing_prefix(html: &str) -> Option<usize> {
+    const PHRASING: &[&str] = &[
+        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i",
+        "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
+        "time", "u", "var", "wbr",
+    ];
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = html[from..].find('<') {
+        let at = from + rel;
+        let start = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let name = html[start..start + len].to_ascii_lowercase();
+        if !PHRASING.contains(&name.as_str()) {
+            return Some(at);
+        }
+        from = start + len;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -328,6 +422,18 @@ mod tests {
             escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn a_label_ends_where_phrasing_content_ends() {
+        assert_eq!(
+            phrasing_prefix("the <a href=\"x\">box</a> <code>y</code>"),
+            None
+        );
+        assert_eq!(phrasing_prefix(" words.</li>\n<li>"), Some(7));
+        assert_eq!(phrasing_prefix("<em>a</em>\n<ul>\n<li>"), Some(11));
+        assert_eq!(phrasing_prefix("x</p>\n"), Some(1));
+        assert_eq!(phrasing_prefix("<br />x<div>"), Some(7));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, call_now, contact_block, escape, layer_words};
+use super::html::{badge, body, call_now, contact_block, escape, layer_words, party_words_lower};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
-use crate::edition::{Edition, EditionRunbook};
+use crate::edition::{Edition, EditionRunbook, Piece};
 use crate::model::glossary::{TERM_CLOSE, TERM_OPEN, TERM_WORD};
-use crate::model::markdown::PAGE_ROOT;
+use crate::model::markdown::{PAGE_ROOT, STEP_ID};
 use crate::model::phase::Phase;
+use crate::model::responsibility::Party;
 use crate::model::values::Colour;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,6 +53,8 @@ struct PhaseView {
     layer_text: String,
     html: String,
     step_count: usize,
+    /// "12 steps: 5 for your team, 4 for our SOC team, 3 together".
+    steps_summary: String,
     empty: bool,
 }
 
@@ -263,9 +266,10 @@ impl Prepared {
                         lead: p.resolved.responsibility.lead.as_str(),
                         advisor: p.resolved.responsibility.advisor.map(|a| a.as_str()),
                         layer: p.resolved.layer.as_str(),
-                        layer_text: layer_words(p.resolved.layer, edition.plan, soc),
-                        html: body(&p.body, edition, rb.slug),
+                        layer_text: layer_words(p.resolved.layer, edition.plan, soc).into_owned(),
+                        html: body(&p.body, edition),
                         step_count: p.step_count,
+                        steps_summary: steps_summary(&p.body, soc),
                         empty: p.body.is_empty(),
                     })
                     .collect()
@@ -318,7 +322,7 @@ impl Prepared {
             categories,
             contacts,
             call_first,
-            start_here: body(&edition.start_here, edition, "start"),
+            start_here: body(&edition.start_here, edition),
             glossary,
             tips: edition
                 .glossary
@@ -333,6 +337,46 @@ impl Prepared {
     fn values(&self) -> &Values {
         self.values.get_or_init(|| Values::new(self))
     }
+}
+
+/// How many steps a phase has and who leads them, for the phase-index pages,
+/// which list one phase of every run book without its full text.
+fn steps_summary(body: &[Piece<'_>], soc: bool) -> String {
+    let mut by_lead = [0usize; 3];
+    for piece in body {
+        if let Piece::Badge { resolved, .. } = piece {
+            by_lead[match resolved.responsibility.lead {
+                Party::Client => 0,
+                Party::Soc => 1,
+                Party::Shared => 2,
+            }] += 1;
+        }
+    }
+    let total: usize = by_lead.iter().sum();
+    if total == 0 {
+        return if body.is_empty() {
+            "Nothing written for this phase yet".to_string()
+        } else {
+            "Written as text, with no separate steps".to_string()
+        };
+    }
+    let steps = |n: usize| {
+        if n == 1 {
+            "1 step".to_string()
+        } else {
+            format!("{n} steps")
+        }
+    };
+    let parts: Vec<String> = [Party::Client, Party::Soc, Party::Shared]
+        .iter()
+        .zip(by_lead)
+        .filter(|(_, n)| *n > 0)
+        .map(|(party, n)| match party {
+            Party::Shared => format!("{n} together"),
+            _ => format!("{n} for {}", party_words_lower(*party, soc)),
+        })
+        .collect();
+    format!("{}: {}", steps(total), parts.join(", "))
 }
 
 fn head(rb: &EditionRunbook<'_>, edition: &Edition<'_>) -> RunbookHead {
@@ -351,7 +395,7 @@ fn head(rb: &EditionRunbook<'_>, edition: &Edition<'_>) -> RunbookHead {
         reviewed_long: rb.reviewed.map(|d| d.long()),
         draft: rb.draft,
         soc_only: rb.soc_only,
-        intro: body(&rb.intro, edition, rb.slug),
+        intro: body(&rb.intro, edition),
     }
 }
 
@@ -361,68 +405,105 @@ fn root(depth: usize) -> String {
 
 /// Finishes a page in one pass over its HTML. Body HTML is rendered once
 /// and shown on pages at different depths, so links between run books carry
-/// a page-root marker that becomes `../` × depth here. Glossary terms come
-/// marked at their first use in each section; the first marked use of each
-/// term on this page becomes an in-place definition, the rest plain words.
-fn finish_page(html: Vec<u8>, depth: usize, tips: &[(String, String)]) -> Vec<u8> {
-    // Both markers are private-use characters: a page without their first
-    // UTF-8 byte has neither, and a byte search is fast.
-    let lead = |c: char| {
-        let mut buf = [0u8; 4];
-        c.encode_utf8(&mut buf).as_bytes()[0]
-    };
-    let (a, b) = (lead(PAGE_ROOT), lead(TERM_OPEN));
-    if !html.iter().any(|&x| x == a || x == b) {
+/// a page-root marker that becomes `../` × depth here, and steps carry a
+/// marker that becomes their id on a phase page (`step_ids`) and nothing
+/// elsewhere. Glossary terms come marked at their first use in each section;
+/// the first marked use of each term on this page becomes an in-place
+/// definition, the rest plain words.
+///
+/// It works on bytes: every marker is a three-byte private-use character
+/// that starts with the byte `0xEE`, which `memchr` finds far faster than a
+/// search for any of several chars, and replacing whole characters with
+/// whole strings keeps the page valid UTF-8 without checking it again.
+fn finish_page(html: Vec<u8>, depth: usize, step_ids: bool, tips: &[(String, String)]) -> Vec<u8> {
+    let lead = marker_bytes(PAGE_ROOT)[0];
+    let Some(first) = memchr::memchr(lead, &html) else {
         return html;
-    }
-    let html = match String::from_utf8(html) {
-        Ok(s) => s,
-        Err(e) => return e.into_bytes(),
     };
-    if !html.contains([PAGE_ROOT, TERM_OPEN]) {
-        return html.into_bytes();
-    }
+    let [page_root, step_id, term_open, term_word, term_close] =
+        [PAGE_ROOT, STEP_ID, TERM_OPEN, TERM_WORD, TERM_CLOSE].map(marker_bytes);
     let root = root(depth);
-    let mut out = String::with_capacity(html.len() + 2048);
+    let mut out = Vec::with_capacity(html.len() + 2048);
     let mut seen = vec![false; tips.len()];
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find([PAGE_ROOT, TERM_OPEN]) {
-        out.push_str(&rest[..at]);
-        if rest[at..].starts_with(PAGE_ROOT) {
-            out.push_str(&root);
-            rest = &rest[at + PAGE_ROOT.len_utf8()..];
-            continue;
-        }
-        let after = &rest[at + TERM_OPEN.len_utf8()..];
-        let (Some(mid), Some(close)) = (after.find(TERM_WORD), after.find(TERM_CLOSE)) else {
-            // Markers come only from the model, always whole; never emit a stray one.
+    out.extend_from_slice(&html[..first]);
+    let mut rest = &html[first..];
+    while let Some(at) = memchr::memchr(lead, rest) {
+        out.extend_from_slice(&rest[..at]);
+        let here = &rest[at..];
+        if let Some(after) = here.strip_prefix(&page_root[..]) {
+            out.extend_from_slice(root.as_bytes());
             rest = after;
-            continue;
-        };
-        let word = &after[mid + TERM_WORD.len_utf8()..close];
-        match after[..mid].parse::<usize>() {
-            Ok(n) if n < tips.len() && !seen[n] => {
-                seen[n] = true;
-                let (slug, definition) = &tips[n];
-                in_place_definition(&mut out, &root, slug, word, definition);
+        } else if let Some(after) = here.strip_prefix(&step_id[..]) {
+            let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+            if step_ids {
+                out.extend_from_slice(b" id=\"step-");
+                out.extend_from_slice(&after[..digits]);
+                out.push(b'"');
             }
-            _ => out.push_str(word),
+            rest = &after[digits..];
+        } else if let Some(after) = here.strip_prefix(&term_open[..]) {
+            let mid = memchr::memmem::find(after, &term_word);
+            let close = memchr::memmem::find(after, &term_close);
+            let (Some(mid), Some(close)) = (mid, close) else {
+                // Markers come only from the model, always whole; never emit a stray one.
+                rest = after;
+                continue;
+            };
+            let word = &after[mid + term_word.len()..close];
+            let n = std::str::from_utf8(&after[..mid])
+                .ok()
+                .and_then(|d| d.parse::<usize>().ok());
+            match n {
+                Some(n) if n < tips.len() && !seen[n] => {
+                    seen[n] = true;
+                    let (slug, definition) = &tips[n];
+                    in_place_definition(&mut out, &root, slug, word, definition);
+                }
+                _ => out.extend_from_slice(word),
+            }
+            rest = &after[close + term_close.len()..];
+        } else {
+            // Another character with the same first byte: not ours.
+            out.push(lead);
+            rest = &here[1..];
         }
-        rest = &after[close + TERM_CLOSE.len_utf8()..];
     }
-    out.push_str(rest);
-    out.into_bytes()
+    out.extend_from_slice(rest);
+    out
+}
+
+/// A marker's UTF-8 bytes (all markers are U+E000 to U+E00F: three bytes).
+fn marker_bytes(c: char) -> [u8; 3] {
+    let mut buf = [0u8; 3];
+    c.encode_utf8(&mut buf);
+    buf
 }
 
 /// A term's first use on a page: a link to its glossary entry that shows
 /// the definition beside it on hover, focus or tap (a toggletip; the CSS
 /// shows it without JavaScript, the script adds Escape and tap).
-fn in_place_definition(out: &mut String, root: &str, slug: &str, word: &str, definition: &str) {
-    use std::fmt::Write as _;
-    let _ = write!(
-        out,
-        "<span class=\"term\"><a href=\"{root}glossary/index.html#term-{slug}\" aria-describedby=\"tip-{slug}\">{word}</a><span id=\"tip-{slug}\" role=\"tooltip\">{definition}</span></span>"
-    );
+fn in_place_definition(out: &mut Vec<u8>, root: &str, slug: &str, word: &[u8], definition: &str) {
+    for part in [
+        "<span class=\"term\"><a href=\"",
+        root,
+        "glossary/index.html#term-",
+        slug,
+        "\" aria-describedby=\"tip-",
+        slug,
+        "\">",
+    ] {
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.extend_from_slice(word);
+    for part in [
+        "</a><span id=\"tip-",
+        slug,
+        "\" role=\"tooltip\">",
+        definition,
+        "</span></span>",
+    ] {
+        out.extend_from_slice(part.as_bytes());
+    }
 }
 
 /// About how many bytes a page will have: its template's frame plus the
@@ -574,7 +655,7 @@ pub(super) fn render_page(
     theme
         .tera
         .render_to(template, &ctx, &mut html)
-        .map(|()| finish_page(html, depth, &p.tips))
+        .map(|()| finish_page(html, depth, matches!(page, Page::Phase(..)), &p.tips))
         .map_err(|e| Box::new(theme.error(&e, template)))
 }
 
@@ -646,7 +727,7 @@ mod tests {
             marked("MFA"),
             marked("mfa")
         );
-        let page = String::from_utf8(finish_page(html.into_bytes(), 2, &tips)).unwrap();
+        let page = String::from_utf8(finish_page(html.into_bytes(), 2, true, &tips)).unwrap();
         assert!(
             page.starts_with("<a href=\"../../x/index.html\">"),
             "{page}"

@@ -7,16 +7,15 @@
 //! own blocks (title, aliases, alerts, ATT&CK IDs, summary, introduction) and
 //! the phase's name. Glossary entries are found on their own.
 
-use super::text::{self, FastHash, FastMap, STOP_WORDS};
+use super::text::{self, FastMap, STOP_WORDS};
 
-type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<FastHash>>;
 use crate::edition::{Edition, EditionRunbook, TextPiece};
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
 use crate::render::html::{advisor_words, party_words, step_anchor};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// Where the index is written inside an edition.
@@ -117,8 +116,9 @@ impl Kind {
 /// How much an exact alert or ATT&CK ID counts: more than any word.
 pub const KEY_WEIGHT: f64 = 12.0;
 
-/// One block: kind code, document, text, anchor. The anchor is the part of a
-/// heading's or step's id after `<runbook>-<phase>-` on the phase page, or "".
+/// One block: kind code, document, text, anchor. The anchor is `#` and a
+/// step's id, or the part of a heading's id after `<runbook>-<phase>-` on
+/// the phase page, or "".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Block(pub u8, pub u32, pub String, pub String);
 
@@ -272,71 +272,129 @@ impl IndexData {
 /// Collects blocks and the words in them.
 struct Builder {
     blocks: Vec<Block>,
-    /// Stem → the blocks holding it, ascending (blocks are pushed in order).
-    terms: FastMap<Rc<str>, Vec<u32>>,
+    /// By stem number (this thread's [`STEMS`]): the blocks holding it,
+    /// ascending (blocks are pushed in order).
+    postings: Vec<Vec<u32>>,
+    /// The stem numbers that have a posting, in first-use order.
+    used: Vec<u32>,
     keys: BTreeMap<String, BTreeSet<u32>>,
 }
 
 /// `text` with runs of white space as one space and none at either end.
 fn single_spaced(text: &str) -> String {
-    // Most texts are already so: check in one pass before splitting.
-    let mut prev_space = true;
-    let tidy = text.chars().all(|c| {
-        let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
-        prev_space = c.is_whitespace();
-        ok
-    }) && !prev_space;
-    if tidy {
+    if is_single_spaced(text) {
         text.to_string()
     } else {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
-/// How many block texts each thread's memo of their stems holds at most.
-const STEMS_MEMO_MAX: usize = 100_000;
-
-thread_local! {
-    /// Block text → the stems of its meaningful words. Every edition indexes
-    /// (mostly) the same run book text, so each thread splits, normalizes
-    /// and stems a text once per build rather than once per edition.
-    static TEXT_STEMS: RefCell<FastMap<String, Rc<[Rc<str>]>>> = RefCell::new(FastMap::default());
-    /// Stems shared between the memo's entries.
-    static STEM_NAMES: RefCell<FastSet<Rc<str>>> = RefCell::new(FastSet::default());
+/// Whether `text` is already single-spaced: most are, and this is checked
+/// for every block of every edition, so ASCII text is checked by bytes.
+fn is_single_spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        // `char::is_whitespace` on ASCII: space and U+0009 to U+000D.
+        return bytes.first().is_some_and(|&b| b != b' ')
+            && bytes.last().is_some_and(|&b| b != b' ')
+            && !bytes.iter().any(|b| (b'\t'..=b'\r').contains(b))
+            && memchr::memmem::find(bytes, b"  ").is_none();
+    }
+    let mut prev_space = true;
+    text.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
+        prev_space = c.is_whitespace();
+        ok
+    }) && !prev_space
 }
 
-/// The stems of the meaningful words of `text`, in order, with repeats.
-fn text_stems(text: &str) -> Rc<[Rc<str>]> {
+/// How many block texts each thread's memo of their stems holds at most
+/// (checked between editions, since the numbers must hold for a whole one).
+const STEMS_MEMO_MAX: usize = 100_000;
+
+/// Stems by number, so postings are built by indexing, not by hashing and
+/// comparing strings for every word of every edition.
+#[derive(Default)]
+struct Stems {
+    names: Vec<Rc<str>>,
+    numbers: FastMap<Rc<str>, u32>,
+    /// A space-separated chunk of text → its stem numbers.
+    chunks: FastMap<String, Box<[u32]>>,
+}
+
+thread_local! {
+    /// Block text → the numbers of the stems of its meaningful words. Every
+    /// edition indexes (mostly) the same run book text, so each thread
+    /// splits, normalizes and stems a text once per build rather than once
+    /// per edition.
+    static TEXT_STEMS: RefCell<FastMap<String, Rc<[u32]>>> = RefCell::new(FastMap::default());
+    /// The stems that those numbers stand for.
+    static STEMS: RefCell<Stems> = RefCell::new(Stems::default());
+}
+
+/// The stem numbers of the meaningful words of `text` (single-spaced), in
+/// order, with repeats.
+///
+/// A text seen before (in another edition) is one lookup. A new one (most
+/// often a block with a placeholder, filled differently for each client)
+/// is looked up word by word: a word never spans a space in Unicode word
+/// segmentation (UAX #29), so the words of a text are the words of its
+/// space-separated chunks, and segmenting a whole text again, the costly
+/// part, is needed only for chunks never seen.
+fn text_stems(text: &str) -> Rc<[u32]> {
     if let Some(hit) = TEXT_STEMS.with(|m| m.borrow().get(text).cloned()) {
         return hit;
     }
-    let stems: Rc<[Rc<str>]> = STEM_NAMES.with(|names| {
-        let mut names = names.borrow_mut();
-        text::words(text)
-            .into_iter()
-            .filter(|w| !text::is_stop_word(&w.norm))
-            .map(|w| {
-                let stem = text::stem(&w.norm);
-                match names.get(stem.as_str()) {
-                    Some(s) => Rc::clone(s),
-                    None => {
-                        let s: Rc<str> = Rc::from(stem);
-                        names.insert(Rc::clone(&s));
-                        s
-                    }
-                }
-            })
-            .collect()
+    let stems: Rc<[u32]> = STEMS.with(|stems| {
+        let mut stems = stems.borrow_mut();
+        let mut out = Vec::new();
+        for chunk in text.split(' ') {
+            if let Some(known) = stems.chunks.get(chunk) {
+                out.extend_from_slice(known);
+                continue;
+            }
+            let numbers: Vec<u32> = text::words(chunk)
+                .into_iter()
+                .filter(|w| !text::is_stop_word(&w.norm))
+                .map(|w| stems.number(text::stem(&w.norm)))
+                .collect();
+            out.extend_from_slice(&numbers);
+            stems.chunks.insert(chunk.to_string(), numbers.into());
+        }
+        out.into()
     });
+    TEXT_STEMS.with(|m| m.borrow_mut().insert(text.to_string(), Rc::clone(&stems)));
+    stems
+}
+
+impl Stems {
+    fn number(&mut self, stem: String) -> u32 {
+        if let Some(&n) = self.numbers.get(stem.as_str()) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        let name: Rc<str> = Rc::from(stem);
+        self.names.push(Rc::clone(&name));
+        self.numbers.insert(name, n);
+        n
+    }
+}
+
+/// Empties this thread's memo when it has grown too large; only between
+/// editions, while no stem number is held.
+fn trim_stems_memo() {
     TEXT_STEMS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= STEMS_MEMO_MAX {
             m.clear();
-            STEM_NAMES.with(|n| n.borrow_mut().clear());
+            STEMS.with(|s| *s.borrow_mut() = Stems::default());
         }
-        m.insert(text.to_string(), Rc::clone(&stems));
     });
-    stems
+}
+
+/// The stem that a number stands for.
+fn stem_name(n: u32) -> Rc<str> {
+    STEMS.with(|s| Rc::clone(&s.borrow().names[n as usize]))
 }
 
 impl Builder {
@@ -346,8 +404,15 @@ impl Builder {
             return None;
         }
         let id = self.blocks.len() as u32;
-        for stem in text_stems(&text).iter() {
-            let ids = self.terms.entry(Rc::clone(stem)).or_default();
+        for &stem in text_stems(&text).iter() {
+            let at = stem as usize;
+            if at >= self.postings.len() {
+                self.postings.resize_with(at + 1, Vec::new);
+            }
+            let ids = &mut self.postings[at];
+            if ids.is_empty() {
+                self.used.push(stem);
+            }
             if ids.last() != Some(&id) {
                 ids.push(id);
             }
@@ -367,9 +432,11 @@ impl Builder {
 /// Builds the search index of one edition.
 pub fn build(edition: &Edition<'_>) -> IndexData {
     let soc = edition.is_soc();
+    trim_stems_memo();
     let mut b = Builder {
         blocks: Vec::new(),
-        terms: FastMap::default(),
+        postings: Vec::new(),
+        used: Vec::new(),
         keys: BTreeMap::new(),
     };
     for p in Phase::ALL {
@@ -395,7 +462,7 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
                 lead: resp.lead.as_str().to_string(),
                 advisor: resp.advisor.map(|a| a.as_str().to_string()),
                 label: party_words(resp.lead, soc).to_string(),
-                advised: resp.advisor.map(|a| advisor_words(a, soc)),
+                advised: resp.advisor.map(|a| advisor_words(a, soc).to_string()),
             };
             let n = badges.iter().position(|e| *e == entry).unwrap_or_else(|| {
                 badges.push(entry);
@@ -436,7 +503,12 @@ pub fn build(edition: &Edition<'_>) -> IndexData {
         }
     }
     // Stems sorted as strings (the order the engine binary-searches).
-    let mut sorted: Vec<(Rc<str>, Vec<u32>)> = b.terms.into_iter().collect();
+    let mut postings = b.postings;
+    let mut sorted: Vec<(Rc<str>, Vec<u32>)> = b
+        .used
+        .iter()
+        .map(|&n| (stem_name(n), std::mem::take(&mut postings[n as usize])))
+        .collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let (terms, postings) = sorted
         .into_iter()
@@ -531,30 +603,24 @@ fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<
                 BlockKind::Step(_) => Kind::Step,
                 BlockKind::Paragraph => Kind::Paragraph,
             };
-            b.push(
-                kind,
-                doc,
-                &piece.text,
-                anchor(piece, &prefix, rb.slug, ph.phase),
-            );
+            b.push(kind, doc, &piece.text, anchor(piece, &prefix));
         }
     }
     summary
 }
 
-/// The anchor suffix of a text block on its phase page: the step's own
-/// anchor for a step, else the nearest heading above it.
-fn anchor(piece: &TextPiece<'_>, prefix: &str, runbook: &str, phase: Phase) -> String {
-    let full = match piece.step {
-        Some(n) => step_anchor(runbook, phase.slug(), n),
-        None => match piece.anchor {
-            Some(a) => a.to_string(),
-            None => return String::new(),
-        },
-    };
-    full.strip_prefix(prefix)
-        .map(str::to_string)
-        .unwrap_or_default()
+/// The anchor of a text block on its phase page: `#step-<n>` (a whole id)
+/// for a step, else the nearest heading's id without its
+/// `<runbook>-<phase>-` prefix, which the page's address gives.
+fn anchor(piece: &TextPiece<'_>, prefix: &str) -> String {
+    match (piece.step, piece.anchor) {
+        (Some(n), _) => format!("#{}", step_anchor(n)),
+        (None, Some(a)) => a
+            .strip_prefix(prefix)
+            .map(str::to_string)
+            .unwrap_or_default(),
+        (None, None) => String::new(),
+    }
 }
 
 /// Where a hit on the run book as a whole (its title, an alias, an alert)
@@ -580,6 +646,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn chunked_stems_are_the_stems_of_the_whole_text() {
+        let texts = [
+            "Call the SOC on +44 20 7946 0100, then e.g. unplug the laptop's cable.",
+            "Don't reply: check the sender's address (it's spoofed) and report it.",
+            "Run Get-MessageTrace for 3.14 days; 1,000 users and foo_bar:baz got it.",
+            "Café naïve résumé \u{2019}quoted\u{2019} e\u{301}cole \u{1F600} emoji",
+        ];
+        for text in texts {
+            let whole: Vec<Rc<str>> = text::words(text)
+                .into_iter()
+                .filter(|w| !text::is_stop_word(&w.norm))
+                .map(|w| Rc::from(text::stem(&w.norm)))
+                .collect();
+            let chunked: Vec<Rc<str>> = text_stems(text).iter().map(|&n| stem_name(n)).collect();
+            assert_eq!(chunked, whole, "{text}");
+        }
+    }
+
+    #[test]
     fn single_spacing_matches_split_and_join() {
         for t in [
             "",
@@ -595,6 +680,9 @@ mod tests {
             "a\u{2003} b",
             "plain words here",
             "  lead and trail  ",
+            "é b",
+            "é  b",
+            "é\u{2003}b",
         ] {
             let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(single_spaced(t), want, "{t:?}");
@@ -606,7 +694,10 @@ mod tests {
         let text = "Running the backups, then checking the running computers";
         let fresh: Vec<String> = stems_of(text);
         for _ in 0..2 {
-            let memo: Vec<String> = text_stems(text).iter().map(|s| s.to_string()).collect();
+            let memo: Vec<String> = text_stems(text)
+                .iter()
+                .map(|&n| stem_name(n).to_string())
+                .collect();
             assert_eq!(memo, fresh);
         }
     }

@@ -71,7 +71,7 @@ async function checkPage(page, path, requests) {
   if (!response || response.status() !== 200) problems.push(`HTTP ${response?.status()}`);
   const structure = await page.evaluate(() => {
     const levels = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
-      .filter((h) => h.getClientRects().length > 0 || h.classList.contains("visually-hidden"))
+      .filter((h) => h.getClientRects().length > 0 || h.classList.contains("vh"))
       .map((h) => Number(h.tagName[1]));
     const skips = levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1);
     return {

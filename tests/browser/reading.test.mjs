@@ -187,7 +187,7 @@ test("print: the run book's print page has a cover, no navigation and each phase
   assert.match(layout.cover, /Sources dated 1 January 2026/, "cover dates the sources");
   assert.match(layout.cover, /\+44 20 7946 0100/, "cover has the SOC line");
   assert.ok(layout.tel >= 2, "contacts on the cover");
-  const badges = await page.locator(".print-phase .badge").evaluateAll((bs) =>
+  const badges = await page.locator(".print-phase [data-lead]").evaluateAll((bs) =>
     bs.map((b) => ({ text: b.innerText, colour: getComputedStyle(b).color, border: getComputedStyle(b).borderTopStyle })),
   );
   assert.ok(badges.length >= 6);

@@ -83,7 +83,7 @@ test("real queries find the right run book and phase, from disk and over HTTP", 
       for (const t of texts) assert.match(t, new RegExp(`^.+: (${PHASE_NAMES})$`), `${label}: link names run book and phase`);
       // Each hit shows its phase's badge and a snippet with the match marked.
       const hit = page.locator("[data-search-results] li").first();
-      const badge = hit.locator(".badge");
+      const badge = hit.locator("[data-lead]");
       assert.equal(await badge.count(), 1);
       assert.match(await badge.getAttribute("data-lead"), /^(soc|client|shared)$/);
       assert.ok((await hit.locator("mark").count()) > 0, `${label} ${query}: nothing marked`);

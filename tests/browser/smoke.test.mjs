@@ -42,6 +42,22 @@ test("checklist ticks persist per page and can be cleared", async () => {
   await page.getByRole("button", { name: /clear ticks/i }).click();
   await page.reload();
   assert.equal(await boxes.first().isChecked(), false, "ticks cleared");
+  // Each box is named by its step (badge and words), and the words are a
+  // tap target for it; ticks are kept per step.
+  const label = page.locator("label:has(> input.task-box)").nth(1);
+  const [who, step] = await label.evaluate((l) => {
+    const badge = l.querySelector("[data-lead]");
+    return [badge.textContent, l.textContent.replace(badge.textContent, "").trim()];
+  });
+  assert.match(who, /^(Our SOC team|Your team|Together)/, "the label starts with who does it");
+  const named = page.getByRole("checkbox", { name: `${who} : ${step}`, exact: true });
+  assert.equal(await named.count(), 1, "the box is named by who does the step, then the step");
+  await label.locator("[data-lead]").click();
+  assert.equal(await boxes.nth(1).isChecked(), true, "a tap on the step ticks its box");
+  assert.equal(await boxes.first().isChecked(), false, "only that step's box");
+  await page.reload();
+  assert.equal(await boxes.nth(1).isChecked(), true, "that tick kept after reload");
+  assert.equal(await boxes.first().isChecked(), false);
   await page.close();
   assert.deepEqual(watched.errors, []);
 });

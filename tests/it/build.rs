@@ -141,7 +141,7 @@ fn normalize(p: &Path) -> String {
 fn badges(out: &Path, path: &str) -> Vec<(String, String, Option<String>, String)> {
     let text = page(out, path);
     let doc = html(&text);
-    select(&doc, ".badge[data-phase]:not([data-step])")
+    select(&doc, "[data-lead][data-phase]:not([data-step])")
         .iter()
         .map(|b| {
             let v = b.value();
@@ -204,7 +204,7 @@ fn responsibility_resolves_through_every_layer() {
     // Badges say who leads in words, and which layer set it.
     let text = page(&out.join("alpha"), "incident/identification/index.html");
     assert!(
-        text.contains("Your team</span><span class=\"badge-advisor\">, advised by our SOC team"),
+        text.contains("Your team<small>, advised by our SOC team</small>"),
         "{text}"
     );
     assert!(text.contains("Set by your service plan (Gold)"));
@@ -215,36 +215,54 @@ fn step_badges_follow_markers_or_inherit_the_phase() {
     let (_t, out) = build(&fixture("layers"));
     let text = page(&out.join("alpha"), "incident/preparation/index.html");
     let doc = html(&text);
-    let steps: Vec<(String, String, String)> = select(&doc, ".badge[data-step]")
+    let steps: Vec<(String, String, Option<String>)> = select(&doc, "[data-lead][data-step]")
         .iter()
         .map(|s| {
             (
                 s.value().attr("data-step").unwrap().into(),
                 s.value().attr("data-lead").unwrap().into(),
-                s.value().attr("data-layer").unwrap().into(),
+                s.value().attr("data-layer").map(str::to_string),
             )
         })
         .collect();
+    // A marked step names its layer; one that inherits leaves it to the
+    // phase's badge (here the handbook's `shared`).
     assert_eq!(
         steps,
         vec![
-            ("1".into(), "soc".into(), "step".into()),
-            ("2".into(), "shared".into(), "handbook".into()),
-            ("3".into(), "client".into(), "step".into())
+            ("1".into(), "soc".into(), Some("step".into())),
+            ("2".into(), "shared".into(), None),
+            ("3".into(), "client".into(), Some("step".into()))
         ]
     );
+    let phase = select(&doc, ".phase-lead [data-lead]");
+    assert_eq!(phase[0].value().attr("data-lead"), Some("shared"));
+    assert_eq!(phase[0].value().attr("data-layer"), Some("handbook"));
+    // Only a marked step's badge carries a tooltip with its layer.
+    let titled = select(&doc, "[data-lead][data-step][title]");
+    assert!(titled
+        .iter()
+        .all(|b| b.value().attr("title") == Some("Set for this step")));
+    assert_eq!(titled.len(), 2);
     // A step marker sets the lead with no advisor; the marker text is gone.
     assert!(!text.contains("[SOC]") && !text.contains("[Client]"));
     // Task items are real checkboxes.
-    assert_eq!(select(&doc, "input[type=checkbox].task-box").len(), 1);
+    // Task items are real checkboxes, each named by its label: the step's
+    // badge and words.
+    let boxes = select(&doc, "label > input[type=checkbox].task-box");
+    assert_eq!(boxes.len(), 1);
+    assert_eq!(
+        select(&doc, "label:has(> input.task-box) > [data-lead][data-step]").len(),
+        1
+    );
     // Nested list items are steps only with a marker; ordered lists work too.
     let cont = html(&page(&out.join("alpha"), "incident/containment/index.html"));
-    assert_eq!(select(&cont, ".badge[data-step]").len(), 2);
+    assert_eq!(select(&cont, "[data-lead][data-step]").len(), 2);
     let lessons = html(&page(
         &out.join("alpha"),
         "incident/lessons-learned/index.html",
     ));
-    let leads: Vec<&str> = select(&lessons, ".badge[data-step]")
+    let leads: Vec<&str> = select(&lessons, "[data-lead][data-step]")
         .iter()
         .map(|s| s.value().attr("data-lead").unwrap())
         .collect();

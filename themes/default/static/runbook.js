@@ -14,14 +14,20 @@
     try { localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* storage may be off */ }
   }
 
-  var boxes = document.querySelectorAll("input.task-box[data-task]");
+  // A task's box sits in a label with its step's badge, whose phase and
+  // number name the tick ("containment-3").
+  var boxes = [];
+  document.querySelectorAll("input.task-box").forEach(function (box) {
+    var badge = box.parentNode.querySelector("[data-lead][data-step]");
+    if (badge) boxes.push({ box: box, id: badge.getAttribute("data-phase") + "-" + badge.getAttribute("data-step") });
+  });
   if (boxes.length) {
     var state = load();
-    boxes.forEach(function (box) {
-      box.checked = !!state[box.getAttribute("data-task")];
-      box.addEventListener("change", function () {
+    boxes.forEach(function (t) {
+      t.box.checked = !!state[t.id];
+      t.box.addEventListener("change", function () {
         var s = load();
-        if (box.checked) { s[box.getAttribute("data-task")] = true; } else { delete s[box.getAttribute("data-task")]; }
+        if (t.box.checked) { s[t.id] = true; } else { delete s[t.id]; }
         save(s);
       });
     });
@@ -29,7 +35,7 @@
       tools.hidden = false;
       var button = tools.querySelector(".clear-ticks");
       if (button) button.addEventListener("click", function () {
-        boxes.forEach(function (box) { box.checked = false; });
+        boxes.forEach(function (t) { t.box.checked = false; });
         save({});
       });
     });

@@ -72,27 +72,46 @@
 
   function badge(data, b, phaseSlug) {
     var span = document.createElement("span");
-    span.className = "badge lead-" + b.lead;
     span.setAttribute("data-phase", phaseSlug);
     span.setAttribute("data-lead", b.lead);
     if (b.advisor) span.setAttribute("data-advisor", b.advisor);
-    var lead = document.createElement("span");
-    lead.className = "badge-lead";
-    lead.textContent = b.label;
-    span.appendChild(lead);
+    span.textContent = b.label;
     if (b.advised) {
-      var adv = document.createElement("span");
-      adv.className = "badge-advisor";
+      var adv = document.createElement("small");
       adv.textContent = ", " + b.advised;
       span.appendChild(adv);
     }
     return span;
   }
 
+  // The header's search box comes as a label and an input only (every page
+  // has one, so every byte counts); the parts that only the script uses are
+  // made here: the help for screen readers, the live status and the panel.
+  function addPanel(form, root) {
+    function el(tag, attrs, parent) {
+      var e = document.createElement(tag);
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+      (parent || form).appendChild(e);
+      return e;
+    }
+    var input = form.querySelector('input[type="search"]');
+    var help = el("p", { id: input.id + "-help", "class": "vh" });
+    help.textContent = "Results appear below as you type. Arrow keys move through them, Enter opens one, Escape clears. Press slash to come back here.";
+    input.setAttribute("aria-describedby", help.id);
+    el("p", { "class": "search-status vh", role: "status", "data-search-status": "" });
+    var panel = el("div", { "class": "search-panel", hidden: "" });
+    el("ol", { "class": "search-results", "data-search-results": "" }, panel);
+    var gloss = el("section", { "class": "search-glossary", "data-search-glossary": "", hidden: "", "aria-label": "In the glossary" }, panel);
+    el("ul", {}, gloss);
+    var more = el("p", { "class": "search-more", hidden: "" }, panel);
+    el("a", { href: root + "search/index.html" }, more).textContent = "See every result";
+  }
+
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function setup(form) {
     var root = form.getAttribute("data-root") || "";
+    if (!form.querySelector("[data-search-results]") && form.querySelector('input[type="search"]')) addPanel(form, root);
     var input = form.querySelector('input[type="search"]');
     var list = form.querySelector("[data-search-results]");
     var status = form.querySelector("[data-search-status]");
@@ -124,7 +143,9 @@
       var rb = data.runbooks[hit.runbook], ph = data.phases[hit.phase];
       var href = root + rb.slug + "/" + ph.slug + "/index.html";
       if (hit.stems.length) href += "?highlight=" + encodeURIComponent(hit.stems.join(" "));
-      if (hit.anchor) href += "#" + rb.slug + "-" + ph.slug + "-" + hit.anchor;
+      // A step's anchor is its whole id ("#step-3"); a heading's lacks the
+      // "<runbook>-<phase>-" that its page's address already says.
+      if (hit.anchor) href += hit.anchor.charAt(0) === "#" ? hit.anchor : "#" + rb.slug + "-" + ph.slug + "-" + hit.anchor;
       return href;
     }
     function snippet(engine, blockId, stems, keys) {
@@ -276,7 +297,7 @@
       var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, {
         acceptNode: function (n) {
           var p = n.parentElement;
-          if (!p || !n.data.trim() || p.closest("script, style, mark, nav, form, .badge, .search-arrival")) return NodeFilter.FILTER_REJECT;
+          if (!p || !n.data.trim() || p.closest("script, style, mark, nav, form, [data-lead], .search-arrival")) return NodeFilter.FILTER_REJECT;
           return NodeFilter.FILTER_ACCEPT;
         }
       });
