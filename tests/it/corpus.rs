@@ -109,3 +109,31 @@ fn the_hugo_twin_has_each_clients_run_book_pages_filled_in() {
         }
     }
 }
+
+/// Issue 7's page budget: at most 12 KB a page on average (search index and
+/// assets aside). Every edition has the same mix of page kinds, so 40 run
+/// books and 2 clients weigh what 40 and 50 do (11.5 KB both, measured) at
+/// a fiftieth of the build; `benches/compare.sh` reports the full corpus.
+#[test]
+fn pages_average_at_most_twelve_kilobytes() {
+    let dir = tempfile::tempdir().unwrap();
+    generator::generate(dir.path(), 40, 2).unwrap();
+    let out = dir.path().join("site");
+    runbook()
+        .arg("build")
+        .arg("--quiet")
+        .arg("--source")
+        .arg(dir.path().join("runbooks"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let pages: Vec<usize> = read_tree(&out)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(_, bytes)| bytes.len())
+        .collect();
+    assert!(pages.len() > 900, "{} pages in three editions", pages.len());
+    let average = pages.iter().sum::<usize>() as f64 / pages.len() as f64;
+    assert!(average <= 12.0 * 1024.0, "average page {average:.0} bytes");
+}
