@@ -558,6 +558,8 @@ pub(super) fn render_page(
         Page::Phase(i, ph) => {
             ctx.insert_value("rb", v.heads[i].clone());
             ctx.insert_value("phase", v.phase[i][ph.index()].clone());
+            // The built-in phase.html writes its tabs out; a theme's own
+            // phase.html may still loop over them.
             ctx.insert_value("phases", v.nav[i].clone());
             let prev = ph.index().checked_sub(1).map(|n| Nav {
                 slug: Phase::ALL[n].slug(),
