@@ -190,11 +190,14 @@ fn push_number(out: &mut String, n: usize) {
     out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
-/// The id of a step on its phase page. Heading ids there all start with
-/// `<runbook>-<phase>-` (the body is shared with print pages, where they
-/// must be unique), so a step's id cannot meet one.
+/// What a step's id on its phase page starts with, before its number.
+/// Heading ids there all start with `<runbook>-<phase>-` (the body is shared
+/// with print pages, where they must be unique), so a step's id cannot meet one.
+pub const STEP_ANCHOR_PREFIX: &str = "step-";
+
+/// The id of a step on its phase page ([`STEP_ANCHOR_PREFIX`] and its number).
 pub fn step_anchor(step: usize) -> String {
-    format!("step-{step}")
+    format!("{STEP_ANCHOR_PREFIX}{step}")
 }
 
 /// A tappable phone link.

@@ -1,7 +1,10 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, call_now, contact_block, escape, layer_words, party_words_lower};
+use super::html::{
+    badge, body, call_now, contact_block, escape, layer_words, party_words_lower,
+    STEP_ANCHOR_PREFIX,
+};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
@@ -436,7 +439,8 @@ fn finish_page(html: Vec<u8>, depth: usize, step_ids: bool, tips: &[(String, Str
         } else if let Some(after) = here.strip_prefix(&step_id[..]) {
             let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
             if step_ids {
-                out.extend_from_slice(b" id=\"step-");
+                out.extend_from_slice(b" id=\"");
+                out.extend_from_slice(STEP_ANCHOR_PREFIX.as_bytes());
                 out.extend_from_slice(&after[..digits]);
                 out.push(b'"');
             }

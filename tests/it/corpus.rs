@@ -1,7 +1,7 @@
 //! The benchmark corpus (`examples/corpus.rs`, issue 7): deterministic, run
 //! books of the promised size and shape, and a Hugo twin with the same pages.
 
-use crate::{read_tree, runbook};
+use crate::{build, read_tree, runbook};
 use std::path::Path;
 
 #[path = "../../examples/corpus.rs"]
@@ -118,16 +118,7 @@ fn the_hugo_twin_has_each_clients_run_book_pages_filled_in() {
 fn pages_average_at_most_twelve_kilobytes() {
     let dir = tempfile::tempdir().unwrap();
     generator::generate(dir.path(), 40, 2).unwrap();
-    let out = dir.path().join("site");
-    runbook()
-        .arg("build")
-        .arg("--quiet")
-        .arg("--source")
-        .arg(dir.path().join("runbooks"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    let (_site, out) = build(&dir.path().join("runbooks"));
     let pages: Vec<usize> = read_tree(&out)
         .into_iter()
         .filter(|(path, _)| path.ends_with(".html"))
