@@ -9,10 +9,11 @@
 #   same run book pages, placeholders filled), and a 40 x 200 corpus for the
 #   scaling check, in a fresh folder (BENCH_DIR, or a new one under TMPDIR).
 # - Every timed command is a cold process: `runbook build` (50 clients),
-#   `hugo`, `cp -r` of runbook's own output (the disk's floor), `runbook
-#   check`, and `runbook build` (200 clients). They run RUNS times each, in
-#   an order that rotates every round, so each takes every position once
-#   (with RUNS = 5) and the machine's state affects all alike.
+#   `hugo`, `cp -r` of runbook's own output, `runbook
+#   check`, `runbook build` (200 clients), and the write floor (below).
+#   They run RUNS times each, in an order that rotates every round, so
+#   over the rounds each takes the positions alike (every one once with
+#   RUNS = 6) and the machine's state affects all alike.
 # - All of them write into the same filesystem (under the bench folder).
 #   Before each timed command: `sync`, so no one pays for another's
 #   writeback. Page cache is not dropped: the sources, the binaries and the
@@ -22,6 +23,11 @@
 #   On ext4 without a journal (this machine's disk), creating files right
 #   after deleting many costs far more (the allocator skips inodes freed in
 #   the last 60-300 s), which would charge one tool for another's cleanup.
+# - The write floor (`examples/write_floor.rs`): runbook's own output,
+#   read into memory first (untimed), then written again through the same
+#   staging folder with the same parallelism and nothing rendered; its
+#   time is the writing alone. It bounds what any generator writing these
+#   files can do here, and so the best pages/s ratio to Hugo.
 # - Wall times: medians, and the fastest run of each (other work on a shared
 #   machine only ever adds time); peak RSS (GNU time, `%M`) is the largest over the
 #   timed runs of each build.
@@ -35,17 +41,18 @@ command -v hugo >/dev/null || { echo "hugo is not installed: apt-get install -y 
 WORK=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/runbook-bench.XXXXXX")}
 mkdir -p "$WORK"
 # About 3 GB a round (and one warm-up round) stay on disk until the end.
-need_kb=$(( (RUNS + 1) * 3200 * 1024 ))
+need_kb=$(( (RUNS + 1) * 3500 * 1024 ))
 free_kb=$(df -Pk "$WORK" | awk 'NR == 2 {print $4}')
 if [ "$free_kb" -lt "$need_kb" ]; then
   echo "need about $((need_kb / 1048576)) GB free under $WORK, have $((free_kb / 1048576)) GB" >&2
   exit 2
 fi
 
-cargo build --release --quiet --example corpus
+cargo build --release --quiet --example corpus --example write_floor
 cargo build --release --quiet
 BIN=$PWD/target/release/runbook
 CORPUS=$PWD/target/release/examples/corpus
+FLOOR=$PWD/target/release/examples/write_floor
 "$CORPUS" "$WORK/c50" --runbooks 40 --clients 50 >/dev/null
 "$CORPUS" "$WORK/c200" --runbooks 40 --clients 200 >/dev/null
 OUT=$WORK/out
@@ -65,20 +72,26 @@ run() {
     cp) cmd=(cp -r "$OUT/rb50-warm" "$OUT/cp-$round") ;;
     check) cmd=("$BIN" check --source "$WORK/c50/runbooks") ;;
     build200) cmd=("$BIN" build --quiet --source "$WORK/c200/runbooks" --out "$OUT/rb200-$round") ;;
+    floor) cmd=("$FLOOR" "$OUT/rb50-warm" "$OUT/floor-$round") ;;
   esac
   sync
   t0=$(now)
-  /usr/bin/time -f '%M' -o "$OUT/rss-$name-$round" "${cmd[@]}" >/dev/null 2>"$OUT/err-$name-$round" || {
+  /usr/bin/time -f '%M' -o "$OUT/rss-$name-$round" "${cmd[@]}" >"$OUT/stdout-$name-$round" 2>"$OUT/err-$name-$round" || {
     echo "$name failed:" >&2; cat "$OUT/err-$name-$round" >&2; exit 1; }
   t1=$(now)
-  echo "$(calc "$t1 - $t0") $(tail -1 "$OUT/rss-$name-$round")"
+  if [ "$name" = floor ]; then
+    # Its own timing: the writing, without reading the files in first.
+    echo "$(cut -d' ' -f1 "$OUT/stdout-$name-$round") $(tail -1 "$OUT/rss-$name-$round")"
+  else
+    echo "$(calc "$t1 - $t0") $(tail -1 "$OUT/rss-$name-$round")"
+  fi
 }
 
-TOOLS=(build50 hugo cp check build200)
+TOOLS=(build50 hugo cp check build200 floor)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 # Warm-up round (untimed): binaries and sources into the page cache, and
 # the folder that `cp -r` copies.
-for t in "${TOOLS[@]}"; do [ "$t" = cp ] || run "$t" warm >/dev/null; done
+for t in "${TOOLS[@]}"; do [ "$t" = cp ] || [ "$t" = floor ] || run "$t" warm >/dev/null; done
 declare -A TIMES RSS
 for i in $(seq 1 "$RUNS"); do
   n=${#TOOLS[@]}
@@ -95,6 +108,7 @@ med() { printf '%s\n' ${TIMES[$1]} | median; }
 best() { printf '%s\n' ${TIMES[$1]} | sort -g | head -1; }
 peak() { printf '%s\n' ${RSS[$1]} | max; }
 B50=$(med build50); HUGO=$(med hugo); CP=$(med cp); CHECK=$(med check); B200=$(med build200)
+FLOOR_T=$(med floor); FLOORb=$(best floor)
 # Fastest runs too: on a shared machine, other work only ever adds time.
 B50b=$(best build50); HUGOb=$(best hugo); CPb=$(best cp); CHECKb=$(best check); B200b=$(best build200)
 
@@ -120,6 +134,10 @@ printf '| runbook build, 50 clients (%d pages, %.0f MB) | %.3f s (%.0f pages/s) 
 printf '| hugo (%d pages) | %.3f s (%.0f pages/s) | %.3f s (%.0f pages/s) | |\n' \
   "$HUGO_PAGES" "$HUGO" "$HUGO_PPS" "$HUGOb" "$HUGO_PPSb"
 printf '| pages/s vs Hugo | %.2fx | %.2fx | >= 5x |\n' "$(calc "$RB_PPS / $HUGO_PPS")" "$(calc "$RB_PPSb / $HUGO_PPSb")"
+printf '| write floor: the same files from memory, nothing rendered | %.3f s | %.3f s | |\n' "$FLOOR_T" "$FLOORb"
+printf '| ... pages/s vs Hugo at the floor (as if rendering were free) | %.2fx | %.2fx | |\n' \
+  "$(calc "$RB_PAGES / $FLOOR_T / $HUGO_PPS")" "$(calc "$RB_PAGES / $FLOORb / $HUGO_PPSb")"
+printf '| build / write floor | %.2fx | %.2fx | |\n' "$(calc "$B50 / $FLOOR_T")" "$(calc "$B50b / $FLOORb")"
 printf '| cp -r of the output | %.3f s | %.3f s | |\n' "$CP" "$CPb"
 printf '| build / cp -r | %.2fx | %.2fx | <= 1.5x |\n' "$(calc "$B50 / $CP")" "$(calc "$B50b / $CPb")"
 printf '| peak RSS, build 50 / 200 clients | %.1f / %.1f MB (largest) | | <= 200 MB |\n' \
