@@ -9,11 +9,11 @@
 #   same run book pages, placeholders filled), and a 40 x 200 corpus for the
 #   scaling check, in a fresh folder (BENCH_DIR, or a new one under TMPDIR).
 # - Every timed command is a cold process: `runbook build` (50 clients),
-#   `hugo`, `cp -r` of runbook's own output, `runbook
-#   check`, `runbook build` (200 clients), and the write floor (below).
-#   They run RUNS times each, in an order that rotates every round, so
-#   over the rounds each takes the positions alike (every one once with
-#   RUNS = 6) and the machine's state affects all alike.
+#   `hugo`, `cp -r` of runbook's own output, `runbook check`, `runbook
+#   build` (200 clients), and the write floor (below). They run RUNS times
+#   each, in an order that rotates every round, so over the rounds each
+#   takes the positions alike (every one once with RUNS = 6) and the
+#   machine's state affects all alike.
 # - All of them write into the same filesystem (under the bench folder).
 #   Before each timed command: `sync`, so no one pays for another's
 #   writeback. Page cache is not dropped: the sources, the binaries and the
@@ -40,7 +40,7 @@ command -v hugo >/dev/null || { echo "hugo is not installed: apt-get install -y 
 [ -x /usr/bin/time ] || { echo "GNU time is not installed: apt-get install -y time" >&2; exit 2; }
 WORK=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/runbook-bench.XXXXXX")}
 mkdir -p "$WORK"
-# About 3 GB a round (and one warm-up round) stay on disk until the end.
+# About 3.5 GB a round (and one warm-up round) stay on disk until the end.
 need_kb=$(( (RUNS + 1) * 3500 * 1024 ))
 free_kb=$(df -Pk "$WORK" | awk 'NR == 2 {print $4}')
 if [ "$free_kb" -lt "$need_kb" ]; then
