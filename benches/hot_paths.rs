@@ -87,7 +87,7 @@ fn benches(c: &mut Criterion) {
     });
     let e = edition::edition(&model, Reader::Client(&model.clients[0]), &options);
     c.bench_function("search index of one client edition (build + script)", |b| {
-        b.iter(|| std::hint::black_box(runbook::search::build(&e).to_js()))
+        b.iter(|| std::hint::black_box(runbook::search::script(&e)))
     });
     c.bench_function(
         "project one client edition (responsibility, placeholders, filtering)",

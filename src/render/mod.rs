@@ -158,7 +158,7 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
     ));
     out.push((
         crate::search::INDEX_PATH.to_string(),
-        crate::search::build(edition).to_js_bytes(),
+        crate::search::script(edition),
     ));
     if let Some(logo) = edition.logo {
         out.push((

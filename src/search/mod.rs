@@ -16,5 +16,5 @@ pub mod index;
 pub mod query;
 pub mod text;
 
-pub use index::{build, IndexData, INDEX_GLOBAL, INDEX_PATH};
+pub use index::{script, IndexData, INDEX_GLOBAL, INDEX_PATH};
 pub use query::{search, Hit};

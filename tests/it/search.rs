@@ -423,3 +423,37 @@ fn every_page_has_a_search_box_and_the_search_page_exists() {
         assert!(links.contains(&"../ransomware/index.html"), "{links:?}");
     }
 }
+
+/// The index script is written by hand for speed (texts most editions share
+/// are escaped once); it must be byte for byte what `serde_json` writes for
+/// the data it holds, or the browser and [`IndexData::from_js`] could read
+/// something else than was meant.
+#[test]
+fn the_index_script_is_its_data_as_serde_json_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    crate::copy_dir(&fixture("minimal"), &src);
+    let body = std::fs::read_to_string(src.join("basic.md"))
+        .unwrap()
+        .replace(
+            "## Identification\n\nx",
+            "## Identification\n\nLook in C:\\Users\\Public for \"invoice.pdf.exe\" \
+         \u{2014} caf\u{e9} na\u{ef}ve \u{1F600}\ttab and a </script> tag.\n\n\
+         - Tell {{ client.name }} \"now\" \\ then wait.",
+        );
+    std::fs::write(src.join("basic.md"), body).unwrap();
+    for source in [src, root().join("runbooks")] {
+        let (_t, out) = build(&source);
+        for edition in std::fs::read_dir(&out).unwrap() {
+            let path = edition.unwrap().path().join(INDEX_PATH);
+            let js = std::fs::read(&path).unwrap();
+            let data = IndexData::from_js(std::str::from_utf8(&js).unwrap()).unwrap();
+            assert!(data.blocks.len() > 10, "{}", path.display());
+            assert!(
+                data.to_js_bytes() == js,
+                "{} differs from serde_json's writing of its data",
+                path.display()
+            );
+        }
+    }
+}
