@@ -226,15 +226,10 @@ pub struct IndexData {
 }
 
 impl IndexData {
-    /// The script that carries the index: it assigns [`INDEX_GLOBAL`].
-    pub fn to_js(&self) -> String {
-        // serde_json writes UTF-8 only.
-        String::from_utf8(self.to_js_bytes()).unwrap_or_default()
-    }
-
-    /// [`IndexData::to_js`] as bytes, the way it is written to disk: the
-    /// index is the largest asset, so the JSON goes straight after the
-    /// prefix instead of into a string copied into another.
+    /// The script that carries this index (it assigns [`INDEX_GLOBAL`]),
+    /// written by serde_json: the reference that [`script`], which writes
+    /// an edition's index without building an `IndexData`, must match byte
+    /// for byte.
     pub fn to_js_bytes(&self) -> Vec<u8> {
         let mut out = script_prefix().into_bytes();
         if serde_json::to_writer(&mut out, self).is_err() {
@@ -245,7 +240,7 @@ impl IndexData {
         out
     }
 
-    /// Reads an index script written by [`IndexData::to_js`].
+    /// Reads an index script written by [`script`] or [`IndexData::to_js_bytes`].
     pub fn from_js(js: &str) -> Result<IndexData, String> {
         let start = js
             .find(&format!("{INDEX_GLOBAL}="))
@@ -326,6 +321,14 @@ impl Anchor<'_> {
 fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     // Writing these plain types into memory cannot fail.
     let _ = serde_json::to_writer(out, value);
+}
+
+/// Writes `,"name":value`: one field of an object after its first.
+fn write_field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, value: &T) {
+    out.push(b',');
+    write_json(out, name);
+    out.push(b':');
+    write_json(out, value);
 }
 
 /// Writes a number as JSON.
@@ -706,36 +709,20 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     out.reserve(b.blocks.len() + b.blocks.len() / 2);
     out.extend_from_slice(b"{\"version\":");
     write_number(&mut out, FORMAT_VERSION);
-    let field = |out: &mut Vec<u8>, name: &str| {
-        out.push(b',');
-        write_json(out, name);
-        out.push(b':');
-    };
-    field(&mut out, "edition");
-    write_json(&mut out, &edition.slug);
-    field(&mut out, "stop");
-    write_json(&mut out, STOP_WORDS);
-    field(&mut out, "weights");
-    write_json(&mut out, &weights);
-    field(&mut out, "key_weight");
-    write_json(&mut out, &KEY_WEIGHT);
-    field(&mut out, "phases");
-    write_json(&mut out, &phases);
-    field(&mut out, "badges");
-    write_json(&mut out, &badges);
-    field(&mut out, "runbooks");
-    write_json(&mut out, &runbooks);
-    field(&mut out, "glossary");
-    write_json(&mut out, &glossary);
-    field(&mut out, "blocks");
-    out.push(b'[');
+    write_field(&mut out, "edition", &edition.slug);
+    write_field(&mut out, "stop", STOP_WORDS);
+    write_field(&mut out, "weights", &weights);
+    write_field(&mut out, "key_weight", &KEY_WEIGHT);
+    write_field(&mut out, "phases", &phases);
+    write_field(&mut out, "badges", &badges);
+    write_field(&mut out, "runbooks", &runbooks);
+    write_field(&mut out, "glossary", &glossary);
+    out.extend_from_slice(b",\"blocks\":[");
     out.extend_from_slice(&b.blocks);
     out.push(b']');
     write_terms(&mut out, &b.used, &b.postings);
-    field(&mut out, "keys");
-    write_json(&mut out, &b.keys);
-    field(&mut out, "synonyms");
-    write_json(&mut out, &synonyms);
+    write_field(&mut out, "keys", &b.keys);
+    write_field(&mut out, "synonyms", &synonyms);
     out.extend_from_slice(b"};\n");
     b.into_scratch();
     out
