@@ -50,7 +50,7 @@ pub enum Piece<'m> {
     /// A contact detail: phone numbers and emails become links.
     Field(ContactField, String),
     /// A whole contact card.
-    Card(Contact),
+    Card(&'m Contact),
     /// A step's badge: visible step number and responsibility.
     Badge {
         /// Phase of the step.

@@ -20,10 +20,10 @@ pub struct Filler<'m> {
 }
 
 /// What a placeholder becomes.
-enum Value {
+enum Value<'m> {
     Text(String),
     Field(ContactField, String),
-    Card(Contact),
+    Card(&'m Contact),
 }
 
 impl<'m> Filler<'m> {
@@ -76,7 +76,7 @@ impl<'m> Filler<'m> {
             .or_else(|| self.provider_contacts.get(id))
     }
 
-    fn value(&self, kind: &PlaceholderKind) -> Value {
+    fn value(&self, kind: &PlaceholderKind) -> Value<'m> {
         match kind {
             PlaceholderKind::Provider => Value::Text(self.provider.to_string()),
             PlaceholderKind::ClientName => Value::Text(
@@ -85,7 +85,7 @@ impl<'m> Filler<'m> {
                     .unwrap_or_else(|| "the client".to_string()),
             ),
             PlaceholderKind::Contact { id, field } => match (self.contact(id), field) {
-                (Some(c), None) => Value::Card(c.clone()),
+                (Some(c), None) => Value::Card(c),
                 (Some(c), Some(f)) => Value::Field(*f, c.field(*f).unwrap_or("").to_string()),
                 (None, None) => Value::Text(format!("the client's {}", self.role(id))),
                 (None, Some(f)) => {

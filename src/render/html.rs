@@ -202,13 +202,11 @@ pub fn step_anchor(step: usize) -> String {
 
 /// A tappable phone link.
 fn phone_link(out: &mut String, phone: &str) {
-    let digits = tel_digits(phone);
-    let _ = write!(
-        out,
-        "<a href=\"tel:{}\">{}</a>",
-        escape(&digits),
-        escape(phone)
-    );
+    out.push_str("<a href=\"tel:");
+    escape_into(out, &tel_digits(phone));
+    out.push_str("\">");
+    escape_into(out, phone);
+    out.push_str("</a>");
 }
 
 /// A phone number as a `tel:` address: digits and a leading `+` only.
@@ -220,40 +218,52 @@ fn tel_digits(phone: &str) -> String {
 }
 
 fn email_link(out: &mut String, email: &str) {
-    let _ = write!(
-        out,
-        "<a href=\"mailto:{}\">{}</a>",
-        escape(email),
-        escape(email)
-    );
+    out.push_str("<a href=\"mailto:");
+    escape_into(out, email);
+    out.push_str("\">");
+    escape_into(out, email);
+    out.push_str("</a>");
 }
 
 /// A contact's title in bold: its label, else its name, else its id.
 fn contact_title(out: &mut String, c: &Contact) {
     let title = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
-    let _ = write!(out, "<strong>{}</strong>", escape(title));
+    out.push_str("<strong>");
+    escape_into(out, title);
+    out.push_str("</strong>");
 }
 
 /// An inline contact card (valid inside a paragraph).
 pub fn contact_card(c: &Contact) -> String {
-    let mut out = String::from("<span class=\"contact-card\">");
-    contact_title(&mut out, c);
+    let mut out = String::new();
+    contact_card_into(&mut out, c);
+    out
+}
+
+/// [`contact_card`], written onto `out`: a body can hold many cards, and
+/// every edition renders them again.
+fn contact_card_into(out: &mut String, c: &Contact) {
+    out.push_str("<span class=\"contact-card\">");
+    contact_title(out, c);
     if let (Some(name), Some(_)) = (&c.name, &c.label) {
-        let _ = write!(out, " ({})", escape(name));
+        out.push_str(" (");
+        escape_into(out, name);
+        out.push(')');
     }
     if let Some(p) = &c.phone {
         out.push_str(": ");
-        phone_link(&mut out, p);
+        phone_link(out, p);
     }
     if let Some(e) = &c.email {
         out.push_str(if c.phone.is_some() { ", " } else { ": " });
-        email_link(&mut out, e);
+        email_link(out, e);
     }
     if let Some(h) = &c.hours {
-        let _ = write!(out, " <span class=\"contact-hours\">({})</span>", escape(h));
+        out.push_str(" <span class=\"contact-hours\">(");
+        escape_into(out, h);
+        out.push_str(")</span>");
     }
     out.push_str("</span>");
-    out
 }
 
 /// A contact as a block for the home page and print covers: who, then
@@ -328,7 +338,7 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
             Piece::Field(ContactField::Phone, v) => phone_link(&mut out, v),
             Piece::Field(ContactField::Email, v) => email_link(&mut out, v),
             Piece::Field(_, v) => escape_into(&mut out, v),
-            Piece::Card(c) => out.push_str(&contact_card(c)),
+            Piece::Card(c) => contact_card_into(&mut out, c),
             Piece::Badge {
                 phase,
                 step,
