@@ -21,8 +21,22 @@
 #   just checked the sources out.
 # - Nothing is deleted until the end. Each run writes a new output folder.
 #   On ext4 without a journal (this machine's disk), creating files right
-#   after deleting many costs far more (the allocator skips inodes freed in
-#   the last 60-300 s), which would charge one tool for another's cleanup.
+#   after deleting many costs far more: the inode allocator skips every
+#   inode freed in the last 60 s (360 s while its inode-table block is not
+#   yet written back), rescanning them for each new file. A build of the
+#   corpus right after deleting two of its outputs took 1.06 s and then
+#   3.37 s instead of 0.85 s. So deleting would charge one tool for
+#   another's clean-up.
+# - For the same reason the script settles before it times anything: after
+#   the set-up (cargo's temporary files, the corpus generator replacing an
+#   old corpus, and whatever ran before the script, such as a test suite or
+#   an earlier run's clean-up) it runs `sync` and waits SETTLE seconds
+#   (default 361). A freed inode counts as recent for 60 s, but for 360 s
+#   whenever its inode-table block is dirty, and the timed runs dirty those
+#   blocks again by creating files next to it; so only an inode freed more
+#   than 360 s ago costs nothing. With a 61 s wait, the write floor was
+#   1.0 s by the median, against 0.49-0.64 s after 361 s. SETTLE=0 skips the wait (on a
+#   filesystem with a journal the allocator does not do this).
 # - The write floor (`examples/write_floor.rs`): runbook's own output,
 #   read into memory first (untimed), then written again through the same
 #   staging folder with the same parallelism and nothing rendered; its
@@ -57,6 +71,12 @@ FLOOR=$PWD/target/release/examples/write_floor
 "$CORPUS" "$WORK/c200" --runbooks 40 --clients 200 >/dev/null
 OUT=$WORK/out
 mkdir -p "$OUT"
+SETTLE=${SETTLE:-361}
+if [ "$SETTLE" -gt 0 ]; then
+  echo "settling: sync, then ${SETTLE} s so that no file deleted before now slows the timed runs" >&2
+  sync
+  sleep "$SETTLE"
+fi
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN {print $1}"; }
@@ -126,7 +146,7 @@ kb() { calc "$1 / 1024"; }
 
 printf '\nmachine: %s cores, %s RAM, %s; %s\n' "$(nproc)" "$(free -h | awk '/Mem:/ {print $2}')" \
   "$(df -PT "$WORK" | awk 'NR == 2 {print $2 " on " $1}')" "$(date -u '+%Y-%m-%d %H:%M UTC')"
-printf 'load average: %s at start, %s at end\n' "$LOAD_START" "$LOAD_END"
+printf 'load average: %s at start, %s at end; settled %s s before the timed runs\n' "$LOAD_START" "$LOAD_END" "$SETTLE"
 printf 'corpus: 40 run books x 50 clients (and x 200); %d rounds, rotating order; medians\n\n' "$RUNS"
 printf '| measure | median | fastest run | target |\n|---|---|---|---|\n'
 printf '| runbook build, 50 clients (%d pages, %.0f MB) | %.3f s (%.0f pages/s) | %.3f s (%.0f pages/s) | |\n' \
