@@ -233,16 +233,9 @@ fn contact_title(out: &mut String, c: &Contact) {
     out.push_str("</strong>");
 }
 
-/// An inline contact card (valid inside a paragraph).
-pub fn contact_card(c: &Contact) -> String {
-    let mut out = String::new();
-    contact_card_into(&mut out, c);
-    out
-}
-
-/// [`contact_card`], written onto `out`: a body can hold many cards, and
-/// every edition renders them again.
-fn contact_card_into(out: &mut String, c: &Contact) {
+/// An inline contact card (valid inside a paragraph), written onto `out`:
+/// a body can hold many cards, and every edition renders them again.
+fn contact_card(out: &mut String, c: &Contact) {
     out.push_str("<span class=\"contact-card\">");
     contact_title(out, c);
     if let (Some(name), Some(_)) = (&c.name, &c.label) {
@@ -338,7 +331,7 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
             Piece::Field(ContactField::Phone, v) => phone_link(&mut out, v),
             Piece::Field(ContactField::Email, v) => email_link(&mut out, v),
             Piece::Field(_, v) => escape_into(&mut out, v),
-            Piece::Card(c) => contact_card_into(&mut out, c),
+            Piece::Card(c) => contact_card(&mut out, c),
             Piece::Badge {
                 phase,
                 step,
@@ -458,7 +451,8 @@ mod tests {
             email: Some("a@example.com".into()),
             ..Contact::default()
         };
-        let html = contact_card(&c);
+        let mut html = String::new();
+        contact_card(&mut html, &c);
         assert!(html.contains("href=\"tel:+442079460100\""));
         assert!(html.contains("href=\"mailto:a@example.com\""));
     }

@@ -825,7 +825,7 @@ fn anchor<'p>(piece: &TextPiece<'p>, runbook: &str, phase: Phase) -> Anchor<'p> 
             .and_then(|id| id.strip_prefix('-'))
             .and_then(|id| id.strip_prefix(phase.slug()))
             .and_then(|id| id.strip_prefix('-'))
-            .map_or(Anchor::Heading(""), Anchor::Heading),
+            .map_or(Anchor::None, Anchor::Heading),
         (None, None) => Anchor::None,
     }
 }
