@@ -51,7 +51,7 @@
 #   data, each folder's block, inodes) costs a fault in the host: 1.7 to
 #   14.6 µs a page seen here, from one minute to the next. A build of the
 #   40 x 50 corpus takes about 90,000 fresh pages and Hugo several times
-#   more, so this number moves every time in the table; it is printed so
+#   more, so this number moves every timing in the table; it is printed so
 #   that a run can be read against it.
 # - Wall times: medians, and the fastest run of each (other work on a shared
 #   machine only ever adds time); peak RSS (GNU time, `%M`) is the largest over the

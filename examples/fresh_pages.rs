@@ -12,7 +12,7 @@
 //! 14.6 µs seen here, and it moves with the host's state. A build of the
 //! 40 x 50 corpus takes about 90,000 such pages, Hugo several times more,
 //! so this one number moves every timing in `benches/compare.sh`, which
-//! prints it before and after the timed rounds.
+//! prints it before the first round and after each one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
