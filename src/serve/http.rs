@@ -1,11 +1,12 @@
 //! The HTTP side: which paths exist, what they answer, and what is refused.
 
+use super::gate::{Gate, Ticket, MAX_CONNECTIONS};
 use super::live::{self, Live, Problem};
 use super::site::{Generation, Lookup};
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often an idle event stream sends a comment, so a dead tab is noticed.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -52,62 +53,88 @@ pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<Bound> {
 }
 
 /// Starts answering requests on background threads: one thread per
-/// connection, one request per connection (`Connection: close`).
+/// connection, at most [`MAX_CONNECTIONS`] at once, one request per
+/// connection (`Connection: close`).
 ///
 /// The server reads requests itself rather than through tiny_http: tiny_http
 /// 0.12 serves each connection on a pooled thread until the client closes
 /// it, and its pool can leave a new connection queued behind idle ones;
 /// Chromium opens spare connections ahead of need, so pages sometimes never
-/// finished loading. Here an idle connection only holds its own thread, and
-/// only for [`READ_TIMEOUT`].
+/// finished loading. Here an idle connection only holds its own thread, for
+/// at most [`HEAD_DEADLINE`], and gives way to a new one when the server is
+/// full (see [`gate`](super::gate)).
 pub fn start(bound: Bound, live: Arc<Live>) -> Result<(), String> {
-    let loopback = bound.addr.ip().is_loopback();
     let listener = bound.listener;
+    let gate = Gate::new(MAX_CONNECTIONS);
     std::thread::Builder::new()
         .name("serve-accept".into())
         .spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
+                let Some(ticket) = gate.admit(&stream) else {
+                    busy(stream);
+                    continue;
+                };
                 let live = live.clone();
-                // When no thread can be had, the connection is dropped and
-                // the browser retries.
+                // When no thread can be had, the connection (and its
+                // ticket) is dropped and the browser retries.
                 let _ = std::thread::Builder::new()
                     .name("serve-conn".into())
-                    .spawn(move || connection(stream, &live, loopback));
+                    .spawn(move || connection(stream, &live, &ticket));
             }
         })
         .map_err(|e| format!("cannot start the server thread: {e}"))?;
     Ok(())
 }
 
-/// How long a connection may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Answers 503 on the accepting thread without ever waiting for the client:
+/// a fresh socket's send buffer takes the short answer whole.
+fn busy(mut stream: TcpStream) {
+    if stream.set_nonblocking(true).is_ok() {
+        let _ = text_reply(503, "The preview is busy; try again.\n")
+            .with("Retry-After", "1")
+            .write(&mut stream, false);
+    }
+}
+
+/// How long a connection may take to send its whole request head, however
+/// it trickles in.
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long writing an answer may stall before the connection is dropped
+/// (a client that stops reading must not hold its thread for ever).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 
+/// The most header fields a request head may have.
+const MAX_HEADERS: usize = 64;
+
 /// A request: what the server needs of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Request {
     method: String,
     target: String,
+    /// The one `Host` field; `None` only for HTTP/1.0, which may omit it.
     host: Option<String>,
 }
 
-/// Reads one request head; `Err` carries the status to answer with.
-fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
+/// Reads one request head before `deadline`; `Err` carries the status to
+/// answer with (0: the client is gone, answer nothing).
+fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Request, u16> {
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 2048];
     loop {
-        if let Some(end) = find(&head, b"\r\n\r\n") {
-            head.truncate(end);
-            break;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(408);
         }
-        if head.len() > MAX_HEAD {
-            return Err(431);
-        }
-        match stream.read(&mut buf) {
+        stream.set_read_timeout(Some(left)).map_err(|_| 0u16)?;
+        let room = (MAX_HEAD + 1 - head.len()).min(buf.len());
+        let n = match stream.read(&mut buf[..room]) {
             Ok(0) => return Err(0),
-            Ok(n) => head.extend_from_slice(&buf[..n]),
+            Ok(n) => n,
             Err(e)
                 if e.kind() == std::io::ErrorKind::WouldBlock
                     || e.kind() == std::io::ErrorKind::TimedOut =>
@@ -115,32 +142,59 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, u16> {
                 return Err(408)
             }
             Err(_) => return Err(0),
+        };
+        head.extend_from_slice(&buf[..n]);
+        // A head can only end, or go wrong, at a line end: parsing only then
+        // keeps a client that trickles bytes from costing a parse per byte.
+        if buf[..n].contains(&b'\n') || head.len() > MAX_HEAD {
+            if let Some(request) = parse_head(&head)? {
+                return Ok(request);
+            }
+        }
+        if head.len() > MAX_HEAD {
+            return Err(431);
         }
     }
-    let text = std::str::from_utf8(&head).map_err(|_| 400u16)?;
-    let mut lines = text.split("\r\n");
-    let mut parts = lines.next().unwrap_or("").split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+}
+
+/// Parses a request head (CRLF or bare LF line ends); `Ok(None)` while it
+/// is incomplete.
+fn parse_head(bytes: &[u8]) -> Result<Option<Request>, u16> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut headers);
+    match parsed.parse(bytes) {
+        Ok(httparse::Status::Partial) => Ok(None),
+        Ok(httparse::Status::Complete(_)) => request_of(&parsed).map(Some),
+        Err(httparse::Error::TooManyHeaders) => Err(431),
+        Err(_) => Err(400),
+    }
+}
+
+/// What the server needs of a parsed head. Two `Host` fields, or none in
+/// HTTP/1.1, are a bad request (RFC 9112 §3.2), never a guess at which one
+/// counts.
+fn request_of(parsed: &httparse::Request<'_, '_>) -> Result<Request, u16> {
+    let (Some(method), Some(target), Some(version)) = (parsed.method, parsed.path, parsed.version)
     else {
         return Err(400);
     };
-    if !matches!(version, "HTTP/1.1" | "HTTP/1.0") || method.is_empty() || target.is_empty() {
-        return Err(400);
-    }
-    let host = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
-        .map(|(_, v)| v.trim().to_string());
+    let mut hosts = parsed
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("host"));
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(h), None) => {
+            let value = std::str::from_utf8(h.value).map_err(|_| 400u16)?;
+            Some(value.trim_matches([' ', '\t']).to_string())
+        }
+        (None, _) if version == 0 => None,
+        _ => return Err(400),
+    };
     Ok(Request {
         method: method.to_string(),
         target: target.to_string(),
         host,
     })
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// An answer, written with `Content-Length` and `Connection: close`.
@@ -336,23 +390,72 @@ fn text_reply(status: u16, text: &str) -> Reply {
     )
 }
 
-fn host_allowed(host: Option<&str>) -> bool {
-    let Some(host) = host else {
-        return true;
+/// The host part of a `Host` field.
+#[derive(Debug, PartialEq, Eq)]
+enum HostName<'a> {
+    /// A registered name, as written.
+    Name(&'a str),
+    /// An IP address literal: a dotted quad, or IPv6 in brackets.
+    Ip(IpAddr),
+}
+
+/// Splits a `Host` field into its host and checks its optional port
+/// (`:` and 1 to 5 digits, at most 65535). `None` for anything else:
+/// userinfo, percent-encoding, spaces, an IPv6 address without brackets, an
+/// IPv4 address in brackets, a zone id, an empty or malformed port.
+fn host_name(field: &str) -> Option<HostName<'_>> {
+    let (host, port) = match field.strip_prefix('[') {
+        Some(rest) => {
+            let (inside, after) = rest.split_once(']')?;
+            let port = if after.is_empty() {
+                None
+            } else {
+                Some(after.strip_prefix(':')?)
+            };
+            let ip: std::net::Ipv6Addr = inside.parse().ok()?;
+            (HostName::Ip(IpAddr::V6(ip)), port)
+        }
+        None => {
+            let (name, port) = match field.split_once(':') {
+                Some((name, port)) => (name, Some(port)),
+                None => (field, None),
+            };
+            let host = match name.parse::<std::net::Ipv4Addr>() {
+                Ok(ip) => HostName::Ip(IpAddr::V4(ip)),
+                Err(_) => HostName::Name(name),
+            };
+            (host, port)
+        }
     };
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
+    let port_ok = port.is_none_or(|p| {
+        (1..=5).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok()
+    });
+    port_ok.then_some(host)
+}
+
+/// True when a `Host` field names this preview and not another site whose
+/// name a DNS rebinding attack pointed here: `localhost` (any case, no
+/// trailing dot), a loopback IP literal (`127.0.0.0/8`, `[::1]`), or the
+/// literal address the connection arrived on (`local`: the bound address,
+/// or with `--bind 0.0.0.0` the machine's address the browser used), each
+/// with an optional port. Anything else, named or written differently
+/// (decimal, hex or short IPv4 forms, IPv4-mapped IPv6), is refused.
+fn host_allowed(field: &str, local: IpAddr) -> bool {
+    match host_name(field) {
+        Some(HostName::Name(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(HostName::Ip(ip)) => ip.is_loopback() || ip == local.to_canonical(),
+        None => false,
+    }
 }
 
 /// Answers the one request of a connection.
-fn connection(mut stream: TcpStream, live: &Live, loopback: bool) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+fn connection(mut stream: TcpStream, live: &Live, ticket: &Ticket) {
+    let deadline = Instant::now() + HEAD_DEADLINE;
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let rq = match read_request(&mut stream) {
+    let rq = match read_request(&mut stream, deadline) {
         Ok(rq) => rq,
         Err(0) => return,
         Err(status) => {
@@ -361,16 +464,28 @@ fn connection(mut stream: TcpStream, live: &Live, loopback: bool) {
             return;
         }
     };
+    ticket.answering();
     let head = rq.method == "HEAD";
+    // HTTP/1.0 may omit Host; browsers always send it, so a page on another
+    // site cannot reach the preview without one.
+    let local = stream.local_addr().map(|a| a.ip());
+    let host_ok = match (&rq.host, local) {
+        (None, _) => true,
+        (Some(host), Ok(local)) => host_allowed(host, local),
+        (Some(_), Err(_)) => false,
+    };
+    if !host_ok {
+        // A page on another site reaching the preview through DNS rebinding.
+        let _ = text_reply(
+            403,
+            "This preview answers to localhost, loopback addresses and the address it listens on only.\n",
+        )
+        .write(&mut stream, head);
+        return;
+    }
     if !head && rq.method != "GET" {
         let r = text_reply(405, "Only GET and HEAD are served.\n").with("Allow", "GET, HEAD");
         let _ = r.write(&mut stream, false);
-        return;
-    }
-    if loopback && !host_allowed(rq.host.as_deref()) {
-        // A page on another site reaching the preview through DNS rebinding.
-        let _ =
-            text_reply(403, "This preview answers to localhost only.\n").write(&mut stream, head);
         return;
     }
     let target = match resolve(&rq.target) {
@@ -635,6 +750,140 @@ mod tests {
         ] {
             assert!(resolve(bad).is_err(), "{bad} was not refused");
         }
+    }
+
+    const LOOPBACK: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+    #[test]
+    fn host_names_of_this_preview_are_answered() {
+        let lan: IpAddr = "192.168.1.20".parse().unwrap();
+        for (host, local) in [
+            ("localhost", LOOPBACK),
+            ("LocalHost:3000", LOOPBACK),
+            ("127.0.0.1", LOOPBACK),
+            ("127.0.0.1:3000", LOOPBACK),
+            ("127.1.2.3:65535", LOOPBACK),
+            ("[::1]", LOOPBACK),
+            ("[::1]:3000", LOOPBACK),
+            ("[0:0:0:0:0:0:0:1]:80", LOOPBACK),
+            // Bound to 0.0.0.0 and reached on the LAN address: that address.
+            ("192.168.1.20:3000", lan),
+            ("localhost:3000", lan),
+            // Bound to `::` and reached over IPv4 (a mapped local address).
+            ("192.168.1.20", "::ffff:192.168.1.20".parse().unwrap()),
+        ] {
+            assert!(host_allowed(host, local), "{host} was refused");
+        }
+    }
+
+    #[test]
+    fn foreign_and_disguised_hosts_are_refused() {
+        let lan: IpAddr = "192.168.1.20".parse().unwrap();
+        for host in [
+            "attacker.invalid",
+            "127.0.0.1.evil.example",
+            "127.evil.example",
+            "127.0.0.1.evil.example:3000",
+            "[::1].evil.example",
+            "[::1]evil",
+            "localhost.evil.example",
+            "evil.localhost",
+            "localhost.",
+            "",
+            ":3000",
+            "a@127.0.0.1",
+            "127.0.0.1@evil.example",
+            "%31%32%37.0.0.1",
+            "127.0.0.1%00",
+            "127.0.0.1 evil.example",
+            " 127.0.0.1",
+            "127.0.0.1:",
+            "127.0.0.1:65536",
+            "127.0.0.1:+80",
+            "127.0.0.1:3000:3000",
+            "127.0.0.1:0x50",
+            "127.0.0.1:80 ",
+            "2130706433",
+            "0x7f.1",
+            "0x7f000001",
+            "127.1",
+            "0177.0.0.1",
+            "127.000.000.001",
+            "::1",
+            "[127.0.0.1]",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "[::1%25lo]",
+            "[fe80::1%25eth0]:3000",
+            "[::1:3000",
+            "0.0.0.0",
+            "0.0.0.0:3000",
+            "[::]",
+            "192.168.1.21",
+        ] {
+            assert!(!host_allowed(host, LOOPBACK), "{host:?} was answered");
+            assert!(!host_allowed(host, lan), "{host:?} was answered on the LAN");
+        }
+        // The LAN address is this preview's only when the request came in on it.
+        assert!(!host_allowed("192.168.1.20", LOOPBACK));
+    }
+
+    #[test]
+    fn request_heads_are_read_with_either_line_end() {
+        let want = Request {
+            method: "GET".into(),
+            target: "/soc/".into(),
+            host: Some("localhost:3000".into()),
+        };
+        for head in [
+            "GET /soc/ HTTP/1.1\r\nHost: localhost:3000\r\n\r\n",
+            "GET /soc/ HTTP/1.1\nHost: localhost:3000\n\n",
+            "GET /soc/ HTTP/1.1\nHost:localhost:3000 \nAccept: */*\n\n",
+        ] {
+            assert_eq!(
+                parse_head(head.as_bytes()),
+                Ok(Some(want.clone())),
+                "{head:?}"
+            );
+        }
+        assert_eq!(
+            parse_head(b"GET /soc/ HTTP/1.1\r\nHost: localhost"),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn bad_heads_are_refused() {
+        for (head, status) in [
+            (
+                "GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",
+                400,
+            ),
+            (
+                "GET / HTTP/1.1\r\nHost: localhost\r\nhOsT: localhost\r\n\r\n",
+                400,
+            ),
+            ("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", 400),
+            ("GET / HTTP/2.0\r\nHost: localhost\r\n\r\n", 400),
+            ("NONSENSE\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost : localhost\r\n\r\n", 400),
+            (
+                "GET / HTTP/1.1\r\nHost: localhost\r\n evil.example\r\n\r\n",
+                400,
+            ),
+        ] {
+            assert_eq!(parse_head(head.as_bytes()), Err(status), "{head:?}");
+        }
+        let many = format!(
+            "GET / HTTP/1.1\r\nHost: localhost\r\n{}\r\n",
+            "X: y\r\n".repeat(MAX_HEADERS)
+        );
+        assert_eq!(parse_head(many.as_bytes()), Err(431));
+        // HTTP/1.0 may leave Host out.
+        assert_eq!(
+            parse_head(b"GET / HTTP/1.0\r\n\r\n").map(|r| r.map(|r| r.host)),
+            Ok(Some(None))
+        );
     }
 
     #[test]

@@ -12,12 +12,15 @@
 //! - [`live`] is the state browsers watch: the current generation and the
 //!   problems of the latest attempt, with a version number that SSE streams
 //!   wait on.
+//! - [`gate`] caps the connections served at once; when full, the one
+//!   slowest to send its request gives way.
 //! - [`http`] answers requests (GET and HEAD only, paths checked, the reload
 //!   script injected into HTML responses).
 //! - [`watch`] turns file-system events into rebuild requests, ignoring
 //!   editors' temporary files and coalescing bursts.
 
 pub mod build;
+pub mod gate;
 pub mod http;
 pub mod live;
 pub mod site;

@@ -988,3 +988,190 @@ fn theme_changes_rebuild_everything_and_template_errors_keep_the_last_good_build
     s.wait_for("recovery", |st| st["errors"].as_array().unwrap().is_empty());
     assert_equals_clean_build(&s, &source);
 }
+
+/// Sends raw bytes, reads the whole answer (or what came before `limit`),
+/// and says how long the answer took.
+fn exchange(addr: &str, bytes: &[u8], limit: Duration) -> (Duration, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(limit)).unwrap();
+    let started = Instant::now();
+    s.write_all(bytes).unwrap();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    (
+        started.elapsed(),
+        String::from_utf8_lossy(&answer).into_owned(),
+    )
+}
+
+#[test]
+fn only_this_previews_host_names_are_answered() {
+    let (_dir, source) = sample();
+    let s = Serve::start(&source);
+    let port = s.addr.rsplit(':').next().unwrap();
+    for host in [
+        "localhost".to_string(),
+        format!("LOCALHOST:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.2".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(raw(&s.addr, "GET", "/", &host).status, 200, "{host}");
+    }
+    // Names a DNS rebinding attack controls, however they start, and
+    // addresses written in forms other than a plain literal.
+    for host in [
+        "127.0.0.1.evil.example",
+        "127.evil.example",
+        "[::1].evil.example",
+        "localhost.evil.example",
+        "a@127.0.0.1",
+        "2130706433",
+        "0x7f.1",
+        "[::ffff:127.0.0.1]",
+        "127.0.0.1:99999",
+    ] {
+        let r = raw(&s.addr, "GET", "/soc/index.html", host);
+        assert_eq!(r.status, 403, "{host}");
+        assert!(!r.text().contains("<main"), "{host} got a page");
+    }
+    // Two Host fields: neither is trusted.
+    for second in ["evil.example", "127.0.0.1"] {
+        let (_, answer) = exchange(
+            &s.addr,
+            format!("GET /soc/index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: {second}\r\n\r\n")
+                .as_bytes(),
+            WAIT,
+        );
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{second}: {answer}");
+    }
+    // HTTP/1.1 without a Host is a bad request; HTTP/1.0 may leave it out.
+    let (_, answer) = exchange(&s.addr, b"GET / HTTP/1.1\r\n\r\n", WAIT);
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    let (_, answer) = exchange(&s.addr, b"GET / HTTP/1.0\r\n\r\n", WAIT);
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+}
+
+#[test]
+fn a_request_with_bare_line_feeds_is_answered_at_once() {
+    let (_dir, source) = sample();
+    let s = Serve::start(&source);
+    let (took, answer) = exchange(
+        &s.addr,
+        b"GET /soc/index.html HTTP/1.1\nHost: 127.0.0.1\n\n",
+        Duration::from_secs(3),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(took < Duration::from_secs(1), "answered after {took:?}");
+}
+
+#[test]
+fn a_trickling_request_head_is_cut_off_at_one_deadline() {
+    let (_dir, source) = sample();
+    let s = Serve::start(&source);
+    let mut t = TcpStream::connect(&s.addr).unwrap();
+    t.set_read_timeout(Some(Duration::from_millis(250)))
+        .unwrap();
+    let started = Instant::now();
+    t.write_all(b"GET /soc/index.html HTTP/1.1\r\nX-Slow: ")
+        .unwrap();
+    // One byte every 250 ms: each read is quick, the whole head is not.
+    let mut answer = Vec::new();
+    let closed = loop {
+        if started.elapsed() > Duration::from_secs(12) {
+            break false;
+        }
+        if t.write_all(b"a").is_err() {
+            break true;
+        }
+        let mut buf = [0u8; 512];
+        match t.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break true,
+        }
+    };
+    let took = started.elapsed();
+    assert!(closed, "still open after {took:?}");
+    assert!(
+        (Duration::from_secs(4)..Duration::from_secs(8)).contains(&took),
+        "closed after {took:?}"
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408 "),
+        "{answer}"
+    );
+}
+
+/// Threads of a process, from /proc (Linux).
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_slowloris_holds_a_bounded_number_of_threads_and_pages_are_still_served() {
+    let (_dir, source) = sample();
+    let s = Serve::start(&source);
+    let pid = s.child.id();
+    assert_eq!(s.get("/soc/index.html").status, 200);
+    let idle = threads(pid);
+    // A tab's event stream, open before the attack, must survive it.
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream
+        .write_all(b"GET /__runbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut first = [0u8; 64];
+    assert!(stream.read(&mut first).unwrap() > 0);
+    let cap = runbook::serve::gate::MAX_CONNECTIONS;
+    let mut slow = Vec::new();
+    let mut most = 0;
+    for i in 0..300 {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            .unwrap();
+        slow.push(c);
+        if i % 25 == 0 {
+            most = most.max(threads(pid));
+        }
+    }
+    let settle = Instant::now();
+    while settle.elapsed() < Duration::from_millis(800) {
+        most = most.max(threads(pid));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Each connection holds a thread, but never more than the cap (plus the
+    // stream's, a page request's, and a little room for scheduling).
+    assert!(
+        most <= idle + cap + 4,
+        "{most} threads with 300 slow connections (idle: {idle}, cap: {cap})"
+    );
+    // A page is still served at once, and so is a HEAD.
+    let started = Instant::now();
+    assert_eq!(s.get("/soc/index.html").status, 200);
+    assert_eq!(s.request("HEAD", "/").status, 200);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // The open tab's stream was not the one to give way.
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    match stream.read(&mut buf) {
+        Ok(n) => assert!(n > 0, "the event stream was closed"),
+        Err(e) => assert!(
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the event stream failed: {e}"
+        ),
+    }
+    drop(slow);
+    drop(stream);
+}
