@@ -35,9 +35,10 @@ pub struct BuildArgs {
     /// Where editions are written.
     #[arg(long, default_value = "site")]
     pub out: PathBuf,
-    /// Build only this edition (a client's slug, or `soc`); repeatable.
-    #[arg(long = "client", value_name = "SLUG")]
-    pub clients: Vec<String>,
+    /// Build only this edition: a client's slug, or `soc` for the SOC
+    /// team's; repeatable. An unknown slug is an error.
+    #[arg(long = "edition", visible_alias = "client", value_name = "SLUG")]
+    pub editions: Vec<String>,
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,

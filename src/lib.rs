@@ -41,27 +41,19 @@ pub fn load(source: &Path) -> (Option<Model>, Diagnostics) {
     (model, diags)
 }
 
-/// Renders the editions named by `only` (all when `None`) into `sink`.
-/// Editions render in parallel, and the pages of each in parallel too.
-pub fn render(
-    model: &Model,
+/// Renders the editions of the readers in `only` (every reader's when
+/// `None`) into `sink`. Editions render in parallel, and the pages of each
+/// in parallel too.
+pub fn render<'m>(
+    model: &'m Model,
     theme: &Theme,
     options: &EditionOptions,
-    only: Option<&[String]>,
+    only: Option<&[Reader<'m>]>,
     sink: &dyn Sink,
 ) -> Result<Stats, Diagnostics> {
-    let mut readers: Vec<Reader<'_>> = model.clients.iter().map(Reader::Client).collect();
-    readers.push(Reader::Soc);
-    let wanted = |r: &Reader<'_>| {
-        let slug = match r {
-            Reader::Client(c) => c.slug.as_str(),
-            Reader::Soc => edition::SOC_SLUG,
-        };
-        only.is_none_or(|o| o.iter().any(|s| s == slug))
-    };
+    let readers = only.map_or_else(|| Reader::all(model), <[Reader<'m>]>::to_vec);
     let results: Vec<Result<Stats, Vec<diag::Diagnostic>>> = readers
         .into_par_iter()
-        .filter(wanted)
         .map(|reader| {
             let e = edition::edition(model, reader, options);
             render::render_edition(&e, theme, sink)

@@ -4,7 +4,8 @@ use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXI
 use crate::cli::BuildArgs;
 use crate::diag::render::Format;
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
-use crate::edition::{self, EditionOptions};
+use crate::edition::{EditionOptions, Reader, UnknownReader};
+use crate::model::Model;
 use crate::output::{check_safe_to_replace, Staging};
 use crate::render::theme::Theme;
 use crate::render::Sink;
@@ -17,12 +18,17 @@ pub fn run(args: &BuildArgs) -> u8 {
     let started = Instant::now();
     let today = match today() {
         Ok(d) => d,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(message) => return unknown_edition(&message),
     };
     let (model, mut diags) = crate::load(&args.source);
+    // A slug no edition has is a mistake in the command line: said first,
+    // with exit 2, even when the sources have problems too (a model with
+    // errors still knows its clients).
+    if let Some(m) = &model {
+        if let Err(message) = readers(m, &args.editions) {
+            return unknown_edition(&message);
+        }
+    }
     // The same lints as `check`, so a build shows (and under --strict
     // fails on) the same warnings.
     if let Some(m) = &model {
@@ -53,27 +59,10 @@ pub fn run(args: &BuildArgs) -> u8 {
     let (Some(model), Some(theme)) = (model, theme) else {
         return EXIT_CONTENT;
     };
-    let known = edition::slugs(&model);
-    let only: Option<Vec<String>> = if args.clients.is_empty() {
-        None
-    } else {
-        Some(args.clients.clone())
+    let only = match readers(&model, &args.editions) {
+        Ok(only) => only,
+        Err(message) => return unknown_edition(&message),
     };
-    if let Some(only) = &only {
-        let unknown: Vec<&String> = only.iter().filter(|s| !known.contains(s)).collect();
-        if !unknown.is_empty() {
-            eprintln!(
-                "error: unknown edition {}; editions are: {}",
-                unknown
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                known.join(", ")
-            );
-            return EXIT_USAGE;
-        }
-    }
     if let Err(message) = check_safe_to_replace(&args.out, &args.source) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
@@ -99,13 +88,18 @@ pub fn run(args: &BuildArgs) -> u8 {
     };
     let committed = match &only {
         None => staging.commit_all(),
-        Some(list) => staging.commit_editions(list),
+        Some(readers) => {
+            let slugs: Vec<String> = readers.iter().map(|r| r.slug().to_string()).collect();
+            staging.commit_editions(&slugs)
+        }
     };
     if let Err(e) = committed {
         return io_failure(&args.out, &e);
     }
     if !args.quiet {
-        let editions = only.as_ref().map_or(known.len(), Vec::len);
+        let editions = only
+            .as_ref()
+            .map_or_else(|| Reader::all(&model).len(), Vec::len);
         println!(
             "Built {editions} edition{} ({} pages, {} run books) into {} in {:.2} s",
             if editions == 1 { "" } else { "s" },
@@ -116,6 +110,41 @@ pub fn run(args: &BuildArgs) -> u8 {
         );
     }
     EXIT_OK
+}
+
+/// The readers of the editions named on the command line (`None`: build
+/// every edition), each once; an error naming every unknown slug.
+fn readers<'m>(model: &'m Model, slugs: &[String]) -> Result<Option<Vec<Reader<'m>>>, String> {
+    if slugs.is_empty() {
+        return Ok(None);
+    }
+    let mut found: Vec<Reader<'m>> = Vec::new();
+    let mut unknown: Vec<UnknownReader> = Vec::new();
+    for slug in slugs {
+        match Reader::from_slug(model, slug) {
+            Ok(r) if found.iter().any(|f| f.slug() == r.slug()) => {}
+            Ok(r) => found.push(r),
+            Err(e) => unknown.push(e),
+        }
+    }
+    match unknown.as_slice() {
+        [] => Ok(Some(found)),
+        [one] => Err(one.to_string()),
+        [first, ..] => Err(format!(
+            "unknown editions {}; editions are: {}",
+            unknown
+                .iter()
+                .map(|u| format!("`{}`", u.slug))
+                .collect::<Vec<_>>()
+                .join(", "),
+            first.known.join(", ")
+        )),
+    }
+}
+
+fn unknown_edition(message: &str) -> u8 {
+    eprintln!("error: {message}\n  hint: name an edition with --edition SLUG: a client's file name in clients/ (without .yaml), or `soc`");
+    EXIT_USAGE
 }
 
 /// Passes pages through to the staging folder and counts them on a

@@ -13,13 +13,11 @@ use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;
 use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
 use crate::model::values::{Audience, Colour, Date, Severity};
-use crate::model::{Client, Contact, Logo, Model, Runbook, Term};
+use crate::model::{Contact, Logo, Model, Runbook, Term};
 use std::borrow::Cow;
 
+pub use crate::model::reader::{Reader, UnknownReader, SOC_SLUG};
 pub use resolve::Filler;
-
-/// The slug of the SOC team's edition.
-pub const SOC_SLUG: &str = "soc";
 
 /// Choices that apply to every edition of a build.
 #[derive(Clone, Debug, Default)]
@@ -29,15 +27,6 @@ pub struct EditionOptions {
     /// The date shown on covers, from `SOURCE_DATE_EPOCH`; otherwise the
     /// newest `reviewed` date of the edition's run books.
     pub date: Option<Date>,
-}
-
-/// Who an edition is for.
-#[derive(Clone, Debug)]
-pub enum Reader<'m> {
-    /// A client.
-    Client(&'m Client),
-    /// The SOC team.
-    Soc,
 }
 
 /// A piece of body HTML, resolved for one edition.
@@ -191,37 +180,22 @@ pub struct Edition<'m> {
 impl Edition<'_> {
     /// True for the SOC team's edition.
     pub fn is_soc(&self) -> bool {
-        matches!(self.reader, Reader::Soc)
+        self.reader.is_soc()
     }
 }
 
 /// Every edition: one per client (by slug), then the SOC's.
 pub fn all<'m>(model: &'m Model, options: &EditionOptions) -> Vec<Edition<'m>> {
-    let mut out: Vec<Edition<'m>> = model
-        .clients
-        .iter()
-        .map(|c| edition(model, Reader::Client(c), options))
-        .collect();
-    out.push(edition(model, Reader::Soc, options));
-    out
+    Reader::all(model)
+        .into_iter()
+        .map(|r| edition(model, r, options))
+        .collect()
 }
 
-/// The slugs of every edition the model has.
-pub fn slugs(model: &Model) -> Vec<String> {
-    let mut s: Vec<String> = model.clients.iter().map(|c| c.slug.clone()).collect();
-    s.push(SOC_SLUG.to_string());
-    s
-}
-
-/// True when this reader's edition shows the run book.
+/// True when this reader's edition shows the run book: the reader sees it
+/// ([`Reader::sees`]) and it is not a draft left out of this build.
 pub fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> bool {
-    if rb.draft && !options.include_drafts {
-        return false;
-    }
-    match reader {
-        Reader::Soc => true,
-        Reader::Client(c) => rb.audience == Audience::All && c.selection.includes(&rb.slug),
-    }
+    (!rb.draft || options.include_drafts) && reader.sees(rb)
 }
 
 /// Projects the model for one reader.
@@ -247,34 +221,17 @@ pub fn edition<'m>(model: &'m Model, reader: Reader<'m>, options: &EditionOption
             .then(a.slug.cmp(b.slug))
     });
     let newest = runbooks.iter().filter_map(|r| r.reviewed).max();
-    let (slug, name, colour, logo, plan, own_contacts) = match &reader {
-        Reader::Client(c) => (
-            c.slug.clone(),
-            c.name.clone(),
-            c.colour,
-            c.logo.as_ref(),
-            c.plan.as_ref().map(|p| p.0.as_str()),
-            c.contacts.values().collect(),
-        ),
-        Reader::Soc => (
-            SOC_SLUG.to_string(),
-            "SOC team".to_string(),
-            None,
-            None,
-            None,
-            Vec::new(),
-        ),
-    };
+    let client = reader.client();
     Edition {
-        slug,
-        name,
+        slug: reader.slug().to_string(),
+        name: reader.name().to_string(),
         title: &hb.title,
         provider: &hb.provider,
         language: &hb.language,
-        colour,
-        logo,
-        plan,
-        own_contacts,
+        colour: client.and_then(|c| c.colour),
+        logo: client.and_then(|c| c.logo.as_ref()),
+        plan: client.and_then(|c| c.plan.as_ref().map(|p| p.0.as_str())),
+        own_contacts: client.map_or_else(Vec::new, |c| c.contacts.values().collect()),
         provider_contacts: hb.contacts.values().collect(),
         start_here: filler.pieces(&hb.start_here, None, &mut 0),
         phase_text: &hb.phase_text,

@@ -30,10 +30,7 @@ impl<'m> Filler<'m> {
     /// A filler for this reader.
     pub fn new(model: &'m Model, reader: &Reader<'m>) -> Self {
         Filler {
-            client: match reader {
-                Reader::Client(c) => Some(c),
-                Reader::Soc => None,
-            },
+            client: reader.client(),
             provider: &model.handbook.provider,
             provider_contacts: &model.handbook.contacts,
             roles: &model.handbook.roles,

@@ -3,7 +3,7 @@
 
 use super::text::diag_at;
 use crate::diag::{Code, Diagnostic};
-use crate::edition::{responsibilities, Reader, SOC_SLUG};
+use crate::edition::{responsibilities, Reader};
 use crate::model::markdown::{BlockKind, Section};
 use crate::model::phase::Phase;
 use crate::model::responsibility::{Party, Resolved};
@@ -31,25 +31,13 @@ struct View {
 /// Every edition that shows the run book (as `build` would), with the
 /// responsibilities each resolves.
 fn views(model: &Model, rb: &Runbook) -> Vec<View> {
-    let mut readers = vec![Reader::Soc];
-    if rb.audience == Audience::All {
-        readers.extend(
-            model
-                .clients
-                .iter()
-                .filter(|c| c.selection.includes(&rb.slug))
-                .map(Reader::Client),
-        );
-    }
-    readers
-        .iter()
+    std::iter::once(Reader::Soc)
+        .chain(Reader::clients(model))
+        .filter(|reader| reader.sees(rb))
         .map(|reader| View {
-            edition: match reader {
-                Reader::Soc => SOC_SLUG.to_string(),
-                Reader::Client(c) => c.slug.clone(),
-            },
-            soc: matches!(reader, Reader::Soc),
-            resolved: responsibilities(model, reader, rb),
+            edition: reader.slug().to_string(),
+            soc: reader.is_soc(),
+            resolved: responsibilities(model, &reader, rb),
         })
         .collect()
 }

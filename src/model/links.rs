@@ -9,6 +9,7 @@
 
 use super::markdown::{BlockKind, Link, LinkTarget, Section};
 use super::phase::Phase;
+use super::reader::{Reader, SOC_SLUG};
 use super::values::Audience;
 use super::{Client, Handbook, Runbook};
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceText};
@@ -245,16 +246,16 @@ fn left_out(
     // Which client editions show the text the link is in (build leaves drafts out).
     let readers: Vec<&Client> = match from.runbook {
         Some(rb) if rb.draft => return,
-        Some(rb) if link.internal || rb.audience == Audience::Soc => Vec::new(),
+        Some(_) if link.internal => Vec::new(),
         Some(rb) => clients
             .iter()
-            .filter(|c| c.selection.includes(&rb.slug))
+            .filter(|c| Reader::Client(c).sees(rb))
             .collect(),
         None => clients.iter().collect(),
     };
     let (editions, why): (Vec<String>, Vec<String>) = if target.draft {
         let mut e: Vec<String> = readers.iter().map(|c| c.slug.clone()).collect();
-        e.push(crate::edition::SOC_SLUG.to_string());
+        e.push(SOC_SLUG.to_string());
         (
             e,
             vec![format!(
@@ -271,7 +272,7 @@ fn left_out(
     } else {
         readers
             .iter()
-            .filter(|c| !c.selection.includes(slug))
+            .filter(|c| !Reader::Client(c).sees_runbook(slug, target.audience))
             .map(|c| {
                 (
                     c.slug.clone(),

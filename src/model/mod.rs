@@ -8,6 +8,7 @@ pub mod glossary;
 pub mod links;
 pub mod markdown;
 pub mod phase;
+pub mod reader;
 pub mod responsibility;
 pub mod values;
 
@@ -18,6 +19,7 @@ use crate::source::{RawClientFile, RawRunbook, Sources, ThemeFiles};
 use markdown::{ContactField, PlaceholderKind, Section};
 use phase::Phase;
 use rayon::prelude::*;
+use reader::{Reader, SOC_SLUG};
 use responsibility::{parse_map, PhaseMap};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -648,8 +650,8 @@ fn client(
     let loaded = &file.file;
     let raw = &loaded.raw;
     let src = &loaded.source;
-    if loaded.slug == "soc" || !is_slug(&loaded.slug) {
-        let hint = if loaded.slug == "soc" {
+    if loaded.slug == SOC_SLUG || !is_slug(&loaded.slug) {
+        let hint = if loaded.slug == SOC_SLUG {
             "`soc` is the SOC team's own edition; rename the client file".to_string()
         } else {
             format!("client file names become folder names: use lowercase letters, digits and hyphens, e.g. `{}.yaml`", slug::slugify(&loaded.slug))
@@ -970,17 +972,8 @@ fn check_placeholders(model: &Model, diags: &mut Diagnostics) {
         let sections = std::iter::once(&rb.intro).chain(rb.phases.iter().map(|(_, s)| s));
         for section in sections {
             for p in &section.placeholders {
-                let mut clients: Box<dyn Iterator<Item = &Client>> = if rb.audience == Audience::Soc
-                {
-                    Box::new(std::iter::empty())
-                } else {
-                    Box::new(
-                        model
-                            .clients
-                            .iter()
-                            .filter(|c| c.selection.includes(&rb.slug)),
-                    )
-                };
+                let mut clients: Box<dyn Iterator<Item = &Client>> =
+                    Box::new(Reader::clients_seeing(model, rb));
                 check(p, &rb.file, Some(&rb.source), &mut clients, diags);
             }
         }

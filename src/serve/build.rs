@@ -300,7 +300,7 @@ impl Builder {
         };
         summary.full = full;
         let mut editions = BTreeMap::new();
-        for slug in edition::slugs(&model) {
+        for slug in Reader::slugs(&model) {
             let slot = match old {
                 Some((g, p)) if !full => {
                     carry(g, p, &model, print, &slug, &self.options, &mut summary)
@@ -370,8 +370,13 @@ fn carry(
         return fresh();
     }
     let changed = changed_keys(&old_print.runbooks, &print.runbooks);
-    let old_reader = reader(&old.model, slug);
-    let new_reader = reader(model, slug);
+    // The edition is in both models (its slot is carried from the old one).
+    let (Ok(old_reader), Ok(new_reader)) = (
+        Reader::from_slug(&old.model, slug),
+        Reader::from_slug(model, slug),
+    ) else {
+        return fresh();
+    };
     // Changed run books this edition shows, before or after.
     let touched: BTreeSet<&str> = changed
         .iter()
@@ -425,14 +430,6 @@ fn lists_runbooks(path: &str) -> bool {
         || path == "search/index.html"
         || path == crate::search::INDEX_PATH
         || path.starts_with("phases/")
-}
-
-fn reader<'m>(model: &'m Model, slug: &str) -> Reader<'m> {
-    model
-        .clients
-        .iter()
-        .find(|c| c.slug == slug)
-        .map_or(Reader::Soc, Reader::Client)
 }
 
 fn shown(model: &Model, reader: &Reader<'_>, slug: &str, options: &EditionOptions) -> bool {

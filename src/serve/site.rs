@@ -34,6 +34,16 @@ impl Slot {
     }
 }
 
+impl Slot {
+    /// The edition prepared for rendering on demand, made on first use.
+    fn prepared(&self, g: &Generation, reader: Reader<'_>) -> &OnDemand {
+        self.prepared.get_or_init(|| {
+            let e = edition::edition(&g.model, reader, &g.options);
+            crate::render::on_demand(&e, &g.theme)
+        })
+    }
+}
+
 impl Sink for Slot {
     fn put(&self, _edition: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         if let Ok(mut m) = self.memo.lock() {
@@ -98,16 +108,13 @@ pub struct Generation {
 impl Generation {
     /// The file at `path` in `edition`, rendered now if it was not yet.
     pub fn file(&self, edition: &str, path: &str) -> Lookup {
-        let Some(slot) = self.editions.get(edition) else {
+        let Some((slot, reader)) = self.slot(edition) else {
             return Lookup::Missing;
         };
         if let Some(b) = slot.memo.lock().ok().and_then(|m| m.get(path).cloned()) {
             return Lookup::Found(b);
         }
-        let prepared = slot.prepared.get_or_init(|| {
-            let e = edition::edition(&self.model, self.reader(edition), &self.options);
-            crate::render::on_demand(&e, &self.theme)
-        });
+        let prepared = slot.prepared(self, reader);
         match prepared.render(&self.theme, path) {
             None => Lookup::Missing,
             Some(Err(d)) => Lookup::Failed(Box::new(d)),
@@ -124,31 +131,25 @@ impl Generation {
 
     /// Every path of an edition (renders nothing).
     pub fn paths(&self, edition: &str) -> Vec<String> {
-        let Some(slot) = self.editions.get(edition) else {
+        let Some((slot, reader)) = self.slot(edition) else {
             return Vec::new();
         };
-        let prepared = slot.prepared.get_or_init(|| {
-            let e = edition::edition(&self.model, self.reader(edition), &self.options);
-            crate::render::on_demand(&e, &self.theme)
-        });
+        let prepared = slot.prepared(self, reader);
         prepared.paths().into_iter().map(str::to_string).collect()
     }
 
-    /// The reader of an edition slug (the SOC's when no client has it).
-    pub fn reader(&self, slug: &str) -> Reader<'_> {
-        self.model
-            .clients
-            .iter()
-            .find(|c| c.slug == slug)
-            .map_or(Reader::Soc, Reader::Client)
+    /// The slot and reader of an edition slug; `None` for a slug that is
+    /// no edition of this build (never another reader's pages).
+    fn slot(&self, slug: &str) -> Option<(&Slot, Reader<'_>)> {
+        let slot = self.editions.get(slug)?;
+        let reader = Reader::from_slug(&self.model, slug).ok()?;
+        Some((slot, reader))
     }
 }
 
 /// The picker's entries for a model.
 pub fn picker(model: &Model, options: &EditionOptions) -> Vec<EditionEntry> {
-    let mut readers: Vec<Reader<'_>> = model.clients.iter().map(Reader::Client).collect();
-    readers.push(Reader::Soc);
-    readers
+    Reader::all(model)
         .iter()
         .map(|r| {
             let shown: Vec<_> = model
@@ -156,13 +157,9 @@ pub fn picker(model: &Model, options: &EditionOptions) -> Vec<EditionEntry> {
                 .iter()
                 .filter(|rb| edition::shows(r, rb, options))
                 .collect();
-            let (slug, name) = match r {
-                Reader::Client(c) => (c.slug.clone(), c.name.clone()),
-                Reader::Soc => (edition::SOC_SLUG.to_string(), "SOC team".to_string()),
-            };
             EditionEntry {
-                slug,
-                name,
+                slug: r.slug().to_string(),
+                name: r.name().to_string(),
                 runbooks: shown.len(),
                 drafts: shown
                     .iter()

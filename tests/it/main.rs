@@ -13,6 +13,7 @@ mod links;
 mod output;
 mod pages;
 mod perf;
+mod reader;
 mod reading;
 mod scaffold;
 mod search;

@@ -1175,3 +1175,25 @@ fn a_slowloris_holds_a_bounded_number_of_threads_and_pages_are_still_served() {
     drop(slow);
     drop(stream);
 }
+
+#[test]
+fn an_unknown_edition_is_not_found_never_another_readers_pages() {
+    let (_dir, source) = sample();
+    let s = Serve::start(&source);
+    assert_eq!(s.get("/soc/index.html").status, 200);
+    for target in [
+        "/nope",
+        "/nope/",
+        "/nope/index.html",
+        "/nope/search/index.html",
+        "/SOC/index.html",
+        "/clients/index.html",
+    ] {
+        let r = s.get(target);
+        assert_eq!(r.status, 404, "{target}");
+        assert!(
+            !r.text().contains("data-edition"),
+            "{target} served an edition's page"
+        );
+    }
+}
