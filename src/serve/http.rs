@@ -90,11 +90,16 @@ pub fn start(bound: Bound, live: Arc<Live>) -> Result<(), String> {
 /// Answers 503 on the accepting thread without ever waiting for the client:
 /// a fresh socket's send buffer takes the short answer whole.
 fn busy(mut stream: TcpStream) {
-    if stream.set_nonblocking(true).is_ok() {
-        let _ = text_reply(503, "The preview is busy; try again.\n")
-            .with("Retry-After", "1")
-            .write(&mut stream, false);
+    if stream.set_nonblocking(true).is_err() {
+        return;
     }
+    let _ = text_reply(503, "The preview is busy; try again.\n")
+        .with("Retry-After", "1")
+        .write(&mut stream, false);
+    // Closing with the request unread would reset the connection, and the
+    // client might lose the answer: take what has arrived, then close.
+    let _ = stream.read(&mut [0u8; 4096]);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
 }
 
 /// How long a connection may take to send its whole request head, however
@@ -588,6 +593,9 @@ fn file(g: &Generation, edition: &str, path: &str, number: u64) -> Reply {
     }
 }
 
+/// How often an event stream looks whether its tab is gone.
+const TAB_CHECK: Duration = Duration::from_secs(1);
+
 /// Streams status changes to one tab until it goes away.
 fn events(mut w: TcpStream, live: &Live) {
     // A tab that stops reading must not hold its thread for ever.
@@ -597,24 +605,46 @@ fn events(mut w: TcpStream, live: &Live) {
     if w.write_all(head.as_bytes()).is_err() || send(&mut w, &status).is_err() {
         return;
     }
+    let mut quiet_since = Instant::now();
     loop {
-        match live.wait(status.version, KEEP_ALIVE) {
+        match live.wait(status.version, TAB_CHECK) {
             Some(s) => {
                 status = s;
                 if send(&mut w, &status).is_err() {
                     return;
                 }
+                quiet_since = Instant::now();
             }
-            None => {
+            // A closed or reloaded tab frees its place (and thread) within
+            // a second, not at the next keep-alive: tabs that reload on
+            // every save must not pile up against the connection cap.
+            None if tab_gone(&w) => return,
+            None if quiet_since.elapsed() >= KEEP_ALIVE => {
                 if w.write_all(b": keep-alive\n\n")
                     .and_then(|()| w.flush())
                     .is_err()
                 {
                     return;
                 }
+                quiet_since = Instant::now();
             }
+            None => {}
         }
     }
+}
+
+/// True when the tab closed its side: an event stream's client sends
+/// nothing after its request, so the end of its input means it is gone.
+fn tab_gone(w: &TcpStream) -> bool {
+    if w.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let gone = match w.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    gone || w.set_nonblocking(false).is_err()
 }
 
 fn send(w: &mut impl Write, status: &live::Status) -> std::io::Result<()> {
