@@ -150,3 +150,20 @@ fn an_unknown_edition_is_a_usage_error_even_when_the_sources_have_errors() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("unknown edition `nope`"), "{err}");
 }
+
+#[test]
+fn an_edition_named_twice_is_built_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    runbook()
+        .arg("build")
+        .arg("--source")
+        .arg(fixture("layers"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--client", "beta", "--client", "beta"])
+        .assert()
+        .success();
+    assert!(out.join("beta/index.html").is_file());
+    assert!(!out.join("alpha").exists() && !out.join("soc").exists());
+}
