@@ -33,10 +33,20 @@ pub fn check_all_formats(source: &Path, extra: &[&str]) -> Run {
             .args(extra)
             .output()
             .unwrap();
-        (
-            out.status.code().unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        // Machine formats go to stdout and nothing else does; human text
+        // goes to stderr and nothing goes to stdout.
+        let (text, other) = if format == "human" {
+            (stderr, stdout)
+        } else {
+            (stdout, stderr)
+        };
+        assert!(
+            other.is_empty(),
+            "--format {format} printed {other:?} on the other stream"
+        );
+        (out.status.code().unwrap(), text)
     };
     let (status, json) = run("json");
     let (human_status, human) = run("human");
@@ -555,7 +565,7 @@ fn today_decides_what_is_stale() {
             .arg("json")
             .output()
             .unwrap();
-        String::from_utf8(out.stderr).unwrap()
+        String::from_utf8(out.stdout).unwrap()
     };
     let stale = |text: &str| {
         text.lines()
