@@ -185,7 +185,8 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
 }
 
 /// One JSON object per line: `severity`, `code`, `file`, `line`, `column`,
-/// `message`, `hint` (null when none), `notes`.
+/// `message`, `hint` (null when none), `notes`, `related` (other places of
+/// the same problem: `file`, `line`, `column`).
 pub fn json(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
@@ -198,6 +199,11 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
             "message": d.message,
             "hint": d.hint,
             "notes": d.notes,
+            "related": d.related.iter().map(|r| serde_json::json!({
+                "file": r.file.to_string_lossy().replace('\\', "/"),
+                "line": r.line,
+                "column": r.column,
+            })).collect::<Vec<_>>(),
         });
         let _ = writeln!(out, "{value}");
     }
