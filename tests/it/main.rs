@@ -14,6 +14,7 @@ mod output;
 mod pages;
 mod perf;
 mod reading;
+mod real_world;
 mod scaffold;
 mod search;
 mod serve;
