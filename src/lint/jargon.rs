@@ -252,7 +252,7 @@ impl Vocabulary {
                 let e = &self.entries[n];
                 let shown = &text[words[i].start..words[i + span - 1].end()];
                 if !e.plain && !self.explained(&[&e.shown, shown]) {
-                    out.push(self.finding(e, shown, &words[i], locator));
+                    out.push(self.finding(e, shown, words[i].text, locator));
                 }
                 i += span;
                 continue;
@@ -263,6 +263,14 @@ impl Vocabulary {
             if !w.placeholder && !w.code && capitals >= 2 && !is_shouted(w.text) {
                 for part in acronyms(w.text) {
                     let stem = part.trim_end_matches('s');
+                    // A listed acronym inside a joined word (`MFA-protected`)
+                    // is the same term, with the same code, as on its own.
+                    if let Some(e) = self.single_word_entry(part) {
+                        if !self.explained(&[&e.shown, part]) {
+                            out.push(self.finding(e, part, part, locator));
+                        }
+                        continue;
+                    }
                     if !self.explained(&[part, stem]) && !PLAIN_ACRONYMS.contains(&stem) {
                         let (line, column) = locator.find(part);
                         out.push(Finding {
@@ -282,14 +290,22 @@ impl Vocabulary {
         }
     }
 
-    fn finding(
-        &self,
-        e: &Entry,
-        shown: &str,
-        first: &Token<'_>,
-        locator: &mut Locator<'_>,
-    ) -> Finding {
-        let (line, column) = locator.find(first.text);
+    /// The one-word listed term a word is a form of, if any.
+    fn single_word_entry(&self, word: &str) -> Option<&Entry> {
+        let key = word.to_lowercase();
+        self.by_first
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&n| &self.entries[n])
+            .find(|e| {
+                e.words.len() == 1 && !e.plain && word_matches(word, &e.words[0], e.exact, true)
+            })
+    }
+
+    /// A finding for a listed term; `locate` is the first word as written.
+    fn finding(&self, e: &Entry, shown: &str, locate: &str, locator: &mut Locator<'_>) -> Finding {
+        let (line, column) = locator.find(locate);
         let starter = starter()
             .get(&e.main)
             .map(|t| (e.main.clone(), t.definition.clone()));
@@ -581,6 +597,18 @@ mod tests {
                 ("new", "NEW", true),
                 ("old", "OLD", true),
                 ("db", "DB", true),
+            ]
+        );
+        // A listed acronym joined by a hyphen is the same term, same code.
+        let joined: Vec<(String, bool)> = findings(&v, "Use MFA-protected and XYZ-only sign-ins.")
+            .into_iter()
+            .map(|f| (f.key, f.acronym))
+            .collect();
+        assert_eq!(
+            joined,
+            [
+                ("multi-factor authentication".to_string(), false),
+                ("xyz".to_string(), true)
             ]
         );
         // The same acronyms alone get the same codes.
