@@ -227,3 +227,31 @@ fn human_output_ends_with_where_to_start() {
     assert!(lines[most + 5].ends_with(" warnings"), "{tail}");
     assert!(!run.json.is_empty());
 }
+
+#[test]
+fn the_starter_glossary_is_a_glossary_writers_can_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    crate::copy_dir(&source(), &src);
+    std::fs::copy(
+        crate::root().join("docs/glossary-starter.yaml"),
+        src.join("glossary.yaml"),
+    )
+    .unwrap();
+    let run = check_all_formats(&src, &[]);
+    assert_eq!(run.status, 0, "{}", run.human);
+    let codes = by_code(&run.json);
+    assert!(!codes.contains_key("RB100"), "{:?}", codes.get("RB100"));
+    // The acronyms it does not know are left: the writer's own words.
+    assert_eq!(
+        terms(&codes["RB101"]),
+        ["CI", "CPU", "NIST", "NTP", "PICERL", "SANS", "SOC", "SP", "TCP"]
+    );
+    // And it builds: the glossary page explains the terms in plain words.
+    let (_dir, out) = build(&src);
+    let glossary = crate::page(&out, "brightwater-logistics/glossary/index.html");
+    assert!(
+        glossary.contains("Wiping a computer completely and installing a clean"),
+        "{glossary}"
+    );
+}
