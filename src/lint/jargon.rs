@@ -131,29 +131,32 @@ pub struct Finding {
 
 /// The jargon to look for, and the words that are explained or allowed.
 pub struct Vocabulary {
-    entries: Vec<Entry>,
-    /// Entry indexes by each lowercase form of their first word.
-    by_first: BTreeMap<String, Vec<usize>>,
+    /// The starter glossary's forms and the everyday phrases, indexed once
+    /// per process (they never change).
+    builtin: &'static Index,
+    /// `lint.jargon`.
+    extra: Index,
     /// Glossary terms and aliases, lowercase.
     defined: BTreeSet<String>,
     /// `lint.allow`, lowercase.
     allowed: BTreeSet<String>,
 }
 
-impl Vocabulary {
-    /// The starter glossary's terms and aliases plus `lint.jargon`,
-    /// explained by `glossary` and silenced by `lint.allow`.
-    pub fn new(settings: &LintSettings, glossary: &[Term]) -> Self {
+/// Listed terms, found by their first word.
+#[derive(Default)]
+struct Index {
+    entries: Vec<Entry>,
+    /// Entry indexes by each lowercase form of their first word.
+    by_first: BTreeMap<String, Vec<usize>>,
+}
+
+impl Index {
+    /// Indexes `(form, main term)` pairs; an empty main term marks an
+    /// everyday phrase. Later duplicates of a form are dropped.
+    fn new<'a>(forms: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
         let mut entries: Vec<Entry> = Vec::new();
         let mut seen = BTreeSet::new();
-        let starter_forms = starter().iter().flat_map(|(term, t)| {
-            std::iter::once(term.as_str())
-                .chain(t.aliases.iter().map(String::as_str))
-                .map(move |form| (form, term.as_str()))
-        });
-        let extra = settings.jargon.iter().map(|t| (t.as_str(), t.as_str()));
-        let plain = PLAIN_PHRASES.iter().map(|p| (*p, ""));
-        for (form, main) in starter_forms.chain(extra).chain(plain) {
+        for (form, main) in forms {
             let words: Vec<String> = tokens(form).iter().map(|t| t.text.to_string()).collect();
             if words.is_empty() || !seen.insert(form.to_string()) {
                 continue;
@@ -187,6 +190,37 @@ impl Vocabulary {
                 }
             }
         }
+        Index { entries, by_first }
+    }
+
+    /// The entries whose first word can be `word` (lowercase).
+    fn starting_with(&self, word: &str) -> impl Iterator<Item = &Entry> {
+        self.by_first
+            .get(word)
+            .into_iter()
+            .flatten()
+            .map(|&n| &self.entries[n])
+    }
+}
+
+/// The starter glossary's terms and aliases, and the everyday phrases.
+fn builtin_index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let starter_forms = starter().iter().flat_map(|(term, t)| {
+            std::iter::once(term.as_str())
+                .chain(t.aliases.iter().map(String::as_str))
+                .map(move |form| (form, term.as_str()))
+        });
+        let plain = PLAIN_PHRASES.iter().map(|p| (*p, ""));
+        Index::new(starter_forms.chain(plain))
+    })
+}
+
+impl Vocabulary {
+    /// The starter glossary's terms and aliases plus `lint.jargon`,
+    /// explained by `glossary` and silenced by `lint.allow`.
+    pub fn new(settings: &LintSettings, glossary: &[Term]) -> Self {
         let defined = glossary
             .iter()
             .flat_map(|t| std::iter::once(&t.term).chain(t.aliases.iter()))
@@ -194,11 +228,18 @@ impl Vocabulary {
             .collect();
         let allowed = settings.allow.iter().map(|t| normalize(t)).collect();
         Vocabulary {
-            entries,
-            by_first,
+            builtin: builtin_index(),
+            extra: Index::new(settings.jargon.iter().map(|t| (t.as_str(), t.as_str()))),
             defined,
             allowed,
         }
+    }
+
+    /// The entries whose first word can be `word` (lowercase): built-in first.
+    fn starting_with<'v>(&'v self, word: &str) -> impl Iterator<Item = &'v Entry> {
+        self.builtin
+            .starting_with(word)
+            .chain(self.extra.starting_with(word))
     }
 
     /// True when a term needs no flag: the glossary explains it, or it is allowed.
@@ -210,11 +251,10 @@ impl Vocabulary {
     }
 
     /// The longest listed term that starts at word `i`, with how many words it spans.
-    fn entry_at(&self, words: &[Token<'_>], i: usize) -> Option<(usize, usize)> {
+    fn entry_at(&self, words: &[Token<'_>], i: usize) -> Option<(&Entry, usize)> {
         let first = words[i].text.to_lowercase().replace('’', "'");
-        let mut best: Option<(usize, usize)> = None;
-        for &n in self.by_first.get(&first).into_iter().flatten() {
-            let e = &self.entries[n];
+        let mut best: Option<(&Entry, usize)> = None;
+        for e in self.starting_with(&first) {
             let span = e.words.len();
             if i + span > words.len() || best.is_some_and(|(_, s)| s >= span) {
                 continue;
@@ -228,7 +268,7 @@ impl Vocabulary {
                 word_matches(t, w, e.exact, last)
             });
             if ok {
-                best = Some((n, span));
+                best = Some((e, span));
             }
         }
         best
@@ -248,8 +288,7 @@ impl Vocabulary {
         let words = split_slashes(words);
         let mut i = 0;
         while i < words.len() {
-            if let Some((n, span)) = self.entry_at(&words, i) {
-                let e = &self.entries[n];
+            if let Some((e, span)) = self.entry_at(&words, i) {
                 let shown = &text[words[i].start..words[i + span - 1].end()];
                 if !e.plain && !self.explained(&[&e.shown, shown]) {
                     out.push(self.finding(e, shown, words[i].text, locator));
@@ -292,15 +331,9 @@ impl Vocabulary {
 
     /// The one-word listed term a word is a form of, if any.
     fn single_word_entry(&self, word: &str) -> Option<&Entry> {
-        let key = word.to_lowercase();
-        self.by_first
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .map(|&n| &self.entries[n])
-            .find(|e| {
-                e.words.len() == 1 && !e.plain && word_matches(word, &e.words[0], e.exact, true)
-            })
+        self.starting_with(&word.to_lowercase()).find(|e| {
+            e.words.len() == 1 && !e.plain && word_matches(word, &e.words[0], e.exact, true)
+        })
     }
 
     /// A finding for a listed term; `locate` is the first word as written.
