@@ -641,3 +641,52 @@ fn every_code_has_a_planted_problem_test() {
         );
     }
 }
+
+#[test]
+fn a_term_is_one_problem_per_handbook_at_its_first_published_use() {
+    // `lateral movement` is used in jargon.md (published) and in a draft
+    // whose name sorts first: the warning stays at the published use, the
+    // draft's use is one of its other places, and the draft gets no note.
+    let draft = std::fs::read_to_string(fixture("lints").join("draft.md"))
+        .unwrap()
+        .replace(
+            "We look at the UEBA dashboard.",
+            "We look for lateral movement.",
+        );
+    let dir = lints_with(&[("a-draft.md", &draft)]);
+    let run = check_all_formats(&dir.path().join("runbooks"), &[]);
+    let uses: Vec<&Value> = run
+        .json
+        .iter()
+        .filter(|p| {
+            p["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("`lateral movement`")
+        })
+        .collect();
+    assert_eq!(uses.len(), 1, "{uses:?}");
+    let p = uses[0];
+    assert_eq!(
+        (&p["file"], &p["line"], &p["severity"]),
+        (
+            &Value::from("jargon.md"),
+            &Value::from(11),
+            &Value::from("warning")
+        )
+    );
+    assert_eq!(
+        p["notes"][0], "also used at jargon.md:20, a-draft.md:9",
+        "{p}"
+    );
+    assert_eq!(p["related"].as_array().unwrap().len(), 2, "{p}");
+    // Used only in drafts, a term is one note at the first draft's use.
+    let ueba: Vec<&Value> = run
+        .json
+        .iter()
+        .filter(|p| p["message"].as_str().unwrap().starts_with("`UEBA`"))
+        .collect();
+    assert_eq!(ueba.len(), 1, "{ueba:?}");
+    assert_eq!(ueba[0]["file"], "draft.md");
+    assert_eq!(ueba[0]["severity"], "note");
+}
