@@ -29,16 +29,23 @@ pub fn run(command: Command) -> u8 {
     }
 }
 
-/// Prints diagnostics to stderr in the chosen format.
+/// Prints diagnostics in the chosen format: machine formats (`json`,
+/// `github`) to stdout, so that `runbook check --format json | jq` works
+/// while progress and summaries stay out of the pipe; human text to stderr.
 pub(crate) fn report(diags: &Diagnostics, format: Format) {
     if diags.is_empty() {
         return;
     }
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = render(&diags.sorted(), format, color);
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
+    if format == Format::Human {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let text = render(&diags.sorted(), format, color);
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    } else {
+        let text = render(&diags.sorted(), format, false);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    }
 }
 
 /// True when the diagnostics should fail the run.

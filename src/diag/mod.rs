@@ -94,6 +94,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Other places that matter (e.g. the client file that lacks a contact).
     pub notes: Vec<String>,
+    /// Other places where the same problem occurs, reported once here
+    /// (e.g. every other use of an unexplained term); the notes name them too.
+    pub related: Vec<Span>,
 }
 
 impl Diagnostic {
@@ -107,6 +110,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             notes: Vec::new(),
+            related: Vec::new(),
         }
     }
 

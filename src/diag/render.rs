@@ -1,8 +1,9 @@
 //! Turning diagnostics into text: for people (compiler style), for tools
 //! (JSON, one stable object per problem) and for GitHub workflow annotations.
 
-use super::{Diagnostic, Severity};
+use super::{Code, Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Output formats for diagnostics.
@@ -99,21 +100,83 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
+    if diagnostics.len() >= 2 {
+        out.push_str(&overview(diagnostics));
+    }
     if errors + warnings > 0 {
         let _ = writeln!(out, "{}", summary_line(errors, warnings));
     }
     out
 }
 
+/// How many files [`overview`] names under "most problems".
+pub const TOP_FILES: usize = 5;
+
+/// Where a writer should start: the count of problems per code (by code,
+/// each severity on its own line) with what the code means, then the files
+/// with the most problems (most first, then by name).
+pub fn overview(diagnostics: &[Diagnostic]) -> String {
+    let mut by_code: BTreeMap<(Code, std::cmp::Reverse<Severity>), usize> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, usize> = BTreeMap::new();
+    for d in diagnostics {
+        *by_code
+            .entry((d.code, std::cmp::Reverse(d.severity)))
+            .or_default() += 1;
+        *by_file
+            .entry(d.span.file.to_string_lossy().replace('\\', "/"))
+            .or_default() += 1;
+    }
+    let mut out = format!("summary of {}:\n", plural(diagnostics.len(), "problem"));
+    for ((code, severity), n) in &by_code {
+        let _ = writeln!(
+            out,
+            "  {} {:>4} {:<9} {}",
+            code.as_str(),
+            n,
+            plural_word(*n, severity.0.as_str()),
+            code.summary()
+        );
+    }
+    let mut files: Vec<(String, usize)> = by_file.into_iter().collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let width = files
+        .iter()
+        .take(TOP_FILES)
+        .map(|(f, _)| f.chars().count())
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "most problems{}:",
+        if files.len() > TOP_FILES {
+            format!(" (top {TOP_FILES} of {} files)", files.len())
+        } else {
+            String::new()
+        }
+    );
+    for (file, n) in files.iter().take(TOP_FILES) {
+        let _ = writeln!(out, "  {file:<width$} {n:>4}");
+    }
+    out.push('\n');
+    out
+}
+
+/// `word` with an `s` unless `n` is 1.
+fn plural_word(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// "1 error", "2 errors".
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {}", plural_word(n, word))
+}
+
 /// "2 errors, 1 warning" with the right plurals.
 pub fn summary_line(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     format!(
         "{}, {}",
         plural(errors, "error"),
@@ -122,7 +185,8 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
 }
 
 /// One JSON object per line: `severity`, `code`, `file`, `line`, `column`,
-/// `message`, `hint` (null when none), `notes`.
+/// `message`, `hint` (null when none), `notes`, `related` (other places of
+/// the same problem: `file`, `line`, `column`).
 pub fn json(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
@@ -135,6 +199,11 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
             "message": d.message,
             "hint": d.hint,
             "notes": d.notes,
+            "related": d.related.iter().map(|r| serde_json::json!({
+                "file": r.file.to_string_lossy().replace('\\', "/"),
+                "line": r.line,
+                "column": r.column,
+            })).collect::<Vec<_>>(),
         });
         let _ = writeln!(out, "{value}");
     }
@@ -218,6 +287,42 @@ mod tests {
         let d = Diagnostic::new(Code::ThemeError, Span::at("t.html", 3, 10, 1), "bad");
         let text = human(&[d], false);
         assert!(text.contains("--> t.html:3:10\n"), "{text}");
+    }
+
+    #[test]
+    fn human_ends_with_counts_per_code_and_the_files_with_most_problems() {
+        let at = |code, file: &str, line| Diagnostic::new(code, Span::at(file, line, 1, 1), "m");
+        let mut ds = vec![
+            at(Code::Jargon, "b.md", 1),
+            at(Code::Jargon, "b.md", 2),
+            at(Code::UndefinedAcronym, "a.md", 1),
+            at(Code::UnknownPhase, "c.md", 1),
+            at(Code::Jargon, "c.md", 3).severity(Severity::Note),
+        ];
+        for (i, f) in ["d.md", "e.md", "f.md", "g.md"].iter().enumerate() {
+            ds.push(at(Code::LongSentence, f, i + 1));
+        }
+        let text = human(&ds, false);
+        let tail = &text[text.find("summary of 9 problems:").expect(&text)..];
+        assert_eq!(
+            tail,
+            "summary of 9 problems:\n\
+             \x20 RB011    1 error     A `## ` heading is not one of the six phases.\n\
+             \x20 RB100    2 warnings  A technical term in client-visible text has no glossary entry.\n\
+             \x20 RB100    1 note      A technical term in client-visible text has no glossary entry.\n\
+             \x20 RB101    1 warning   An acronym in client-visible text has no glossary entry.\n\
+             \x20 RB111    4 warnings  A sentence is longer than the configured number of words.\n\
+             most problems (top 5 of 7 files):\n\
+             \x20 b.md    2\n\
+             \x20 c.md    2\n\
+             \x20 a.md    1\n\
+             \x20 d.md    1\n\
+             \x20 e.md    1\n\
+             \n\
+             1 error, 7 warnings\n"
+        );
+        // One problem needs no summary.
+        assert!(!human(&ds[..1], false).contains("summary of"));
     }
 
     #[test]

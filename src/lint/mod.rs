@@ -14,7 +14,7 @@ pub mod readability;
 pub mod stale;
 pub mod text;
 
-use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceText};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceText, Span};
 use crate::model::markdown::{BlockKind, Section};
 use crate::model::values::{Audience, Date};
 use crate::model::{LintSettings, Model, Runbook};
@@ -22,27 +22,33 @@ use jargon::{Finding, Vocabulary};
 use rayon::prelude::*;
 use readability::{syllables, Counts};
 use std::collections::BTreeMap;
-use text::{diag_at, front_matter_value, sentences, tokens, Locator};
+use text::{diag_at, front_matter_value, prose_tokens, sentences, tokens, Locator};
 
 /// Runs every lint over the model. `today` decides which `reviewed` dates
 /// are stale; it is the only input besides the model.
 pub fn run(model: &Model, today: Date) -> Diagnostics {
     let vocab = Vocabulary::new(&model.handbook.lint, &model.glossary);
-    let per_runbook: Vec<Vec<Diagnostic>> = model
+    let per_runbook: Vec<(Vec<Diagnostic>, Vec<Use<'_>>)> = model
         .runbooks
         .par_iter()
         .map(|rb| runbook(model, rb, &vocab, today))
         .collect();
     let mut diags = Diagnostics::new();
-    for d in per_runbook.into_iter().flatten() {
-        diags.push(d);
+    let mut uses = Vec::new();
+    for (found, used) in per_runbook {
+        found.into_iter().for_each(|d| diags.push(d));
+        uses.extend(used);
     }
     let hb = &model.handbook;
     if hb.start_here_written {
         let mut out = Vec::new();
         let mut found = Vec::new();
         text_blocks(&hb.source, &hb.start_here, &vocab, &mut found);
-        jargon_report(&hb.source, found, &mut out);
+        uses.extend(found.into_iter().map(|finding| Use {
+            source: &hb.source,
+            finding,
+            draft: false,
+        }));
         readability_report(
             &hb.source,
             &hb.start_here,
@@ -52,29 +58,46 @@ pub fn run(model: &Model, today: Date) -> Diagnostics {
         );
         out.into_iter().for_each(|d| diags.push(d));
     }
+    jargon_report(uses).into_iter().for_each(|d| diags.push(d));
     diags
 }
 
-fn runbook(model: &Model, rb: &Runbook, vocab: &Vocabulary, today: Date) -> Vec<Diagnostic> {
+/// One use of unexplained jargon, and where it is.
+struct Use<'m> {
+    source: &'m SourceText,
+    finding: Finding,
+    /// In a `draft: true` run book.
+    draft: bool,
+}
+
+/// The note a lint problem in a draft carries.
+const DRAFT_NOTE: &str =
+    "this run book is a draft: its lint warnings count as notes until `draft: true` is removed";
+
+fn runbook<'m>(
+    model: &Model,
+    rb: &'m Runbook,
+    vocab: &Vocabulary,
+    today: Date,
+) -> (Vec<Diagnostic>, Vec<Use<'m>>) {
     let settings = &model.handbook.lint;
     let src = &rb.source;
     let mut out = Vec::new();
+    let mut found = Vec::new();
     if !rb.draft {
         stale::check(rb, settings.stale_after_months, today, &mut out);
     }
     if rb.audience == Audience::All {
-        let mut found = Vec::new();
         for (key, value) in [("title", &rb.title), ("summary", &rb.summary)] {
             if let Some((line, column, _)) = front_matter_value(src, key) {
                 let mut locator = Locator::new(src, line, column, value.len());
-                vocab.scan(value, &mut locator, &mut found);
+                vocab.scan(value, &tokens(value), &mut locator, &mut found);
             }
         }
         text_blocks(src, &rb.intro, vocab, &mut found);
         for (_, section) in &rb.phases {
             text_blocks(src, section, vocab, &mut found);
         }
-        jargon_report(src, found, &mut out);
         readability_report(src, &rb.intro, "The introduction", settings, &mut out);
         for (phase, section) in &rb.phases {
             readability_report(src, section, phase.name(), settings, &mut out);
@@ -85,70 +108,115 @@ fn runbook(model: &Model, rb: &Runbook, vocab: &Vocabulary, today: Date) -> Vec<
         for d in &mut out {
             if d.severity == Severity::Warning {
                 d.severity = Severity::Note;
-                d.notes.push(
-                    "this run book is a draft: its lint warnings count as notes until `draft: true` is removed".to_string(),
-                );
+                d.notes.push(DRAFT_NOTE.to_string());
             }
         }
     }
-    out
+    let uses = found
+        .into_iter()
+        .map(|finding| Use {
+            source: src,
+            finding,
+            draft: rb.draft,
+        })
+        .collect();
+    (out, uses)
 }
 
 /// Scans the client-visible blocks of a section for jargon.
 fn text_blocks(src: &SourceText, section: &Section, vocab: &Vocabulary, found: &mut Vec<Finding>) {
     for block in section.blocks.iter().filter(|b| !b.internal) {
         let mut locator = Locator::block(src, block);
-        vocab.scan(&block.text, &mut locator, found);
+        vocab.scan(&block.text, &prose_tokens(block), &mut locator, found);
     }
 }
 
-/// One warning per unexplained term per file, at its first use; the other
-/// uses are listed in a note.
-fn jargon_report(src: &SourceText, found: Vec<Finding>, out: &mut Vec<Diagnostic>) {
-    let mut by_term: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    for f in found {
-        by_term.entry(f.key.clone()).or_default().push(f);
+/// How many other places a jargon note names before "and N more" (JSON's
+/// `related` has them all).
+const NOTE_PLACES: usize = 10;
+
+/// One problem per unexplained term per handbook: the term is explained
+/// once in the glossary, so one entry fixes every use. The problem sits at
+/// the first published use (by file, line and column; a draft's use only
+/// when no published text uses the term), and names the other places.
+fn jargon_report(uses: Vec<Use<'_>>) -> Vec<Diagnostic> {
+    let mut by_term: BTreeMap<String, Vec<Use<'_>>> = BTreeMap::new();
+    for u in uses {
+        by_term.entry(u.finding.key.clone()).or_default().push(u);
     }
+    let mut out = Vec::new();
     for (_, mut uses) in by_term {
-        uses.sort_by_key(|f| (f.line, f.column));
-        uses.dedup_by_key(|f| (f.line, f.column));
+        uses.sort_by(|a, b| {
+            (a.draft, &a.source.path, a.finding.line, a.finding.column).cmp(&(
+                b.draft,
+                &b.source.path,
+                b.finding.line,
+                b.finding.column,
+            ))
+        });
+        uses.dedup_by(|a, b| {
+            a.source.path == b.source.path
+                && (a.finding.line, a.finding.column) == (b.finding.line, b.finding.column)
+        });
         let first = &uses[0];
-        let (code, message) = if first.acronym {
-            (
-                Code::UndefinedAcronym,
-                format!(
-                    "`{}` is an acronym that the glossary does not explain",
-                    first.shown
-                ),
-            )
-        } else {
-            (
-                Code::Jargon,
-                format!(
-                    "`{}` is jargon that the glossary does not explain",
-                    first.shown
-                ),
-            )
-        };
-        let mut d = diag_at(src, code, first.line, first.column, first.len, message).hint(format!(
-            "add `{}` to glossary.yaml (as a term or an alias) with a plain definition, use everyday words instead, or list it under `lint: {{allow: [...]}}` in handbook.yaml",
-            first.term
-        ));
-        let mut lines: Vec<usize> = uses[1..].iter().map(|f| f.line).collect();
-        lines.dedup();
-        if !lines.is_empty() {
-            d = d.note(format!(
-                "also used on line{} {}",
-                if lines.len() == 1 { "" } else { "s" },
-                lines
-                    .iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+        let mut d = jargon_diagnostic(first);
+        let others = &uses[1..];
+        if !others.is_empty() {
+            let mut places: Vec<String> = others
+                .iter()
+                .take(NOTE_PLACES)
+                .map(|u| format!("{}:{}", place_file(u), u.finding.line))
+                .collect();
+            if others.len() > NOTE_PLACES {
+                places.push(format!("and {} more", others.len() - NOTE_PLACES));
+            }
+            d = d.note(format!("also used at {}", places.join(", ")));
+            d.related = others
+                .iter()
+                .map(|u| {
+                    Span::at(
+                        u.source.path.clone(),
+                        u.finding.line,
+                        u.finding.column,
+                        u.finding.len,
+                    )
+                })
+                .collect();
+        }
+        if first.draft {
+            d.severity = Severity::Note;
+            d.notes.push(DRAFT_NOTE.to_string());
         }
         out.push(d);
     }
+    out
+}
+
+/// A file as the notes name it: `/`-separated.
+fn place_file(u: &Use<'_>) -> String {
+    u.source.path.to_string_lossy().replace('\\', "/")
+}
+
+/// The RB100 or RB101 problem for the first use of a term.
+fn jargon_diagnostic(first: &Use<'_>) -> Diagnostic {
+    let f = &first.finding;
+    let (code, what) = if f.acronym {
+        (Code::UndefinedAcronym, "an acronym")
+    } else {
+        (Code::Jargon, "jargon")
+    };
+    let message = format!("`{}` is {what} that the glossary does not explain", f.shown);
+    let hint = match &f.starter {
+        Some((term, definition)) => format!(
+            "add `{term}` to glossary.yaml (docs/glossary-starter.yaml has it to copy: \"{definition}\"), use everyday words instead, or list `{}` under `lint: {{allow: [...]}}` in handbook.yaml",
+            f.term
+        ),
+        None => format!(
+            "add `{}` to glossary.yaml (as a term or an alias) with a plain definition, use everyday words instead, or list it under `lint: {{allow: [...]}}` in handbook.yaml",
+            f.term
+        ),
+    };
+    diag_at(first.source, code, f.line, f.column, f.len, message).hint(hint)
 }
 
 /// A section's reading grade, and its sentences that are too long.
@@ -168,7 +236,7 @@ fn readability_report(
         .iter()
         .filter(|b| !b.internal && b.kind != BlockKind::Heading)
     {
-        let words = tokens(&block.text);
+        let words = prose_tokens(block);
         if words.is_empty() {
             continue;
         }
@@ -178,9 +246,10 @@ fn readability_report(
             let counts = Counts {
                 sentences: 1,
                 words: s.words(),
+                // A code span reads like a name: one word of two syllables.
                 syllables: words[s.first..s.end]
                     .iter()
-                    .map(|w| syllables(w.text))
+                    .map(|w| if w.code { 2 } else { syllables(w.text) })
                     .sum(),
             };
             total.add(counts);

@@ -16,6 +16,9 @@ pub struct Token<'t> {
     pub start: usize,
     /// True for a `{{ … }}` placeholder, which stands for a name.
     pub placeholder: bool,
+    /// True for a code span (`` `NET USE x: /DELETE` ``), which reads as
+    /// one name, never as prose: no jargon, no acronyms inside.
+    pub code: bool,
 }
 
 impl Token<'_> {
@@ -46,6 +49,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                     text: &text[start..end],
                     start,
                     placeholder: true,
+                    code: false,
                 });
                 while i < chars.len() && chars[i].0 < end {
                     i += 1;
@@ -73,8 +77,46 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
             text: &text[start..end],
             start,
             placeholder: false,
+            code: false,
         });
         i = j;
+    }
+    out
+}
+
+/// The words of a block's prose: code blocks are left out, and each code
+/// span becomes one word marked `code` (it reads like a name in the
+/// sentence around it). A word of prose touching a code span joins it.
+pub fn prose_tokens(block: &TextBlock) -> Vec<Token<'_>> {
+    let text = block.text.as_str();
+    if block.code.is_empty() {
+        return tokens(text);
+    }
+    let mut out = Vec::new();
+    let mut runs = block.code.iter().peekable();
+    for t in tokens(text) {
+        // Runs that end before this word are done with.
+        while runs.next_if(|r| r.range.end <= t.start).is_some() {}
+        let Some(run) = runs.peek() else {
+            out.push(t);
+            continue;
+        };
+        if t.end() <= run.range.start {
+            out.push(t);
+        } else if !run.block {
+            // The first word touching a code span stands for all of it.
+            if out
+                .last()
+                .is_none_or(|w: &Token<'_>| !(w.code && w.start == run.range.start))
+            {
+                out.push(Token {
+                    text: &text[run.range.clone()],
+                    start: run.range.start,
+                    placeholder: false,
+                    code: true,
+                });
+            }
+        }
     }
     out
 }
@@ -269,6 +311,45 @@ mod tests {
             ]
         );
         assert!(tokens("{{ x }}")[0].placeholder);
+    }
+
+    #[test]
+    fn code_spans_are_one_word_and_code_blocks_are_not_prose() {
+        use crate::model::markdown::{BlockKind, CodeRun};
+        let text = "Run NET USE x: /DELETE now, then: ipconfig /all";
+        let span = text.find("NET").unwrap()..text.find(" now").unwrap();
+        let listing = text.find("ipconfig").unwrap()..text.len();
+        let block = TextBlock {
+            kind: BlockKind::Paragraph,
+            text: text.to_string(),
+            internal: false,
+            line: 1,
+            column: 1,
+            anchor: None,
+            code: vec![
+                CodeRun {
+                    range: span,
+                    block: false,
+                },
+                CodeRun {
+                    range: listing,
+                    block: true,
+                },
+            ],
+        };
+        let words: Vec<(&str, bool)> = prose_tokens(&block)
+            .iter()
+            .map(|t| (t.text, t.code))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("Run", false),
+                ("NET USE x: /DELETE", true),
+                ("now", false),
+                ("then", false)
+            ]
+        );
     }
 
     #[test]

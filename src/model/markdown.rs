@@ -256,6 +256,19 @@ pub struct TextBlock {
     pub column: usize,
     /// Anchor id of the nearest heading above, if any.
     pub anchor: Option<String>,
+    /// The parts of `text` that came from code spans and code blocks, in
+    /// order: search indexes them, lints do not read them as prose.
+    pub code: Vec<CodeRun>,
+}
+
+/// A part of a [`TextBlock`]'s text that is code, not prose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRun {
+    /// Byte range in the block's text.
+    pub range: std::ops::Range<usize>,
+    /// True for a code block (a command listing), false for a code span
+    /// inside a sentence.
+    pub block: bool,
 }
 
 /// The introduction or one phase of a run book, parsed.
@@ -558,6 +571,8 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
 struct OpenBlock {
     kind: BlockKind,
     text: String,
+    /// Code runs, as byte ranges in `text` before whitespace is folded.
+    code: Vec<CodeRun>,
     offset: usize,
     internal: bool,
     item: bool,
@@ -590,6 +605,8 @@ struct Builder<'c, 's> {
     /// For each open link: its index in `section.links` when it is a link
     /// to a run book (and became a hole), `None` when left as written.
     open_links: Vec<Option<usize>>,
+    /// True between the start and end of a code block.
+    in_code_block: bool,
 }
 
 fn render_section(
@@ -626,6 +643,7 @@ fn render_section(
         anchor: None,
         bare_fragments,
         open_links: Vec::new(),
+        in_code_block: false,
     };
     let mut i = 0;
     while i < events.len() {
@@ -659,8 +677,29 @@ impl Builder<'_, '_> {
     }
 
     fn push_text(&mut self, text: &str) {
-        if let Some(top) = self.text_stack.last_mut() {
+        if self.in_code_block {
+            self.push_code(text, true);
+        } else if let Some(top) = self.text_stack.last_mut() {
             top.text.push_str(text);
+        }
+    }
+
+    /// Adds code to the open block's text and remembers where it is.
+    fn push_code(&mut self, text: &str, block: bool) {
+        if let Some(top) = self.text_stack.last_mut() {
+            let start = top.text.len();
+            top.text.push_str(text);
+            let end = top.text.len();
+            match top.code.last_mut() {
+                // One code block arrives as several pieces of text.
+                Some(last) if last.block && block && last.range.end == start => {
+                    last.range.end = end;
+                }
+                _ => top.code.push(CodeRun {
+                    range: start..end,
+                    block,
+                }),
+            }
         }
     }
 
@@ -669,6 +708,7 @@ impl Builder<'_, '_> {
         self.text_stack.push(OpenBlock {
             kind,
             text: String::new(),
+            code: Vec::new(),
             offset,
             internal,
             item,
@@ -678,13 +718,14 @@ impl Builder<'_, '_> {
     fn close_block(&mut self) {
         if let Some(OpenBlock {
             kind,
-            text,
+            text: raw,
+            code,
             offset,
             internal,
             ..
         }) = self.text_stack.pop()
         {
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let (text, code) = fold_whitespace(&raw, &code);
             if text.is_empty() {
                 return;
             }
@@ -703,6 +744,7 @@ impl Builder<'_, '_> {
                 line,
                 column,
                 anchor: self.anchor.clone(),
+                code,
             });
         }
     }
@@ -754,6 +796,7 @@ impl Builder<'_, '_> {
                 self.out.push(Event::End(TagEnd::Heading(*l)));
             }
             Event::Start(Tag::Paragraph | Tag::TableCell | Tag::CodeBlock(_)) => {
+                self.in_code_block |= matches!(event, Event::Start(Tag::CodeBlock(_)));
                 self.out.push(event.clone().into_static());
                 // Paragraphs directly inside a list item belong to the item's text.
                 let in_item = self.text_stack.last().is_some_and(|b| b.item);
@@ -763,6 +806,9 @@ impl Builder<'_, '_> {
                 }
             }
             Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                if matches!(event, Event::End(TagEnd::CodeBlock)) {
+                    self.in_code_block = false;
+                }
                 if self.opened.pop().unwrap_or(false) {
                     self.close_block();
                 }
@@ -874,7 +920,7 @@ impl Builder<'_, '_> {
             },
             Event::Code(code) => {
                 self.finish_item_marker();
-                self.push_text(code);
+                self.push_code(code, false);
                 self.out.push(event.clone().into_static());
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -1022,6 +1068,41 @@ impl Builder<'_, '_> {
 }
 
 /// Splits `[SOC] rest` into the marker and the rest.
+/// Folds runs of whitespace to one space and trims the ends (the text
+/// search and lints read), moving code runs along; a run that was only
+/// whitespace disappears.
+fn fold_whitespace(raw: &str, code: &[CodeRun]) -> (String, Vec<CodeRun>) {
+    let mut text = String::with_capacity(raw.len());
+    // (start in raw, start in text, length) of every word, for code runs.
+    let mut words: Vec<(usize, usize, usize)> = Vec::new();
+    let base = raw.as_ptr() as usize;
+    for word in raw.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        if !code.is_empty() {
+            words.push((word.as_ptr() as usize - base, text.len(), word.len()));
+        }
+        text.push_str(word);
+    }
+    let runs = code
+        .iter()
+        .filter_map(|run| {
+            let (s, e) = (run.range.start, run.range.end);
+            let overlaps = |&&(ws, _, wl): &&(usize, usize, usize)| ws < e && ws + wl > s;
+            let first = words.iter().find(overlaps)?;
+            let last = words.iter().rev().find(overlaps)?;
+            let start = first.1 + s.saturating_sub(first.0);
+            let end = last.1 + (e.min(last.0 + last.2) - last.0);
+            Some(CodeRun {
+                range: start..end,
+                block: run.block,
+            })
+        })
+        .collect();
+    (text, runs)
+}
+
 fn split_marker(text: &str) -> (Option<Party>, &str) {
     let trimmed = text.trim_start();
     if let Some(stripped) = trimmed.strip_prefix('[') {
@@ -1150,6 +1231,30 @@ mod tests {
         assert!(html.contains("id=\"t-containment-notes\""), "{html}");
         assert!(cont.blocks.iter().any(|b| b.text == "secret" && b.internal));
         assert!(cont.blocks.iter().any(|b| b.text == "ok" && !b.internal));
+    }
+
+    #[test]
+    fn blocks_know_which_text_is_code() {
+        let body = "## Preparation\n\n- [Client] Run `NET USE  x: /DELETE` now,\n  then:\n\n  ```\n  ipconfig   /all\n  whoami\n  ```\n\nPlain `a` and `b`.\n\n```sh\nls -l\n```\n";
+        let rest = "\n## Identification\n\nx\n\n## Containment\n\nx\n\n## Eradication\n\nx\n\n## Recovery\n\nx\n\n## Lessons Learned\n\nx\n";
+        let (p, d) = parse(&format!("{body}{rest}"));
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let texts: Vec<(&str, bool)> = p.phases[0]
+            .1
+            .blocks
+            .iter()
+            .flat_map(|b| b.code.iter().map(|r| (&b.text[r.range.clone()], r.block)))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("NET USE x: /DELETE", false),
+                ("ipconfig /all whoami", true),
+                ("a", false),
+                ("b", false),
+                ("ls -l", true),
+            ]
+        );
     }
 
     #[test]

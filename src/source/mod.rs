@@ -128,13 +128,46 @@ pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
     (sources, diags)
 }
 
-/// The run book files of a source folder (`*.md` directly inside it, not
-/// hidden), sorted by name.
+/// The run book files of a source folder: `*.md` directly inside it, sorted
+/// by name, without the files that sit beside run books but are not run
+/// books (see [`is_runbook_name`]). Build, check and serve all list run
+/// books through this function, so they agree on what is one.
 pub fn runbook_files(root: &Path) -> Vec<PathBuf> {
     sorted_files(root, &["md"])
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_runbook_name)
+        })
+        .collect()
+}
+
+/// Documents a source folder commonly holds beside its run books (compared
+/// without case, before `.md`).
+const NOT_RUNBOOKS: &[&str] = &[
+    "readme",
+    "license",
+    "licence",
+    "contributing",
+    "changelog",
+    "code_of_conduct",
+];
+
+/// True when a `.md` file name in the source folder is a run book: not a
+/// README, LICENSE (or LICENCE), CONTRIBUTING, CHANGELOG or CODE_OF_CONDUCT file
+/// (any case), and not a name starting with `_` (templates, notes) or `.`
+/// (hidden files).
+pub fn is_runbook_name(name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    !name.starts_with(['_', '.'])
+        && !NOT_RUNBOOKS
+            .iter()
+            .any(|skip| stem.eq_ignore_ascii_case(skip))
 }
 
 /// Files directly inside `dir` with one of `extensions`, sorted by name.
+/// Hidden files and names starting with `_` are never sources.
 fn sorted_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
@@ -149,7 +182,7 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
         .map(|e| e.into_path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !name.starts_with('.')
+            !name.starts_with(['.', '_'])
                 && p.extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| extensions.contains(&e))
@@ -382,6 +415,31 @@ fn split_front_matter(text: &str) -> Option<(Result<std::ops::Range<usize>, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_runbooks_are_runbook_files() {
+        for name in [
+            "phishing.md",
+            "readme-checks.md",
+            "my_notes.md",
+            "licensing.md",
+        ] {
+            assert!(is_runbook_name(name), "{name}");
+        }
+        for name in [
+            "README.md",
+            "readme.md",
+            "License.md",
+            "LICENCE.md",
+            "CONTRIBUTING.md",
+            "CHANGELOG.md",
+            "_template.md",
+            "_drafts.md",
+            ".hidden.md",
+        ] {
+            assert!(!is_runbook_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn splits_front_matter() {

@@ -15,6 +15,7 @@ mod pages;
 mod perf;
 mod reader;
 mod reading;
+mod real_world;
 mod scaffold;
 mod search;
 mod serve;
