@@ -74,14 +74,25 @@ pub fn run(args: &BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    if let Err(message) = check_safe_to_replace(&args.out, &args.source) {
-        eprintln!("error: {message}");
-        return EXIT_USAGE;
-    }
+    // The staging folder comes first: making it removes what killed builds
+    // left beside --out (and may put back an output one of them had moved
+    // away), so the check below sees --out as it really is.
     let staging = match Staging::new(&args.out) {
         Ok(s) => s,
         Err(e) => return io_failure(&args.out, &e),
     };
+    if !args.quiet {
+        for path in staging.swept() {
+            eprintln!(
+                "note: removed `{}`, left by a build that is no longer running",
+                path.display()
+            );
+        }
+    }
+    if let Err(message) = check_safe_to_replace(&args.out, &args.source, only.as_deref()) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
     let options = EditionOptions {
         include_drafts: false,
         date: source_date_epoch(),
