@@ -39,7 +39,7 @@ impl Refusal {
     pub fn message(&self, root: &str) -> String {
         match self {
             Refusal::Outside(target) => format!(
-                "this file is a link to `{}`, outside {root}; runbook does not read it",
+                "this is a link to `{}`, outside {root}; runbook does not read it",
                 target.display()
             ),
             Refusal::Special(what) => {
@@ -193,8 +193,9 @@ pub fn list(
     let mut refused = Vec::new();
     let entries = walk.into_iter().filter_entry(|e| {
         let hidden = e.file_name().to_string_lossy().starts_with('.');
-        // A linked folder is entered only when it stays inside the root.
-        let leaves = e.depth() > 0
+        // A linked folder is entered only when it stays inside the root
+        // (a flat listing enters no folder, so any link may sit there).
+        let leaves = depth == Depth::Deep
             && e.path_is_symlink()
             && e.file_type().is_dir()
             && !is_inside(root, e.path());

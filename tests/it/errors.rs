@@ -729,6 +729,9 @@ mod files {
         std::fs::create_dir_all(p.src.join("images")).unwrap();
         std::fs::write(p.src.join("images/acme.png"), &png).unwrap();
         p.link("clients/acme.png", Path::new("../images/acme.png"));
+        // A linked folder beside the run books is not read, so it may lead
+        // anywhere.
+        p.link("shared", Path::new("/etc"));
         let yaml = std::fs::read_to_string(p.src.join("clients/acme.yaml")).unwrap();
         p.write("clients/acme.yaml", &format!("logo: acme.png\n{yaml}"));
         let (code, text) = p.build();
