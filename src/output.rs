@@ -14,8 +14,8 @@
 //! A build holds a lock file beside its staging folder for as long as it
 //! runs. A build killed mid-way (`kill -9`) leaves its staging folder
 //! behind; the next build beside the same `--out` finds it by its unlocked
-//! lock file and removes it (restoring the previous output first if the
-//! killed build was stopped between the two renames of its swap).
+//! lock file, puts back anything of the previous output the killed build
+//! had moved aside, and removes the rest once its own output is in place.
 
 use crate::render::Sink;
 use std::fs::{self, File, OpenOptions};
@@ -46,7 +46,9 @@ pub struct Staging {
     /// folder (which then holds it) and its lock file are left for the
     /// next build's sweep to restore.
     keep: bool,
-    swept: Vec<PathBuf>,
+    /// Leftovers of dead builds, removed when this build is over (after
+    /// its output is published, so a sweep never delays it).
+    leftovers: Vec<Leftover>,
 }
 
 /// The lock file a build holds beside its staging folder while it runs.
@@ -69,7 +71,7 @@ impl Staging {
         let pid = std::process::id();
         let dir = parent.join(staging_name(&name, pid));
         let lock = Lock::acquire(&parent.join(lock_name(&name, pid)))?;
-        let swept = sweep(parent, &name, out, pid);
+        let leftovers = claim_leftovers(parent, &name, out, pid);
         if fs::symlink_metadata(&dir).is_ok() {
             // Left by a dead build that had our process id: ours now.
             fs::remove_dir_all(&dir)?;
@@ -81,7 +83,7 @@ impl Staging {
             lock: Some(lock),
             committed: false,
             keep: false,
-            swept,
+            leftovers,
         })
     }
 
@@ -90,10 +92,12 @@ impl Staging {
         &self.dir
     }
 
-    /// Staging folders (and old outputs) of dead builds that were removed
-    /// when this one was created.
-    pub fn swept(&self) -> &[PathBuf] {
-        &self.swept
+    /// Staging folders (and old outputs) of builds that are no longer
+    /// running: they are removed when this build is over.
+    pub fn leftovers(&self) -> impl Iterator<Item = &Path> {
+        self.leftovers
+            .iter()
+            .flat_map(|l| l.paths.iter().map(PathBuf::as_path))
     }
 
     /// Swaps the staging folder in as the whole output folder.
@@ -181,6 +185,9 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        for leftover in self.leftovers.drain(..) {
+            leftover.remove();
+        }
         if self.keep {
             // The staging folder holds the previous output: the lock file
             // stays too, so the next build restores it once this one ends.
@@ -293,17 +300,47 @@ fn leftover_pids(parent: &Path, name: &str, own: u32) -> Vec<u32> {
     pids
 }
 
-/// Removes what builds that are no longer running left beside `out`. A
+/// What a build that is no longer running left beside `out`, claimed by
+/// this build (its lock file locked by us) for removal.
+struct Leftover {
+    /// Its staging folder and old output, those that exist.
+    paths: Vec<PathBuf>,
+    /// Its lock file, held; `None` for leftovers of versions without one.
+    lock: Option<Lock>,
+}
+
+impl Leftover {
+    /// Removes the folders, then the lock file. Returns what was removed.
+    fn remove(self) -> Vec<PathBuf> {
+        let removed = self
+            .paths
+            .into_iter()
+            .filter(|p| fs::remove_dir_all(p).is_ok())
+            .collect();
+        if let Some(lock) = self.lock {
+            let _ = fs::remove_file(&lock.path);
+            drop(lock.file);
+        }
+        removed
+    }
+}
+
+/// Claims what builds that are no longer running left beside `out`. A
 /// build's leftovers are touched only when its lock file can be locked
 /// (its process is gone), or, for leftovers of runbook versions that took
-/// no lock, when no process with its id runs. Returns what was removed.
-fn sweep(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<PathBuf> {
-    let mut swept = Vec::new();
+/// no lock, when no process with its id runs. Editions or an output such a
+/// build had moved aside and not replaced are put back at once; removing
+/// the rest (which can take a while) is left to the caller.
+fn claim_leftovers(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<Leftover> {
+    let mut claimed = Vec::new();
     for pid in leftover_pids(parent, name, own) {
         let lock_path = parent.join(lock_name(name, pid));
         let lock = match OpenOptions::new().write(true).open(&lock_path) {
             Ok(file) => match file.try_lock() {
-                Ok(()) => Some(file),
+                Ok(()) => Some(Lock {
+                    file,
+                    path: lock_path,
+                }),
                 Err(_) => continue,
             },
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -322,17 +359,22 @@ fn sweep(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<PathBuf> {
             // in: the old output is the only one there is.
             let _ = fs::rename(&old, out);
         }
-        for path in [staging, old] {
-            if fs::symlink_metadata(&path).is_ok() && fs::remove_dir_all(&path).is_ok() {
-                swept.push(path);
-            }
-        }
-        if let Some(file) = lock {
-            let _ = fs::remove_file(&lock_path);
-            drop(file);
-        }
+        let paths = [staging, old]
+            .into_iter()
+            .filter(|p| fs::symlink_metadata(p).is_ok())
+            .collect();
+        claimed.push(Leftover { paths, lock });
     }
-    swept
+    claimed
+}
+
+/// Claims and removes at once (the tests' view of a whole sweep).
+#[cfg(test)]
+fn sweep(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<PathBuf> {
+    claim_leftovers(parent, name, out, own)
+        .into_iter()
+        .flat_map(Leftover::remove)
+        .collect()
 }
 
 /// Puts back editions a killed partial build had moved aside and not yet

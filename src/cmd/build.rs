@@ -82,9 +82,9 @@ pub fn run(args: &BuildArgs) -> u8 {
         Err(e) => return io_failure(&args.out, &e),
     };
     if !args.quiet {
-        for path in staging.swept() {
+        for path in staging.leftovers() {
             eprintln!(
-                "note: removed `{}`, left by a build that is no longer running",
+                "note: `{}` was left by a build that is no longer running; removing it after this build",
                 path.display()
             );
         }
