@@ -1,44 +1,89 @@
-//! Writing editions atomically.
+//! Writing editions atomically, and only over what runbook wrote.
 //!
 //! Pages are written into a staging folder beside `--out`; only when every
 //! edition rendered without error is the staging folder swapped in. A failed
 //! build removes its staging folder and leaves the previous output exactly
 //! as it was; a good build leaves no stale files (the old folder is removed
 //! whole) and no temporary folders.
+//!
+//! Every edition folder runbook writes holds a marker file ([`MARKER`]), and
+//! a build replaces or deletes only folders that carry it (or, for output
+//! written before markers existed, that are unmistakably a runbook edition):
+//! a user's own folder inside `--out` is never taken for an edition.
+//!
+//! A build holds a lock file beside its staging folder for as long as it
+//! runs. A build killed mid-way (`kill -9`) leaves its staging folder
+//! behind; the next build beside the same `--out` finds it by its unlocked
+//! lock file, puts back anything of the previous output the killed build
+//! had moved aside, and removes the rest once its own output is in place.
 
 use crate::render::Sink;
-use std::fs;
-use std::io;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+/// The marker file in every edition folder runbook writes. It is hidden, so
+/// no page links to it, and it holds no secret and no date.
+pub const MARKER: &str = ".runbook-edition";
+
+/// The marker's first line; the number is the output format.
+const MARKER_LINE: &str = "runbook edition 1";
+
+/// The marker's whole text: the same for every edition and every build.
+const MARKER_TEXT: &str = "runbook edition 1\nThis folder was written by `runbook build`, which replaces it whole on the next build.\n";
+
+/// Inside the staging folder of a partial build: the edition folders it
+/// replaced, kept until the build is over so they can be put back.
+const REPLACED: &str = ".replaced";
 
 /// A staging folder that pages are written into.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
+    lock: Option<Lock>,
     committed: bool,
+    /// Set when putting the previous output back failed: the staging
+    /// folder (which then holds it) and its lock file are left for the
+    /// next build's sweep to restore.
+    keep: bool,
+    /// Leftovers of dead builds, removed when this build is over (after
+    /// its output is published, so a sweep never delays it).
+    leftovers: Vec<Leftover>,
+}
+
+/// The lock file a build holds beside its staging folder while it runs.
+struct Lock {
+    file: File,
+    path: PathBuf,
 }
 
 impl Staging {
-    /// Creates an empty staging folder beside `out`.
+    /// Creates an empty staging folder beside `out`, locked for this
+    /// build, after removing the staging folders of builds beside the same
+    /// `out` that are no longer running.
     pub fn new(out: &Path) -> io::Result<Staging> {
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".into());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
+        let name = out_name(out);
+        let pid = std::process::id();
+        let dir = parent.join(staging_name(&name, pid));
+        let lock = Lock::acquire(&parent.join(lock_name(&name, pid)))?;
+        let leftovers = claim_leftovers(parent, &name, out, pid);
+        if fs::symlink_metadata(&dir).is_ok() {
+            // Left by a dead build that had our process id: ours now.
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir(&dir)?;
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
+            lock: Some(lock),
             committed: false,
+            keep: false,
+            leftovers,
         })
     }
 
@@ -47,16 +92,30 @@ impl Staging {
         &self.dir
     }
 
+    /// Staging folders (and old outputs) of builds that are no longer
+    /// running: they are removed when this build is over.
+    pub fn leftovers(&self) -> impl Iterator<Item = &Path> {
+        self.leftovers
+            .iter()
+            .flat_map(|l| l.paths.iter().map(PathBuf::as_path))
+    }
+
     /// Swaps the staging folder in as the whole output folder.
     pub fn commit_all(mut self) -> io::Result<()> {
+        for entry in fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                mark(&entry.path())?;
+            }
+        }
         let old = sibling(&self.out, "old");
         if self.out.exists() {
             fs::rename(&self.out, &old)?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.out) {
             // Put the previous output back before reporting.
-            if old.exists() {
-                let _ = fs::rename(&old, &self.out);
+            if old.exists() && fs::rename(&old, &self.out).is_err() {
+                self.keep = true;
             }
             return Err(e);
         }
@@ -68,41 +127,280 @@ impl Staging {
     }
 
     /// Swaps in only the named editions, leaving other editions in the
-    /// output folder as they were (for `build --client`).
+    /// output folder as they were (for `build --client`). If any swap
+    /// fails, every edition already swapped is put back as it was.
     pub fn commit_editions(mut self, editions: &[String]) -> io::Result<()> {
-        fs::create_dir_all(&self.out)?;
         for slug in editions {
-            let staged = self.dir.join(slug);
-            let target = self.out.join(slug);
-            let old = sibling(&target, "old");
-            if target.exists() {
-                fs::rename(&target, &old)?;
-            }
-            fs::rename(&staged, &target)?;
-            if old.exists() {
-                fs::remove_dir_all(&old)?;
+            mark(&self.dir.join(slug))?;
+        }
+        fs::create_dir_all(&self.out)?;
+        let replaced = self.dir.join(REPLACED);
+        fs::create_dir_all(&replaced)?;
+        let mut done = Vec::new();
+        for slug in editions {
+            if let Err(e) = self.swap_in(slug, &replaced, &mut done) {
+                self.roll_back(&replaced, &done);
+                return Err(e);
             }
         }
         self.committed = true;
         fs::remove_dir_all(&self.dir)?;
         Ok(())
     }
-}
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+    /// Moves the edition now at `out/slug` (if any) into `replaced`, then
+    /// the staged one into its place, recording in `done` what moved.
+    fn swap_in(
+        &self,
+        slug: &str,
+        replaced: &Path,
+        done: &mut Vec<(String, bool)>,
+    ) -> io::Result<()> {
+        let target = self.out.join(slug);
+        let had_old = fs::symlink_metadata(&target).is_ok();
+        if had_old {
+            fs::rename(&target, replaced.join(slug))?;
+        }
+        // Recorded before the second rename, so that a failure there still
+        // puts the old edition back.
+        done.push((slug.to_string(), had_old));
+        fs::rename(self.dir.join(slug), &target)
+    }
+
+    /// Undoes [`Staging::swap_in`]s, newest first.
+    fn roll_back(&mut self, replaced: &Path, done: &[(String, bool)]) {
+        for (slug, had_old) in done.iter().rev() {
+            let target = self.out.join(slug);
+            let staged = self.dir.join(slug);
+            if fs::symlink_metadata(&staged).is_err() && fs::rename(&target, &staged).is_err() {
+                self.keep = true;
+                continue;
+            }
+            if *had_old && fs::rename(replaced.join(slug), &target).is_err() {
+                self.keep = true;
+            }
         }
     }
 }
 
-fn sibling(path: &Path, what: &str) -> PathBuf {
-    let name = path
-        .file_name()
+impl Drop for Staging {
+    fn drop(&mut self) {
+        for leftover in self.leftovers.drain(..) {
+            leftover.remove();
+        }
+        if self.keep {
+            // The staging folder holds the previous output: the lock file
+            // stays too, so the next build restores it once this one ends.
+            return;
+        }
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        if let Some(lock) = self.lock.take() {
+            // Removed while still held, so no other build can take a lock
+            // on a file that is about to disappear.
+            let _ = fs::remove_file(&lock.path);
+            drop(lock.file);
+        }
+    }
+}
+
+impl Lock {
+    /// Creates (or opens) the lock file at `path` and locks it. A sweeping
+    /// build may remove the file between our opening and locking it; then
+    /// the lock we hold is on a file no one else can find, so try again.
+    fn acquire(path: &Path) -> io::Result<Lock> {
+        for _ in 0..8 {
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    // Another build sweeping leftovers holds it for a
+                    // moment before it removes the file.
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    continue;
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(e),
+            }
+            if same_file(&file, path) {
+                return Ok(Lock {
+                    file,
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        Err(io::Error::other(format!(
+            "could not lock `{}`: another build keeps it locked",
+            path.display()
+        )))
+    }
+}
+
+/// True when `path` still names the open `file`.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// The output folder's name, which names its staging folders.
+fn out_name(out: &Path) -> String {
+    out.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+        .unwrap_or_else(|| "site".into())
+}
+
+fn staging_name(name: &str, pid: u32) -> String {
+    format!(".{name}.staging-{pid}")
+}
+
+fn lock_name(name: &str, pid: u32) -> String {
+    format!(".{name}.staging-{pid}.lock")
+}
+
+fn sibling(path: &Path, what: &str) -> PathBuf {
+    path.with_file_name(format!(".{}.{what}-{}", out_name(path), std::process::id()))
+}
+
+/// The process ids of builds that left something beside `out` (other than
+/// `own`): staging folders, lock files and old outputs.
+fn leftover_pids(parent: &Path, name: &str, own: u32) -> Vec<u32> {
+    let staging = format!(".{name}.staging-");
+    let old = format!(".{name}.old-");
+    let mut pids: Vec<u32> = fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let rest = file
+                .strip_prefix(&staging)
+                .map(|r| r.strip_suffix(".lock").unwrap_or(r))
+                .or_else(|| file.strip_prefix(&old))?;
+            rest.parse::<u32>().ok()
+        })
+        .filter(|pid| *pid != own)
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
+}
+
+/// What a build that is no longer running left beside `out`, claimed by
+/// this build (its lock file locked by us) for removal.
+struct Leftover {
+    /// Its staging folder and old output, those that exist.
+    paths: Vec<PathBuf>,
+    /// Its lock file, held; `None` for leftovers of versions without one.
+    lock: Option<Lock>,
+}
+
+impl Leftover {
+    /// Removes the folders, then the lock file. Returns what was removed.
+    fn remove(self) -> Vec<PathBuf> {
+        let removed = self
+            .paths
+            .into_iter()
+            .filter(|p| fs::remove_dir_all(p).is_ok())
+            .collect();
+        if let Some(lock) = self.lock {
+            let _ = fs::remove_file(&lock.path);
+            drop(lock.file);
+        }
+        removed
+    }
+}
+
+/// Claims what builds that are no longer running left beside `out`. A
+/// build's leftovers are touched only when its lock file can be locked
+/// (its process is gone), or, for leftovers of runbook versions that took
+/// no lock, when no process with its id runs. Editions or an output such a
+/// build had moved aside and not replaced are put back at once; removing
+/// the rest (which can take a while) is left to the caller.
+fn claim_leftovers(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<Leftover> {
+    let mut claimed = Vec::new();
+    for pid in leftover_pids(parent, name, own) {
+        let lock_path = parent.join(lock_name(name, pid));
+        let lock = match OpenOptions::new().write(true).open(&lock_path) {
+            Ok(file) => match file.try_lock() {
+                Ok(()) => Some(Lock {
+                    file,
+                    path: lock_path,
+                }),
+                Err(_) => continue,
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if process_may_run(pid) {
+                    continue;
+                }
+                None
+            }
+            Err(_) => continue,
+        };
+        let staging = parent.join(staging_name(name, pid));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        restore_replaced(&staging.join(REPLACED), out);
+        if fs::symlink_metadata(&old).is_ok() && fs::symlink_metadata(out).is_err() {
+            // Killed between moving the output away and moving the new one
+            // in: the old output is the only one there is.
+            let _ = fs::rename(&old, out);
+        }
+        let paths = [staging, old]
+            .into_iter()
+            .filter(|p| fs::symlink_metadata(p).is_ok())
+            .collect();
+        claimed.push(Leftover { paths, lock });
+    }
+    claimed
+}
+
+/// Claims and removes at once (the tests' view of a whole sweep).
+#[cfg(test)]
+fn sweep(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<PathBuf> {
+    claim_leftovers(parent, name, out, own)
+        .into_iter()
+        .flat_map(Leftover::remove)
+        .collect()
+}
+
+/// Puts back editions a killed partial build had moved aside and not yet
+/// replaced.
+fn restore_replaced(replaced: &Path, out: &Path) {
+    for entry in fs::read_dir(replaced).into_iter().flatten().flatten() {
+        let target = out.join(entry.file_name());
+        if fs::symlink_metadata(&target).is_err() {
+            let _ = fs::rename(entry.path(), target);
+        }
+    }
+}
+
+/// False only when it is certain that no process has id `pid` (Linux, by
+/// `/proc`); elsewhere leftovers without a lock file are left alone.
+fn process_may_run(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+/// Writes the marker into a staged edition folder.
+fn mark(edition: &Path) -> io::Result<()> {
+    fs::write(edition.join(MARKER), MARKER_TEXT)
 }
 
 impl Sink for Staging {
@@ -115,35 +413,236 @@ impl Sink for Staging {
     }
 }
 
-/// Checks that replacing `out` cannot destroy anything runbook did not
-/// write: it must not hold the sources, and every entry in it must be an
-/// edition folder (output never has other files at its root).
-pub fn check_safe_to_replace(out: &Path, source: &Path) -> Result<(), String> {
+/// Checks that replacing `out` (whole, or only the editions in `only`)
+/// cannot destroy anything runbook did not write: `out` must not hold the
+/// sources, and every folder to be replaced (for a whole build, every entry
+/// in `out`) must be an edition runbook wrote. The message names the
+/// first entry that is not, and what to do.
+pub fn check_safe_to_replace(
+    out: &Path,
+    source: &Path,
+    only: Option<&[String]>,
+) -> Result<(), String> {
     let canon = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if out.exists() {
-        let (o, s) = (canon(out), canon(source));
-        if s.starts_with(&o) {
+    if fs::symlink_metadata(out).is_err() {
+        return Ok(());
+    }
+    let (o, s) = (canon(out), canon(source));
+    if s.starts_with(&o) {
+        return Err(format!(
+            "the output folder `{}` contains the source folder; choose another --out",
+            out.display()
+        ));
+    }
+    if !out.is_dir() {
+        return Err(format!(
+            "`{}` exists and is not a folder; choose another --out",
+            out.display()
+        ));
+    }
+    let names: Vec<std::ffi::OsString> = match only {
+        Some(slugs) => slugs
+            .iter()
+            .map(std::ffi::OsString::from)
+            .filter(|n| fs::symlink_metadata(out.join(n)).is_ok())
+            .collect(),
+        None => {
+            let entries =
+                fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+            let mut names = Vec::new();
+            for entry in entries {
+                let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+                names.push(entry.file_name());
+            }
+            names.sort();
+            names
+        }
+    };
+    for name in names {
+        let path = out.join(&name);
+        if let Err(why) = runbook_edition(&path, &name.to_string_lossy()) {
             return Err(format!(
-                "the output folder `{}` contains the source folder; choose another --out",
+                "`{}` {why}, so runbook did not write it; refusing to replace `{}`. Move it out of the output folder, or choose another --out",
+                path.display(),
                 out.display()
             ));
         }
-        if !out.is_dir() {
-            return Err(format!("`{}` exists and is not a folder", out.display()));
-        }
-        let entries =
-            fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let looks_like_edition = path.is_dir() && path.join("index.html").is_file();
-            if !looks_like_edition {
-                return Err(format!(
-                    "`{}` holds `{}`, which runbook did not write; refusing to replace it",
-                    out.display(),
-                    entry.file_name().to_string_lossy()
-                ));
-            }
-        }
     }
     Ok(())
+}
+
+/// `Ok` when `dir` is an edition folder runbook wrote: it carries the
+/// marker, or (output written before markers existed) its home page says it
+/// is edition `name` and the assets every edition has are there. Else why
+/// not, in words.
+fn runbook_edition(dir: &Path, name: &str) -> Result<(), String> {
+    let meta = fs::symlink_metadata(dir).map_err(|e| format!("cannot be read ({e})"))?;
+    if meta.file_type().is_symlink() {
+        return Err("is a link".into());
+    }
+    if !meta.is_dir() {
+        return Err("is a file".into());
+    }
+    let marker = read_small(&dir.join(MARKER), 4096);
+    if marker.is_some_and(|m| m.lines().next() == Some(MARKER_LINE)) {
+        return Ok(());
+    }
+    let home = read_small(&dir.join("index.html"), 1 << 20)
+        .ok_or("has no runbook marker and no home page")?;
+    let says_edition = home
+        .find("<main ")
+        .and_then(|at| home[at..].find('>').map(|end| &home[at..at + end]))
+        .is_some_and(|tag| tag.contains(&format!(" data-edition=\"{name}\"")));
+    let has_assets = ["404.html", "assets/style.css", crate::search::INDEX_PATH]
+        .iter()
+        .all(|f| fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.is_file()));
+    if says_edition && has_assets {
+        Ok(())
+    } else {
+        Err("has no runbook marker and is not a runbook edition".into())
+    }
+}
+
+/// The text of a regular file (never a link or a special file), at most
+/// `limit` bytes of it.
+fn read_small(path: &Path, limit: u64) -> Option<String> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    File::open(path)
+        .ok()?
+        .take(limit)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output folder `site` holding one marked edition `acme` whose
+    /// home page reads `text`.
+    fn site_with_acme(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        fs::create_dir_all(out.join("acme")).unwrap();
+        fs::write(out.join("acme/index.html"), text).unwrap();
+        mark(&out.join("acme")).unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn a_failed_partial_swap_puts_every_edition_back() {
+        let (_dir, out) = site_with_acme("old acme");
+        fs::create_dir_all(out.join("beta")).unwrap();
+        fs::write(out.join("beta/index.html"), "old beta").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        let staged = staging.dir().to_path_buf();
+        fs::create_dir_all(staged.join("acme")).unwrap();
+        fs::write(staged.join("acme/index.html"), "new acme").unwrap();
+        // `beta` was never staged: its swap fails after acme's succeeded
+        // and after beta's old edition was moved aside.
+        let err = staging.commit_editions(&["acme".into(), "beta".into()]);
+        assert!(err.is_err());
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "old acme"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("beta/index.html")).unwrap(),
+            "old beta"
+        );
+        assert!(!staged.exists(), "the staging folder is gone");
+    }
+
+    #[test]
+    fn a_sweep_restores_an_output_a_killed_build_had_moved_away() {
+        let (dir, out) = site_with_acme("previous");
+        let dead = u32::MAX - 1;
+        let old = dir.path().join(format!(".site.old-{dead}"));
+        fs::rename(&out, &old).unwrap();
+        fs::write(dir.path().join(lock_name("site", dead)), "").unwrap();
+        let swept = sweep(dir.path(), "site", &out, std::process::id());
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !dir.path().join(lock_name("site", dead)).exists());
+        assert!(swept.is_empty(), "{swept:?}");
+    }
+
+    #[test]
+    fn a_sweep_puts_back_editions_a_killed_partial_build_had_moved_aside() {
+        let (dir, out) = site_with_acme("previous");
+        let dead = u32::MAX - 2;
+        let staging = dir.path().join(staging_name("site", dead));
+        fs::create_dir_all(staging.join(REPLACED)).unwrap();
+        fs::rename(out.join("acme"), staging.join(REPLACED).join("acme")).unwrap();
+        fs::write(dir.path().join(lock_name("site", dead)), "").unwrap();
+        let swept = sweep(dir.path(), "site", &out, std::process::id());
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "previous"
+        );
+        assert_eq!(swept, std::slice::from_ref(&staging));
+        assert!(!staging.exists());
+    }
+
+    #[test]
+    fn a_sweep_leaves_a_running_builds_folders_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let running = Staging::new(&out).unwrap();
+        // A second build from another process would see this one's lock:
+        // sweeping as if we were someone else leaves it.
+        let swept = sweep(dir.path(), "site", &out, u32::MAX);
+        assert!(swept.is_empty());
+        assert!(running.dir().is_dir());
+        let lock = dir.path().join(lock_name("site", std::process::id()));
+        assert!(lock.is_file());
+        drop(running);
+        assert!(!lock.exists(), "the lock file goes with the build");
+    }
+
+    #[test]
+    fn only_marked_or_unmistakable_editions_may_be_replaced() {
+        let (dir, out) = site_with_acme("<main id=\"main\" data-edition=\"acme\">");
+        let source = dir.path().join("runbooks");
+        assert_eq!(check_safe_to_replace(&out, &source, None), Ok(()));
+        // An edition written before markers: its home page and assets say so.
+        let legacy = out.join("soc");
+        fs::create_dir_all(legacy.join("assets")).unwrap();
+        for f in ["404.html", "assets/style.css", crate::search::INDEX_PATH] {
+            fs::write(legacy.join(f), "").unwrap();
+        }
+        fs::write(
+            legacy.join("index.html"),
+            "<body><main id=\"main\" data-page=\"home\" data-edition=\"soc\">",
+        )
+        .unwrap();
+        assert_eq!(check_safe_to_replace(&out, &source, None), Ok(()));
+        // Renamed, it no longer is one.
+        fs::rename(&legacy, out.join("blog")).unwrap();
+        let refused = check_safe_to_replace(&out, &source, None).unwrap_err();
+        assert!(
+            refused.contains("blog") && refused.contains("did not write"),
+            "{refused}"
+        );
+        // A partial build only looks at the editions it replaces.
+        assert_eq!(
+            check_safe_to_replace(&out, &source, Some(&["acme".into()])),
+            Ok(())
+        );
+        let refused = check_safe_to_replace(&out, &source, Some(&["blog".into()])).unwrap_err();
+        assert!(refused.contains("blog"), "{refused}");
+        // A marker that is a link does not count.
+        fs::remove_file(out.join("acme").join(MARKER)).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(out.join("blog/404.html"), out.join("acme").join(MARKER))
+            .unwrap();
+        assert!(check_safe_to_replace(&out, &source, Some(&["acme".into()])).is_err());
+    }
 }

@@ -63,14 +63,28 @@ pub fn run(args: &BuildArgs) -> u8 {
         Ok(only) => only,
         Err(message) => return unknown_edition(&message),
     };
-    if let Err(message) = check_safe_to_replace(&args.out, &args.source) {
-        eprintln!("error: {message}");
-        return EXIT_USAGE;
-    }
+    // The staging folder comes first: making it removes what killed builds
+    // left beside --out (and may put back an output one of them had moved
+    // away), so the check below sees --out as it really is.
     let staging = match Staging::new(&args.out) {
         Ok(s) => s,
         Err(e) => return io_failure(&args.out, &e),
     };
+    if !args.quiet {
+        for path in staging.leftovers() {
+            eprintln!(
+                "note: `{}` was left by a build that is no longer running; removing it after this build",
+                path.display()
+            );
+        }
+    }
+    let only_slugs: Option<Vec<String>> = only
+        .as_ref()
+        .map(|readers| readers.iter().map(|r| r.slug().to_string()).collect());
+    if let Err(message) = check_safe_to_replace(&args.out, &args.source, only_slugs.as_deref()) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
     let options = EditionOptions {
         include_drafts: false,
         date: source_date_epoch(),
@@ -88,10 +102,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     };
     let committed = match &only {
         None => staging.commit_all(),
-        Some(readers) => {
-            let slugs: Vec<String> = readers.iter().map(|r| r.slug().to_string()).collect();
-            staging.commit_editions(&slugs)
-        }
+        Some(_) => staging.commit_editions(only_slugs.as_deref().unwrap_or_default()),
     };
     if let Err(e) = committed {
         return io_failure(&args.out, &e);

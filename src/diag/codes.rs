@@ -47,6 +47,7 @@ codes! {
     InvalidValue = "RB005", Error, "A YAML value has the wrong type or is not one of the allowed values.";
     MissingHandbook = "RB006", Error, "The source folder has no handbook.yaml.";
     BadFileName = "RB007", Error, "A file name cannot become a page address.";
+    OutsideLink = "RB008", Error, "A source or theme file is a link that leads outside its folder.";
     NoFrontMatter = "RB010", Error, "A run book does not start with a `---` front matter block.";
     UnknownPhase = "RB011", Error, "A `## ` heading is not one of the six phases.";
     RepeatedPhase = "RB012", Error, "A phase heading appears more than once.";

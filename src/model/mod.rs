@@ -166,6 +166,57 @@ pub struct Logo {
     pub bytes: Vec<u8>,
 }
 
+/// The image types a logo may be, told by their first bytes (never by the
+/// name alone: a `logo.png` must really be an image to be published).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageKind {
+    /// PNG.
+    Png,
+    /// JPEG.
+    Jpeg,
+    /// GIF.
+    Gif,
+    /// WebP.
+    Webp,
+}
+
+impl ImageKind {
+    /// The type's name, as readers know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageKind::Png => "PNG",
+            ImageKind::Jpeg => "JPEG",
+            ImageKind::Gif => "GIF",
+            ImageKind::Webp => "WebP",
+        }
+    }
+
+    /// File name extensions for the type, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ImageKind::Png => &["png"],
+            ImageKind::Jpeg => &["jpg", "jpeg"],
+            ImageKind::Gif => &["gif"],
+            ImageKind::Webp => &["webp"],
+        }
+    }
+}
+
+/// The image type `bytes` start with, by their magic bytes.
+pub fn image_kind(bytes: &[u8]) -> Option<ImageKind> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(ImageKind::Png)
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some(ImageKind::Jpeg)
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some(ImageKind::Gif)
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some(ImageKind::Webp)
+    } else {
+        None
+    }
+}
+
 /// A client.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -727,9 +778,23 @@ fn client(
             diags.push(src.diag_at(Code::BadLogo, line, column, l.value.chars().count(), format!("`{}` is not an allowed logo file", l.value)).hint("use a PNG, JPEG, GIF or WebP file placed beside the client file (SVG can carry scripts, so it is not accepted)"));
             return None;
         }
-        match &file.logo {
-            Some((_, bytes)) => Some(Logo { extension: ext, bytes: bytes.clone() }),
-            None => {
+        match (&file.logo, &file.logo_error) {
+            (Some((_, bytes)), _) => match image_kind(bytes) {
+                Some(kind) if kind.extensions().contains(&ext.as_str()) => Some(Logo { extension: ext, bytes: bytes.clone() }),
+                found => {
+                    let (message, hint) = match found {
+                        Some(kind) => (format!("logo `{}` holds a {} image, which its name does not say", l.value, kind.name()), format!("rename it to end in `.{}`", kind.extensions()[0])),
+                        None => (format!("logo `{}` is not a PNG, JPEG, GIF or WebP image", l.value), "export the logo as PNG, JPEG, GIF or WebP (SVG can carry scripts, so it is not accepted)".to_string()),
+                    };
+                    diags.push(src.diag_at(Code::BadLogo, line, column, l.value.chars().count(), message).hint(hint));
+                    None
+                }
+            },
+            (None, Some(error)) => {
+                diags.push(error.clone());
+                None
+            }
+            (None, None) => {
                 diags.push(src.diag_at(Code::BadLogo, line, column, l.value.chars().count(), format!("logo file `{}` was not found", l.value)).hint("put the image in the clients/ folder beside this file"));
                 None
             }

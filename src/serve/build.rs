@@ -202,8 +202,8 @@ impl Builder {
         self.runbooks.retain(|p, _| wanted.contains(p));
         let mut out = Vec::new();
         for path in &files {
-            let Ok(bytes) = std::fs::read(path) else {
-                // Gone or unreadable since the listing: let the loader say why.
+            let Ok(bytes) = source::files::read_inside(&self.root, path) else {
+                // Gone, unreadable or refused: let the loader say why.
                 let mut d = Diagnostics::new();
                 source::load_runbook(&self.root, path, &mut d);
                 diags.extend(d);

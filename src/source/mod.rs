@@ -4,6 +4,7 @@
 //! the YAML says) and nothing of meaning. Walks are sorted so that every run
 //! sees files in the same order and output is deterministic.
 
+pub mod files;
 pub mod raw;
 pub mod theme;
 pub mod yaml;
@@ -32,6 +33,9 @@ pub struct RawClientFile {
     pub file: Loaded<RawClient>,
     /// `(file name, bytes)` of the logo.
     pub logo: Option<(String, Vec<u8>)>,
+    /// Why the logo was not read, when it is there but was refused or
+    /// could not be read (a link out of the source folder, a FIFO…).
+    pub logo_error: Option<Diagnostic>,
 }
 
 /// A run book file split into front matter and body.
@@ -96,8 +100,12 @@ pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
         );
         return (sources, diags);
     }
+    // Listing problems of the source folder itself (a run book that is a
+    // dangling link, say) are reported here, so that `serve`, which lists
+    // run books on its own, reports them too.
+    list_runbooks(root, &mut diags);
     let handbook_path = root.join("handbook.yaml");
-    if handbook_path.is_file() {
+    if files::present(&handbook_path) {
         sources.handbook = load_yaml(root, &handbook_path, &mut diags);
     } else {
         diags.push(
@@ -106,18 +114,32 @@ pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
         );
     }
     let glossary_path = root.join("glossary.yaml");
-    if glossary_path.is_file() {
+    if files::present(&glossary_path) {
         sources.glossary = load_optional_yaml(root, &glossary_path, &mut diags);
     }
-    for path in sorted_files(&root.join("clients"), &["yaml", "yml"]) {
+    let clients = root.join("clients");
+    // Like run books, `_draft.yaml` or `.hidden.yaml` beside the client files
+    // is not a client.
+    let wanted = |p: &Path| {
+        has_extension(p, &["yaml", "yml"]) && file_name_is(p, |n| !n.starts_with(['_', '.']))
+    };
+    let client_files = files::list(
+        &clients,
+        root,
+        SOURCE_ROOT,
+        root,
+        files::Depth::Flat,
+        &wanted,
+        &mut diags,
+    );
+    for path in client_files {
         if let Some(file) = load_yaml::<RawClient>(root, &path, &mut diags) {
-            let logo = file.raw.logo.as_ref().and_then(|logo| {
-                let logo_path = path.parent().unwrap_or(root).join(&logo.value);
-                std::fs::read(&logo_path)
-                    .ok()
-                    .map(|bytes| (logo.value.clone(), bytes))
+            let (logo, logo_error) = read_logo(root, &path, &file);
+            sources.clients.push(RawClientFile {
+                file,
+                logo,
+                logo_error,
             });
-            sources.clients.push(RawClientFile { file, logo });
         }
     }
     if let Some(theme) = sources.handbook.as_ref().and_then(|h| h.raw.theme.as_ref()) {
@@ -128,19 +150,34 @@ pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
     (sources, diags)
 }
 
-/// The run book files of a source folder: `*.md` directly inside it, sorted
-/// by name, without the files that sit beside run books but are not run
-/// books (see [`is_runbook_name`]). Build, check and serve all list run
-/// books through this function, so they agree on what is one.
+/// How messages name the folder that source files must stay in.
+const SOURCE_ROOT: &str = "the source folder";
+
+/// The run book files of a source folder: `*.md` directly inside it, links
+/// followed, sorted by name, without the files that sit beside run books but
+/// are not run books (see [`is_runbook_name`]). Build, check and serve all
+/// list run books through this function, so they agree on what is one.
+/// Problems listing them are reported by [`load_settings`].
 pub fn runbook_files(root: &Path) -> Vec<PathBuf> {
-    sorted_files(root, &["md"])
-        .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(is_runbook_name)
-        })
-        .collect()
+    list_runbooks(root, &mut Diagnostics::new())
+}
+
+fn list_runbooks(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let wanted = |p: &Path| has_extension(p, &["md"]) && file_name_is(p, is_runbook_name);
+    files::list(
+        root,
+        root,
+        SOURCE_ROOT,
+        root,
+        files::Depth::Flat,
+        &wanted,
+        diags,
+    )
+}
+
+/// True when `path` has a UTF-8 file name that `test` accepts.
+fn file_name_is(path: &Path, test: impl Fn(&str) -> bool) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(test)
 }
 
 /// Documents a source folder commonly holds beside its run books (compared
@@ -166,28 +203,47 @@ pub fn is_runbook_name(name: &str) -> bool {
             .any(|skip| stem.eq_ignore_ascii_case(skip))
 }
 
-/// Files directly inside `dir` with one of `extensions`, sorted by name.
-/// Hidden files and names starting with `_` are never sources.
-fn sorted_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.contains(&e))
+}
+
+/// Reads the logo a client file names, from beside it. A name with a path
+/// in it is left for the model to refuse. A logo that is there but cannot
+/// be read (or is refused) comes back as a diagnostic at the `logo:` line.
+fn read_logo(
+    root: &Path,
+    client: &Path,
+    file: &Loaded<RawClient>,
+) -> (Option<(String, Vec<u8>)>, Option<Diagnostic>) {
+    let Some(logo) = file.raw.logo.as_ref() else {
+        return (None, None);
+    };
+    if logo.value.contains(['/', '\\']) || logo.value.trim().is_empty() {
+        return (None, None);
     }
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !name.starts_with(['.', '_'])
-                && p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| extensions.contains(&e))
-        })
-        .collect()
+    let path = client.parent().unwrap_or(root).join(&logo.value);
+    if !files::present(&path) {
+        return (None, None);
+    }
+    match files::read_inside(root, &path) {
+        Ok(bytes) => (Some((logo.value.clone(), bytes)), None),
+        Err(refusal) => {
+            let (line, column) = yaml::position(logo, 0);
+            let d = file
+                .source
+                .diag_at(
+                    refusal.code(),
+                    line,
+                    column,
+                    logo.value.chars().count(),
+                    format!("logo `{}`: {}", logo.value, refusal.message(SOURCE_ROOT)),
+                )
+                .hint(refusal.hint(SOURCE_ROOT));
+            (None, Some(d))
+        }
+    }
 }
 
 /// The path relative to the source root, for messages.
@@ -201,18 +257,23 @@ pub fn rel(root: &Path, path: &Path) -> PathBuf {
 /// files with the place of the first bad byte. Strips a byte-order mark and
 /// the private-use characters runbook reserves for its own markers.
 pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceText> {
-    let shown = rel(root, path);
-    let bytes = match std::fs::read(path) {
+    read_text_in(root, root, SOURCE_ROOT, path, diags)
+}
+
+/// [`read_text`] for a file that must stay inside `inside` (named
+/// `inside_name` in messages), shown relative to `shown_root`.
+pub(crate) fn read_text_in(
+    shown_root: &Path,
+    inside: &Path,
+    inside_name: &str,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<SourceText> {
+    let shown = rel(shown_root, path);
+    let bytes = match files::read_inside(inside, path) {
         Ok(b) => b,
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(
-                    Code::Unreadable,
-                    Span::file(&shown),
-                    format!("cannot read this file: {e}"),
-                )
-                .hint("check that the file exists and is readable"),
-            );
+        Err(refusal) => {
+            diags.push(refusal.diagnostic(&shown, inside_name));
             return None;
         }
     };

@@ -60,41 +60,53 @@ pub fn load(
         ..ThemeFiles::default()
     };
     let shown_root = root.parent().unwrap_or(root);
-    for entry in walk(&dir.join("templates")) {
-        let name = relative_name(&dir.join("templates"), &entry);
-        if let Some(text) = super::read_text(shown_root, &entry, diags) {
+    // Theme files must stay inside the `themes/` folder that holds the
+    // theme, so a theme folder that is itself a link elsewhere (or a file
+    // linked out of it) publishes nothing from outside.
+    let confine = dir.parent().unwrap_or(&dir).to_path_buf();
+    let any = |_: &Path| true;
+    let templates = dir.join("templates");
+    let listed = super::files::list(
+        &templates,
+        &confine,
+        THEME_ROOT,
+        shown_root,
+        super::files::Depth::Deep,
+        &any,
+        diags,
+    );
+    for entry in listed {
+        let name = relative_name(&templates, &entry);
+        if let Some(text) = super::read_text_in(shown_root, &confine, THEME_ROOT, &entry, diags) {
             theme.templates.insert(name, text);
         }
     }
-    for entry in walk(&dir.join("static")) {
-        let name = relative_name(&dir.join("static"), &entry);
-        match std::fs::read(&entry) {
+    let statics = dir.join("static");
+    let listed = super::files::list(
+        &statics,
+        &confine,
+        THEME_ROOT,
+        shown_root,
+        super::files::Depth::Deep,
+        &any,
+        diags,
+    );
+    for entry in listed {
+        let name = relative_name(&statics, &entry);
+        match super::files::read_inside(&confine, &entry) {
             Ok(bytes) => {
                 theme.statics.insert(name, bytes);
             }
-            Err(e) => diags.push(Diagnostic::new(
-                Code::Unreadable,
-                Span::file(super::rel(shown_root, &entry)),
-                format!("cannot read this theme file: {e}"),
-            )),
+            Err(refusal) => {
+                diags.push(refusal.diagnostic(&super::rel(shown_root, &entry), THEME_ROOT));
+            }
         }
     }
     theme
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.into_path())
-        .collect()
-}
+/// How messages name the folder that theme files must stay in.
+const THEME_ROOT: &str = "the themes folder";
 
 fn relative_name(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)

@@ -550,3 +550,322 @@ fn usage_errors_exit_2() {
         .code(2);
     let _ = Path::new(".");
 }
+
+// Files outside the sources are never read, and unreadable is not empty
+// (issue 15, items 1 and 3). These tests make links, FIFOs and folders, so
+// they run on Unix. The tests run as root here, where `chmod 000` does not
+// stop a read: a folder that cannot be read is made by replacing it with a
+// dangling link, a link that loops, or a file, which fail the same way for
+// every user.
+#[cfg(unix)]
+mod files {
+    use crate::check::check_all_formats;
+    use crate::{copy_dir, fixture, read_tree, runbook};
+    use serde_json::Value;
+    use std::os::unix::fs::symlink;
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    /// What the secret files hold: it must never appear in any output.
+    const SECRET: &str = "CI_TOKEN=hunter2-do-not-publish";
+
+    /// A copy of the minimal fixture, built once into `site`, and a secret
+    /// file outside the source folder.
+    struct Project {
+        dir: tempfile::TempDir,
+        src: PathBuf,
+        out: PathBuf,
+        secret: PathBuf,
+    }
+
+    impl Project {
+        fn new() -> Project {
+            let dir = tempfile::tempdir().unwrap();
+            let src = dir.path().join("runbooks");
+            copy_dir(&fixture("minimal"), &src);
+            let secret = dir.path().join("secret.png");
+            // PNG's magic bytes first, so only the link check can refuse it.
+            let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+            bytes.extend_from_slice(format!("{SECRET}\n").as_bytes());
+            std::fs::write(&secret, bytes).unwrap();
+            let out = dir.path().join("site");
+            let p = Project {
+                dir,
+                src,
+                out,
+                secret,
+            };
+            assert_eq!(p.build().0, 0, "the fixture builds");
+            p
+        }
+
+        fn write(&self, path: &str, text: &str) {
+            let p = self.src.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+
+        fn link(&self, path: &str, target: &Path) {
+            let p = self.src.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            symlink(target, p).unwrap();
+        }
+
+        /// `runbook build`: exit code and everything it printed. A build
+        /// that hangs (reading a FIFO) fails the test instead of hanging it.
+        fn build(&self) -> (i32, String) {
+            let out = runbook()
+                .arg("build")
+                .arg("--source")
+                .arg(&self.src)
+                .arg("--out")
+                .arg(&self.out)
+                .timeout(Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (out.status.code().unwrap_or(-1), text)
+        }
+
+        /// Builds, expecting a failure that leaves the output as it was and
+        /// prints no secret; returns the `check --format json` problems.
+        fn refused(&self) -> Vec<Value> {
+            let before = read_tree(&self.out);
+            let (code, text) = self.build();
+            assert_eq!(code, 1, "{text}");
+            assert_eq!(read_tree(&self.out), before, "the output is untouched");
+            assert!(!text.contains("hunter2"), "a secret was printed: {text}");
+            let run = check_all_formats(&self.src, &[]);
+            for output in [&run.human, &run.github] {
+                assert!(!output.contains("hunter2"), "{output}");
+            }
+            assert_eq!(run.status, 1);
+            run.json
+        }
+    }
+
+    /// The one problem with `code` in `file`, whose message contains `says`.
+    fn one<'a>(problems: &'a [Value], code: &str, file: &str, says: &str) -> &'a Value {
+        let found: Vec<&Value> = problems
+            .iter()
+            .filter(|p| p["code"] == code && p["file"] == file)
+            .collect();
+        assert_eq!(found.len(), 1, "one {code} in {file}: {problems:#?}");
+        let message = found[0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+        assert!(found[0]["hint"].is_string());
+        found[0]
+    }
+
+    #[test]
+    fn a_logo_linked_outside_the_sources_is_refused_unread() {
+        let p = Project::new();
+        p.write(
+            "clients/acme.yaml",
+            "name: Acme Ltd\nlogo: acme.png\nplan: gold\ncontacts:\n  it_lead: {label: IT lead, name: Ann, phone: \"1\"}\n",
+        );
+        p.link("clients/acme.png", &p.secret);
+        p.write(
+            "clients/beta.yaml",
+            "name: Beta\nlogo: beta.gif\ncontacts:\n  it_lead: {name: B, phone: \"2\"}\n",
+        );
+        p.link("clients/beta.gif", Path::new("/proc/self/environ"));
+        let problems = p.refused();
+        let acme = one(
+            &problems,
+            "RB008",
+            "clients/acme.yaml",
+            "outside the source folder",
+        );
+        assert_eq!(acme["line"], 2, "at the `logo:` line");
+        one(
+            &problems,
+            "RB008",
+            "clients/beta.yaml",
+            "outside the source folder",
+        );
+        assert!(!p.out.join("beta").exists());
+    }
+
+    #[test]
+    fn source_and_theme_files_linked_outside_are_refused_unread() {
+        let p = Project::new();
+        p.link("leak.md", &p.secret);
+        p.link("glossary.yaml", &p.secret);
+        let handbook = std::fs::read_to_string(p.src.join("handbook.yaml")).unwrap();
+        p.write("handbook.yaml", &format!("{handbook}theme: mine\n"));
+        p.link("themes/mine/static/leak.css", &p.secret);
+        p.link("themes/mine/templates/404.html", &p.secret);
+        // A linked folder out of the theme is not entered either.
+        p.link("themes/mine/static/etc", Path::new("/etc"));
+        let problems = p.refused();
+        one(&problems, "RB008", "leak.md", "outside the source folder");
+        one(
+            &problems,
+            "RB008",
+            "glossary.yaml",
+            "outside the source folder",
+        );
+        for file in ["static/leak.css", "templates/404.html", "static/etc"] {
+            let shown = format!("runbooks/themes/mine/{file}");
+            one(&problems, "RB008", &shown, "outside the themes folder");
+        }
+    }
+
+    #[test]
+    fn links_that_stay_inside_the_sources_are_read() {
+        let p = Project::new();
+        let basic = std::fs::read_to_string(p.src.join("basic.md")).unwrap();
+        p.write(
+            "library/extra.md",
+            &basic.replacen("title: Basic", "title: Extra", 1),
+        );
+        p.link("extra.md", Path::new("library/extra.md"));
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-real-picture".to_vec();
+        std::fs::create_dir_all(p.src.join("images")).unwrap();
+        std::fs::write(p.src.join("images/acme.png"), &png).unwrap();
+        p.link("clients/acme.png", Path::new("../images/acme.png"));
+        // A linked folder beside the run books is not read, so it may lead
+        // anywhere.
+        p.link("shared", Path::new("/etc"));
+        let yaml = std::fs::read_to_string(p.src.join("clients/acme.yaml")).unwrap();
+        p.write("clients/acme.yaml", &format!("logo: acme.png\n{yaml}"));
+        let (code, text) = p.build();
+        assert_eq!(code, 0, "{text}");
+        assert!(p.out.join("acme/extra/index.html").is_file(), "{text}");
+        assert_eq!(
+            std::fs::read(p.out.join("acme/assets/logo.png")).unwrap(),
+            png
+        );
+    }
+
+    #[test]
+    fn special_files_are_refused_not_read() {
+        let p = Project::new();
+        let fifo = |path: &str| {
+            let status = std::process::Command::new("mkfifo")
+                .arg(p.src.join(path))
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        let yaml = std::fs::read_to_string(p.src.join("clients/acme.yaml")).unwrap();
+        p.write("clients/acme.yaml", &format!("logo: acme.png\n{yaml}"));
+        fifo("clients/acme.png");
+        fifo("pipe.md");
+        fifo("glossary.yaml");
+        let problems = p.refused();
+        let logo = one(&problems, "RB001", "clients/acme.yaml", "FIFO");
+        assert_eq!(logo["line"], 1);
+        one(&problems, "RB001", "pipe.md", "FIFO");
+        one(&problems, "RB001", "glossary.yaml", "FIFO");
+    }
+
+    #[test]
+    fn an_unreadable_clients_folder_is_an_error_not_no_clients() {
+        let p = Project::new();
+        let clients = p.src.join("clients");
+        let kept = p.dir.path().join("clients-kept");
+        std::fs::rename(&clients, &kept).unwrap();
+        let cases: [(&str, &dyn Fn()); 3] = [
+            ("No such file or directory", &|| {
+                symlink(p.dir.path().join("gone"), &clients).unwrap()
+            }),
+            ("Too many levels of symbolic links", &|| {
+                symlink(&clients, &clients).unwrap()
+            }),
+            ("should be a folder", &|| {
+                std::fs::write(&clients, "").unwrap()
+            }),
+        ];
+        for (reason, make) in cases {
+            make();
+            let problems = p.refused();
+            one(&problems, "RB001", "clients", reason);
+            assert!(
+                p.out.join("acme/index.html").is_file(),
+                "acme is still published"
+            );
+            std::fs::remove_file(&clients).unwrap();
+        }
+        // Where permissions apply (not as root), a folder that cannot be
+        // listed is reported the same way.
+        std::fs::rename(&kept, &clients).unwrap();
+        let mode = |m: u32| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&clients, std::fs::Permissions::from_mode(m)).unwrap();
+        };
+        mode(0o000);
+        let blocked = std::fs::read_dir(&clients).is_err();
+        if blocked {
+            let problems = p.refused();
+            one(&problems, "RB001", "clients", "ermission denied");
+        }
+        mode(0o755);
+    }
+
+    #[test]
+    fn unreadable_glossary_run_books_and_theme_folders_are_errors() {
+        let p = Project::new();
+        p.link("glossary.yaml", &p.dir.path().join("gone.yaml"));
+        p.link("gone.md", &p.dir.path().join("gone.md"));
+        p.link("loop.md", &p.src.join("loop.md"));
+        let handbook = std::fs::read_to_string(p.src.join("handbook.yaml")).unwrap();
+        p.write("handbook.yaml", &format!("{handbook}theme: mine\n"));
+        p.write("themes/mine/templates", "not a folder");
+        let problems = p.refused();
+        one(
+            &problems,
+            "RB001",
+            "glossary.yaml",
+            "No such file or directory",
+        );
+        one(&problems, "RB001", "gone.md", "No such file or directory");
+        one(
+            &problems,
+            "RB001",
+            "loop.md",
+            "Too many levels of symbolic links",
+        );
+        one(
+            &problems,
+            "RB001",
+            "runbooks/themes/mine/templates",
+            "should be a folder",
+        );
+    }
+
+    #[test]
+    fn a_logo_must_be_the_image_its_name_says() {
+        let p = Project::new();
+        let yaml = std::fs::read_to_string(p.src.join("clients/acme.yaml")).unwrap();
+        p.write("clients/acme.yaml", &format!("logo: acme.png\n{yaml}"));
+        for (bytes, says) in [
+            (
+                &b"<svg onload=\"alert(1)\"/>"[..],
+                "is not a PNG, JPEG, GIF or WebP image",
+            ),
+            (&b"\xff\xd8\xff\xe0\0\x10JFIF"[..], "holds a JPEG image"),
+            (&b""[..], "is not a PNG"),
+        ] {
+            std::fs::write(p.src.join("clients/acme.png"), bytes).unwrap();
+            let problems = p.refused();
+            let d = one(&problems, "RB035", "clients/acme.yaml", says);
+            assert_eq!(d["line"], 1);
+        }
+        for (name, bytes) in [
+            ("acme.gif", &b"GIF89a\x01\0\x01\0"[..]),
+            ("acme.webp", &b"RIFF\x10\0\0\0WEBPVP8 "[..]),
+            ("acme.jpeg", &b"\xff\xd8\xff\xdb"[..]),
+        ] {
+            std::fs::write(p.src.join("clients").join(name), bytes).unwrap();
+            p.write("clients/acme.yaml", &format!("logo: {name}\n{yaml}"));
+            let (code, text) = p.build();
+            assert_eq!(code, 0, "{name}: {text}");
+        }
+    }
+}

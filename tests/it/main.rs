@@ -75,13 +75,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `dir`, relative path → bytes.
+/// The marker `build` writes into every edition folder it writes
+/// (`runbook::output::MARKER`; `output.rs` checks it is there).
+pub const MARKER: &str = ".runbook-edition";
+
+/// Every file under `dir`, relative path → bytes, except the marker that
+/// `build` leaves in each edition folder (it is not a page: `serve` and
+/// the renderer have no such file).
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_name() != MARKER)
         .map(|e| {
             (
                 e.path()

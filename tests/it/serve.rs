@@ -366,13 +366,9 @@ fn refuses_paths_outside_the_site() {
     copy_dir(&root().join("runbooks"), &source);
     let secret = dir.path().join("secret.txt");
     std::fs::write(&secret, "TOP-SECRET-VALUE").unwrap();
-    // A theme whose static folder holds a symlink to the secret, and a run
-    // book that is a symlink to it.
     let statics = dir.path().join("themes/leaky/static");
     std::fs::create_dir_all(&statics).unwrap();
-    std::os::unix::fs::symlink(&secret, statics.join("leak.txt")).unwrap();
     std::fs::write(statics.join("fine.txt"), "a real asset").unwrap();
-    std::os::unix::fs::symlink(&secret, source.join("leak.md")).unwrap();
     let handbook = std::fs::read_to_string(source.join("handbook.yaml")).unwrap();
     std::fs::write(
         source.join("handbook.yaml"),
@@ -381,6 +377,14 @@ fn refuses_paths_outside_the_site() {
     .unwrap();
     let s = Serve::start(&source);
     assert_eq!(s.get("/soc/assets/fine.txt").status, 200);
+    // Then the theme's static folder gets a symlink to the secret, and a
+    // run book that is a symlink to it: both are refused (RB008) unread,
+    // and the last good build stays served.
+    std::os::unix::fs::symlink(&secret, statics.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(&secret, source.join("leak.md")).unwrap();
+    let st = s.wait_for("errors", |st| !st["errors"].as_array().unwrap().is_empty());
+    assert!(st.to_string().contains("RB008"), "{st}");
+    assert!(!st.to_string().contains("TOP-SECRET-VALUE"), "{st}");
     let secret_path = secret.to_string_lossy().to_string();
     let attempts = [
         "/../secret.txt".to_string(),
