@@ -5,7 +5,7 @@ use super::{step_responsibility, Piece, Reader, TextPiece};
 use crate::model::markdown::{BlockKind, ContactField, PlaceholderKind, Section, Segment, Step};
 use crate::model::phase::Phase;
 use crate::model::responsibility::Resolved;
-use crate::model::{Client, Contact, Model};
+use crate::model::{Client, Contact, Contacts, Model};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Filler<'m> {
     client: Option<&'m Client>,
     provider: &'m str,
-    provider_contacts: &'m BTreeMap<String, Contact>,
+    provider_contacts: &'m Contacts,
     roles: &'m BTreeMap<String, String>,
     /// Run books this edition shows; links to any other become plain text.
     shown: BTreeSet<&'m str>,

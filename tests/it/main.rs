@@ -6,6 +6,7 @@
 
 mod build;
 mod check;
+mod contacts;
 mod corpus;
 mod errors;
 mod isolation;
