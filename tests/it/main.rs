@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod contacts;
+mod docs;
 mod corpus;
 mod errors;
 mod isolation;
