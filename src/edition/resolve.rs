@@ -269,7 +269,20 @@ fn has_placeholder(text: &str) -> bool {
 
 /// Block elements: text right after one of their tags starts a sentence.
 const BLOCK_TAGS: &[&str] = &[
-    "blockquote", "br", "dd", "div", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "li", "p", "td",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "p",
+    "td",
     "th",
 ];
 

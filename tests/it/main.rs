@@ -7,8 +7,8 @@
 mod build;
 mod check;
 mod contacts;
-mod docs;
 mod corpus;
+mod docs;
 mod errors;
 mod isolation;
 mod links;
