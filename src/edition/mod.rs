@@ -161,9 +161,9 @@ pub struct Edition<'m> {
     pub logo: Option<&'m Logo>,
     /// The plan's name (client editions).
     pub plan: Option<&'m str>,
-    /// The reader's own contacts (client editions).
+    /// The reader's own contacts (client editions), in the order written.
     pub own_contacts: Vec<&'m Contact>,
-    /// The provider's contacts.
+    /// The provider's contacts, in the order written.
     pub provider_contacts: Vec<&'m Contact>,
     /// What to do first.
     pub start_here: Vec<Piece<'m>>,

@@ -5,7 +5,7 @@ use super::{step_responsibility, Piece, Reader, TextPiece};
 use crate::model::markdown::{BlockKind, ContactField, PlaceholderKind, Section, Segment, Step};
 use crate::model::phase::Phase;
 use crate::model::responsibility::Resolved;
-use crate::model::{Client, Contact, Model};
+use crate::model::{Client, Contact, Contacts, Model};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Filler<'m> {
     client: Option<&'m Client>,
     provider: &'m str,
-    provider_contacts: &'m BTreeMap<String, Contact>,
+    provider_contacts: &'m Contacts,
     roles: &'m BTreeMap<String, String>,
     /// Run books this edition shows; links to any other become plain text.
     shown: BTreeSet<&'m str>,
@@ -22,6 +22,9 @@ pub struct Filler<'m> {
 /// What a placeholder becomes.
 enum Value<'m> {
     Text(String),
+    /// Words that stand in for a client's value in the SOC edition ("the
+    /// client's IT lead"): capitalised where they start a sentence.
+    Neutral(String),
     Field(ContactField, String),
     Card(&'m Contact),
 }
@@ -67,6 +70,25 @@ impl<'m> Filler<'m> {
             .unwrap_or_else(|| id.replace(['_', '-'], " "))
     }
 
+    /// A client contact's detail in the SOC edition, which holds no
+    /// client's details: the words an analyst would say. A name stands for
+    /// the person ("Tell the client's Operations director"), not "the
+    /// client's Operations director's name"; a label is what the contact
+    /// is, so it reads as the role alone, like a label after the writer's
+    /// own article ("Ask the Operations director"); details read "the phone
+    /// number of …", which stays readable when a role has several words
+    /// ("manager on duty"); hours, like the hours written, read as when.
+    fn neutral(&self, id: &str, field: Option<ContactField>) -> String {
+        let who = format!("the client's {}", self.role(id));
+        match field {
+            None | Some(ContactField::Name) => who,
+            Some(ContactField::Label) => self.role(id),
+            Some(ContactField::Phone) => format!("the phone number of {who}"),
+            Some(ContactField::Email) => format!("the email address of {who}"),
+            Some(ContactField::Hours) => format!("in the hours of {who}"),
+        }
+    }
+
     fn contact(&self, id: &str) -> Option<&'m Contact> {
         self.client
             .and_then(|c| c.contacts.get(id))
@@ -76,33 +98,24 @@ impl<'m> Filler<'m> {
     fn value(&self, kind: &PlaceholderKind) -> Value<'m> {
         match kind {
             PlaceholderKind::Provider => Value::Text(self.provider.to_string()),
-            PlaceholderKind::ClientName => Value::Text(
-                self.client
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| "the client".to_string()),
-            ),
+            PlaceholderKind::ClientName => match self.client {
+                Some(c) => Value::Text(c.name.clone()),
+                None => Value::Neutral("the client".to_string()),
+            },
             PlaceholderKind::Contact { id, field } => match (self.contact(id), field) {
                 (Some(c), None) => Value::Card(c),
                 (Some(c), Some(f)) => Value::Field(*f, c.field(*f).unwrap_or("").to_string()),
-                (None, None) => Value::Text(format!("the client's {}", self.role(id))),
-                (None, Some(f)) => {
-                    let what = match f {
-                        ContactField::Label | ContactField::Name => "name",
-                        ContactField::Phone => "phone number",
-                        ContactField::Email => "email address",
-                        ContactField::Hours => "hours",
-                    };
-                    let role = self.role(id);
-                    Value::Text(format!("the client's {role}'s {what}"))
-                }
+                (None, field) => Value::Neutral(self.neutral(id, *field)),
             },
         }
     }
 
-    /// Plain text of a placeholder, for search and lints.
-    fn plain(&self, kind: &PlaceholderKind) -> String {
+    /// Plain text of a placeholder, for search and lints; `before` is the
+    /// text in front of it.
+    fn plain(&self, kind: &PlaceholderKind, before: &str) -> String {
         match self.value(kind) {
             Value::Text(t) | Value::Field(_, t) => t,
+            Value::Neutral(t) => sentence_case(t, starts_sentence(before)),
             Value::Card(c) => [
                 c.label.as_deref(),
                 c.name.as_deref(),
@@ -161,6 +174,10 @@ impl<'m> Filler<'m> {
                     };
                     out.push(match self.value(&p.kind) {
                         Value::Text(t) => Piece::Text(t),
+                        Value::Neutral(t) => {
+                            let start = at_sentence_start(&out);
+                            Piece::Text(sentence_case(t, start))
+                        }
                         Value::Field(f, v) => Piece::Field(f, v),
                         Value::Card(c) => Piece::Card(c),
                     });
@@ -223,7 +240,10 @@ impl<'m> Filler<'m> {
             out.push_str(&rest[..open]);
             let raw = &rest[open..close];
             match section.placeholders.iter().find(|p| p.raw == raw) {
-                Some(p) => out.push_str(&self.plain(&p.kind)),
+                Some(p) => {
+                    let value = self.plain(&p.kind, &out);
+                    out.push_str(&value);
+                }
                 None => out.push_str(raw),
             }
             rest = &rest[close..];
@@ -245,4 +265,77 @@ fn has_placeholder(text: &str) -> bool {
         from += at + 1;
     }
     false
+}
+
+/// Block elements: text right after one of their tags starts a sentence.
+const BLOCK_TAGS: &[&str] = &[
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "p",
+    "td",
+    "th",
+];
+
+/// Whether a placeholder after these pieces starts a sentence: at the start
+/// of a section, block or step, or after `.`, `!` or `?`.
+fn at_sentence_start(before: &[Piece<'_>]) -> bool {
+    for piece in before.iter().rev() {
+        let found = match piece {
+            Piece::Html(h) => html_sentence_end(h),
+            Piece::Text(t) | Piece::Field(_, t) => Some(starts_sentence(t)),
+            Piece::Card(_) => Some(false),
+            Piece::Badge { .. }
+            | Piece::TaskBox { .. }
+            | Piece::InternalStart
+            | Piece::InternalEnd => Some(true),
+            Piece::LinkStart { .. } | Piece::LinkEnd => None,
+        };
+        if let Some(start) = found {
+            return start;
+        }
+    }
+    true
+}
+
+/// Whether HTML ends a sentence (or opens a block); `None` when it holds
+/// only whitespace and inline tags, so the pieces before it decide.
+fn html_sentence_end(html: &str) -> Option<bool> {
+    let mut rest = html.trim_end();
+    while let Some(open) = rest.strip_suffix('>').and_then(|r| r.rfind('<')) {
+        let name: String = rest[open + 1..]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if BLOCK_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
+            return Some(true);
+        }
+        rest = rest[..open].trim_end();
+    }
+    (!rest.is_empty()).then(|| starts_sentence(rest))
+}
+
+/// Whether plain text written after `before` starts a sentence.
+fn starts_sentence(before: &str) -> bool {
+    let before = before.trim_end();
+    before.is_empty() || before.ends_with(['.', '!', '?'])
+}
+
+/// `words` with a capital first letter when they start a sentence.
+fn sentence_case(words: String, start: bool) -> String {
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) if start && first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => words,
+    }
 }

@@ -13,7 +13,7 @@ pub mod responsibility;
 pub mod values;
 
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceText, Span};
-use crate::source::raw::{RawContact, RawFrontMatter};
+use crate::source::raw::{RawContact, RawContacts, RawFrontMatter};
 use crate::source::yaml::{position, Spanned};
 use crate::source::{RawClientFile, RawRunbook, Sources, ThemeFiles};
 use markdown::{ContactField, PlaceholderKind, Section};
@@ -76,6 +76,51 @@ impl Contact {
     }
 }
 
+/// Contacts in the order they are written (SPEC §3: readers see them in
+/// that order), found by id through an index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Contacts {
+    /// File order.
+    list: Vec<Contact>,
+    /// Id to position in `list`.
+    index: BTreeMap<String, usize>,
+}
+
+impl Contacts {
+    fn from_raw(raw: &RawContacts) -> Contacts {
+        let mut contacts = Contacts::default();
+        for (id, c) in &raw.0 {
+            // The YAML library refuses a repeated id; should one get here,
+            // the first stays, as written first.
+            if !contacts.index.contains_key(id) {
+                contacts.index.insert(id.clone(), contacts.list.len());
+                contacts.list.push(Contact::from_raw(id, &c.value));
+            }
+        }
+        contacts
+    }
+
+    /// The contact with this id.
+    pub fn get(&self, id: &str) -> Option<&Contact> {
+        self.index.get(id).and_then(|&i| self.list.get(i))
+    }
+
+    /// True when a contact has this id.
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Every id, sorted (for hints that name them).
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.index.keys()
+    }
+
+    /// Every contact, in the order written.
+    pub fn values(&self) -> std::slice::Iter<'_, Contact> {
+        self.list.iter()
+    }
+}
+
 /// Settings for `runbook check`'s lints.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LintSettings {
@@ -111,8 +156,8 @@ pub struct Handbook {
     pub title: String,
     /// The SOC provider's name.
     pub provider: String,
-    /// The provider's contacts.
-    pub contacts: BTreeMap<String, Contact>,
+    /// The provider's contacts, in the order written.
+    pub contacts: Contacts,
     /// What to do first.
     pub start_here: Section,
     /// Page language.
@@ -232,8 +277,8 @@ pub struct Client {
     pub colour: Option<Colour>,
     /// Logo.
     pub logo: Option<Logo>,
-    /// Contacts by id.
-    pub contacts: BTreeMap<String, Contact>,
+    /// Contacts, in the order written.
+    pub contacts: Contacts,
     /// Which run books.
     pub selection: Selection,
     /// Client-wide responsibility.
@@ -398,11 +443,7 @@ fn handbook(
 ) -> Handbook {
     let raw = &loaded.raw;
     let src = &loaded.source;
-    let contacts = raw
-        .contacts
-        .iter()
-        .map(|(id, c)| (id.clone(), Contact::from_raw(id, &c.value)))
-        .collect();
+    let contacts = Contacts::from_raw(&raw.contacts);
     let responsibility = parse_map(&raw.responsibility, src, 0, diags);
     let plans = raw
         .plans
@@ -863,11 +904,7 @@ fn client(
         plan,
         colour,
         logo,
-        contacts: raw
-            .contacts
-            .iter()
-            .map(|(id, c)| (id.clone(), Contact::from_raw(id, &c.value)))
-            .collect(),
+        contacts: Contacts::from_raw(&raw.contacts),
         selection,
         responsibility,
         overrides,

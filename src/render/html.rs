@@ -217,11 +217,24 @@ fn tel_digits(phone: &str) -> String {
         .collect()
 }
 
+/// An email address as a `mailto:` link. The part up to `@` and the domain
+/// are each a span the stylesheet keeps whole (an inline block) with a
+/// break opportunity between them, so a long address wraps after `@` and
+/// never inside the domain; a part wider than the line still wraps inside.
 fn email_link(out: &mut String, email: &str) {
     out.push_str("<a href=\"mailto:");
     escape_into(out, email);
     out.push_str("\">");
-    escape_into(out, email);
+    match email.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {
+            out.push_str("<span>");
+            escape_into(out, local);
+            out.push_str("@</span><wbr><span>");
+            escape_into(out, domain);
+            out.push_str("</span>");
+        }
+        _ => escape_into(out, email),
+    }
     out.push_str("</a>");
 }
 
@@ -440,6 +453,22 @@ mod tests {
         assert_eq!(phrasing_prefix("<em>a</em>\n<ul>\n<li>"), Some(11));
         assert_eq!(phrasing_prefix("x</p>\n"), Some(1));
         assert_eq!(phrasing_prefix("<br />x<div>"), Some(7));
+    }
+
+    #[test]
+    fn an_email_may_wrap_only_after_its_at_sign() {
+        let mut html = String::new();
+        email_link(&mut html, "a.b@c-d.example.com");
+        assert_eq!(
+            html,
+            "<a href=\"mailto:a.b@c-d.example.com\"><span>a.b@</span><wbr><span>c-d.example.com</span></a>"
+        );
+        // Not an address in two parts: written as it is.
+        for odd in ["postmaster", "@example.com", "a@"] {
+            let mut html = String::new();
+            email_link(&mut html, odd);
+            assert_eq!(html, format!("<a href=\"mailto:{odd}\">{odd}</a>"));
+        }
     }
 
     #[test]

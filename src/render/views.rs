@@ -290,7 +290,8 @@ impl Prepared {
             .map(|(name, runbooks)| CategoryView { name, runbooks })
             .collect();
         // Who to call, most urgent first: the provider's `soc` contact (the
-        // 24/7 line), then the reader's own contacts, then the provider's others.
+        // 24/7 line), then the reader's own contacts, then the provider's others,
+        // each in the order written (SPEC §3).
         let soc_line = edition
             .provider_contacts
             .iter()

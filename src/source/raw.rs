@@ -20,7 +20,7 @@ pub struct RawHandbook {
     pub provider: Spanned<String>,
     /// The provider's own contacts (e.g. the 24/7 SOC line).
     #[serde(default)]
-    pub contacts: BTreeMap<String, Spanned<RawContact>>,
+    pub contacts: RawContacts,
     /// Markdown: what anyone should do first.
     #[serde(default)]
     pub start_here: Option<Spanned<String>>,
@@ -89,6 +89,32 @@ pub struct RawContact {
     pub hours: Option<String>,
 }
 
+/// A `contacts:` map, in the order its ids are written: readers see
+/// contacts in that order (SPEC §3), which a sorted map would lose.
+#[derive(Debug, Default)]
+pub struct RawContacts(pub Vec<(String, Spanned<RawContact>)>);
+
+impl<'de> Deserialize<'de> for RawContacts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawContacts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from contact id to `{label, name, phone, email, hours}`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                // The YAML library refuses a repeated id before it gets here.
+                let mut entries = Vec::new();
+                while let Some((id, contact)) = map.next_entry()? {
+                    entries.push((id, contact));
+                }
+                Ok(RawContacts(entries))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
 /// `clients/<slug>.yaml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,7 +132,7 @@ pub struct RawClient {
     pub colour: Option<Spanned<String>>,
     /// The client's contacts.
     #[serde(default)]
-    pub contacts: BTreeMap<String, Spanned<RawContact>>,
+    pub contacts: RawContacts,
     /// Which run books this client gets.
     #[serde(default)]
     pub runbooks: Option<Spanned<RawSelection>>,

@@ -287,7 +287,7 @@ fn placeholders_resolve_per_edition_and_neutrally_for_the_soc() {
     assert!(soc.contains("An introduction for the client."));
     let soc_id = page(&out.join("soc"), "incident/identification/index.html");
     assert!(
-        soc_id.contains("Ring the client&#39;s IT lead&#39;s phone number or the SOC on"),
+        soc_id.contains("Ring the phone number of the client&#39;s IT lead or the SOC on"),
         "{soc_id}"
     );
     let soc_prep = page(&out.join("soc"), "incident/preparation/index.html");

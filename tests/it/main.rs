@@ -6,7 +6,9 @@
 
 mod build;
 mod check;
+mod contacts;
 mod corpus;
+mod docs;
 mod errors;
 mod isolation;
 mod links;
