@@ -550,3 +550,116 @@ fn usage_errors_exit_2() {
         .code(2);
     let _ = Path::new(".");
 }
+
+#[test]
+fn internal_mark_on_a_phase_in_any_case() {
+    let body = BODY.replace("## Containment", "## Containment {.INTERNAL}");
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB016",
+        "basic.md",
+        9,
+        "a whole phase cannot be SOC-only",
+    );
+}
+
+/// A heading attribute that is not `{.internal}` may be a misspelt SOC-only
+/// mark: never published silently (issue 15, item 5).
+#[test]
+fn misspelt_internal_marks_are_errors() {
+    for (mark, message) in [
+        ("{internal}", "`{internal}` is not a heading attribute"),
+        ("{.intern}", "`{.intern}` is not a heading attribute"),
+        ("{.internals}", "`{.internals}` is not a heading attribute"),
+        ("{.\u{131}nternal}", "is not a heading attribute"),
+        (
+            "{.internal .other}",
+            "`{.other}` is not a heading attribute",
+        ),
+        ("{.internal key=v}", "`{key=v}` is not a heading attribute"),
+        ("{#internal}", "sets the heading's id"),
+        ("{.internal} #", "`{.internal}` is in the heading's text"),
+        ("{.internal}}", "is in the heading's text"),
+        ("{.Internal } {.x}", "is not a heading attribute"),
+        ("(internal)", "`(internal)` is in the heading's text"),
+        ("[Internal]", "`[Internal]` is in the heading's text"),
+    ] {
+        let body = BODY.replacen(
+            "x\n## Containment",
+            &format!("### Notes {mark}\nx\n## Containment"),
+            1,
+        );
+        let p = expect(
+            &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+            "RB017",
+            "basic.md",
+            8,
+            message,
+        );
+        assert!(
+            p["hint"].as_str().unwrap().contains("{.internal}"),
+            "{mark}: {p}"
+        );
+    }
+}
+
+#[test]
+fn internal_mark_in_text_is_an_error() {
+    let body = BODY.replacen("x", "Notes {.internal}", 1);
+    let p = expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB016",
+        "basic.md",
+        6,
+        "`{.internal}` in text does not make it SOC-only",
+    );
+    assert_eq!(p["column"], 7);
+}
+
+/// A link reference or footnote defined in a SOC-only section and used in
+/// public text: both places are named (issue 15, item 5).
+#[test]
+fn public_use_of_a_soc_only_definition() {
+    let body = BODY.replacen(
+        "x\n## Containment",
+        "See [the notes][secret] and this[^fn].\n### Notes {.internal}\nInside: [ok][secret].\n\n[secret]: https://example.com/secret \"Secret\"\n\n[^fn]: Secret footnote.\n## Containment",
+        1,
+    );
+    let (status, problems, human) =
+        check(&[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))]);
+    assert_eq!(status, 1, "{problems:#?}");
+    let found: Vec<&Value> = problems.iter().filter(|p| p["code"] == "RB018").collect();
+    assert_eq!(
+        found.len(),
+        2,
+        "one for the link, one for the footnote: {problems:#?}"
+    );
+    let (link, note) = (found[0], found[1]);
+    assert_eq!(
+        (link["line"].as_u64(), link["column"].as_u64()),
+        (Some(8), Some(5)),
+        "{link}"
+    );
+    assert!(
+        link["message"].as_str().unwrap().contains("`[secret]`"),
+        "{link}"
+    );
+    assert_eq!(
+        link["notes"][0],
+        "defined on line 12, in the SOC-only section that starts on line 9"
+    );
+    assert_eq!(
+        (note["line"].as_u64(), note["column"].as_u64()),
+        (Some(8), Some(33)),
+        "{note}"
+    );
+    assert!(
+        note["message"].as_str().unwrap().contains("`[^fn]`"),
+        "{note}"
+    );
+    assert_eq!(
+        note["notes"][0],
+        "defined on line 14, in the SOC-only section that starts on line 9"
+    );
+    assert!(human.contains("basic.md:8:5"), "{human}");
+}

@@ -9,6 +9,7 @@ mod check;
 mod corpus;
 mod errors;
 mod isolation;
+mod limits;
 mod links;
 mod output;
 mod pages;
