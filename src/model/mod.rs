@@ -13,7 +13,7 @@ pub mod values;
 
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceText, Span};
 use crate::source::raw::{RawContact, RawFrontMatter};
-use crate::source::yaml::{position, Spanned};
+use crate::source::yaml::{key_position, position, Spanned};
 use crate::source::{RawClientFile, RawRunbook, Sources, ThemeFiles};
 use markdown::{ContactField, PlaceholderKind, Section};
 use phase::Phase;
@@ -361,13 +361,13 @@ fn handbook(
         match Phase::from_key(key) {
             Some(p) => phase_text[p.index()] = text.value.trim().to_string(),
             None => {
-                let (line, column) = position(text, 0);
+                let (line, column) = key_position(src, key, text, 0);
                 diags.push(
                     src.diag_at(
                         Code::UnknownPhaseKey,
                         line,
                         column,
-                        1,
+                        key.chars().count(),
                         format!("`{key}` is not a phase"),
                     )
                     .hint(format!("did you mean `{}`?", Phase::nearest(key).slug())),
@@ -750,9 +750,13 @@ fn client(
             }
         }
     });
-    let check_runbook = |name: &Spanned<String>, what: &str, diags: &mut Diagnostics| {
+    // `at`: where the name is written, when it is a key (of `overrides`).
+    let check_runbook = |name: &Spanned<String>,
+                         at: Option<(usize, usize)>,
+                         what: &str,
+                         diags: &mut Diagnostics| {
         if !runbooks.contains(name.value.as_str()) {
-            let (line, column) = position(name, 0);
+            let (line, column) = at.unwrap_or_else(|| position(name, 0));
             let hint = match did_you_mean(&name.value, runbooks.iter().copied()) {
                 Some(n) => format!(
                     "did you mean `{n}`? Run books are named after their file, without `.md`"
@@ -774,7 +778,7 @@ fn client(
     let selection = match raw.runbooks.as_ref() {
         None => Selection::All,
         Some(sel) => {
-            let (line, column) = position(sel, 0);
+            let (line, column) = key_position(src, "runbooks", sel, 0);
             match (&sel.value.include, &sel.value.exclude) {
                 (Some(_), Some(_)) => {
                     diags.push(src.diag_at(Code::InvalidValue, line, column, 1, "`runbooks` has both `include` and `exclude`").hint("use one of them: `include` lists the only run books this client gets, `exclude` the ones it does not"));
@@ -782,12 +786,12 @@ fn client(
                 }
                 (Some(list), None) => {
                     list.iter()
-                        .for_each(|n| check_runbook(n, "`include`", diags));
+                        .for_each(|n| check_runbook(n, None, "`include`", diags));
                     Selection::Include(list.iter().map(|s| s.value.clone()).collect())
                 }
                 (None, Some(list)) => {
                     list.iter()
-                        .for_each(|n| check_runbook(n, "`exclude`", diags));
+                        .for_each(|n| check_runbook(n, None, "`exclude`", diags));
                     Selection::Exclude(list.iter().map(|s| s.value.clone()).collect())
                 }
                 (None, None) => Selection::All,
@@ -798,7 +802,8 @@ fn client(
     let mut overrides = BTreeMap::new();
     for (name, o) in &raw.overrides {
         let as_spanned = Spanned::new(name.clone(), o.referenced, o.defined);
-        check_runbook(&as_spanned, "`overrides`", diags);
+        let at = key_position(src, name, o, 0);
+        check_runbook(&as_spanned, Some(at), "`overrides`", diags);
         overrides.insert(
             name.clone(),
             parse_map(&o.value.responsibility, src, 0, diags),
@@ -831,7 +836,7 @@ fn glossary(sources: &Sources, diags: &mut Diagnostics) -> Vec<Term> {
     let mut terms: Vec<Term> = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (term, raw) in &loaded.raw {
-        let (line, column) = position(raw, 0);
+        let (line, column) = key_position(&loaded.source, term, raw, 0);
         if raw.value.definition.trim().is_empty() {
             diags.push(
                 loaded

@@ -410,7 +410,11 @@ fn the_smallest_valid_handbook_builds() {
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("error["), "{stderr}");
     for edition in ["only-client", "soc"] {
-        for path in ["index.html", "something/index.html", "something/containment/index.html"] {
+        for path in [
+            "index.html",
+            "something/index.html",
+            "something/containment/index.html",
+        ] {
             assert!(out.join(edition).join(path).is_file(), "{edition}/{path}");
         }
         let home = page(&out, &format!("{edition}/index.html"));

@@ -663,3 +663,86 @@ fn public_use_of_a_soc_only_definition() {
     );
     assert!(human.contains("basic.md:8:5"), "{human}");
 }
+
+/// A problem with a map's key points at the key, not at its value on the
+/// line below (issue 15, item 9).
+#[test]
+fn unknown_keys_of_maps_point_at_the_key() {
+    let client = |tail: &str| format!("name: Acme\ncontacts:\n  it_lead: {{name: A}}\n{tail}");
+    let handbook = |tail: &str| {
+        format!("title: Minimal\nprovider: Acme SOC\ncontacts:\n  soc: {{label: SOC line, phone: \"+1 555 0100\"}}\n{tail}")
+    };
+    let cases: Vec<(&str, String, &str, u64, u64, &str)> = vec![
+        (
+            "clients/acme.yaml",
+            client("overrides:\n  basik:\n    responsibility: {containment: soc}\n"),
+            "RB031",
+            5,
+            3,
+            "unknown run book `basik`",
+        ),
+        (
+            "clients/acme.yaml",
+            client("overrides:\n  \"basik\" :\n    responsibility: {containment: soc}\n"),
+            "RB031",
+            5,
+            4,
+            "unknown run book `basik`",
+        ),
+        (
+            "clients/acme.yaml",
+            client("responsibility:\n  contain:\n    lead: soc\n"),
+            "RB032",
+            5,
+            3,
+            "`contain` is not a phase",
+        ),
+        (
+            "clients/acme.yaml",
+            client(
+                "overrides:\n  basic:\n    responsibility:\n      contain:\n        lead: soc\n",
+            ),
+            "RB032",
+            7,
+            7,
+            "`contain` is not a phase",
+        ),
+        (
+            "clients/acme.yaml",
+            client("runbooks:\n  include: [basic]\n  exclude: [basic]\n"),
+            "RB005",
+            4,
+            1,
+            "both `include` and `exclude`",
+        ),
+        (
+            "handbook.yaml",
+            handbook("plans:\n  gold:\n    contain:\n      lead: soc\n"),
+            "RB032",
+            7,
+            5,
+            "`contain` is not a phase",
+        ),
+        (
+            "handbook.yaml",
+            handbook("phases:\n  contain: >\n    Stop it.\n"),
+            "RB032",
+            6,
+            3,
+            "`contain` is not a phase",
+        ),
+        (
+            "glossary.yaml",
+            "Phishing:\n  definition: A trick email.\nphishing:\n  definition: Again.\n"
+                .to_string(),
+            "RB005",
+            3,
+            1,
+            "`phishing` is defined twice (first at line 1)",
+        ),
+    ];
+    for (file, text, code, line, column, message) in cases {
+        let p = expect(&[(file, text.as_bytes())], code, file, line, message);
+        assert_eq!(p["column"], column, "{text}: {p}");
+    }
+}
