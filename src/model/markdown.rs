@@ -695,8 +695,13 @@ fn internal_ranges(events: &[Spanned<'_>], phases: bool) -> Vec<Range<usize>> {
     out
 }
 
+/// The range holding `offset`; `ranges` are in order and do not overlap.
 fn inside(ranges: &[Range<usize>], offset: usize) -> Option<&Range<usize>> {
-    ranges.iter().find(|r| r.contains(&offset))
+    let after = ranges.partition_point(|r| r.start <= offset);
+    after
+        .checked_sub(1)
+        .and_then(|i| ranges.get(i))
+        .filter(|r| r.contains(&offset))
 }
 
 /// A link reference or footnote defined inside a SOC-only section and used
@@ -823,6 +828,9 @@ fn attribute_problem(
 
 const ATTRIBUTE_HINT: &str = "to make the section SOC-only, end the heading line with a space and `{.internal}` (`### Analyst notes {.internal}`); runbook knows no other heading classes or attributes, only `{#id}`";
 
+/// How far [`stray_attribute`] looks for the end of a group, in characters.
+const ATTRIBUTE_LOOKAHEAD: usize = 64;
+
 /// A `{…}` group in text that looks like a heading attribute: it starts
 /// with `.`, `#` or `:` (`strict`, for heading text), or mentions `intern`
 /// in any case; or an `[internal]`, or `(internal)` (`strict`).
@@ -839,8 +847,21 @@ fn stray_attribute(text: &str, strict: bool) -> Option<&str> {
         if open == '{' && (bytes.get(at + 1) == Some(&b'{') || (at > 0 && bytes[at - 1] == b'{')) {
             continue;
         }
+        // An attribute is short: looking a bounded way ahead keeps text
+        // with many unclosed brackets linear.
         let rest = &text[at + 1..];
-        let end = rest.find(close).unwrap_or(rest.len());
+        let end = rest
+            .char_indices()
+            .take(ATTRIBUTE_LOOKAHEAD)
+            .find(|&(_, c)| c == close)
+            .map_or_else(
+                || {
+                    rest.char_indices()
+                        .nth(ATTRIBUTE_LOOKAHEAD)
+                        .map_or(rest.len(), |(i, _)| i)
+                },
+                |(i, _)| i,
+            );
         let inner = &rest[..end];
         let lower = inner.trim().to_lowercase();
         let found = if open == '{' {
