@@ -1345,6 +1345,9 @@ impl Builder<'_, '_> {
                 self.out.push(event.clone().into_static());
             }
             other => {
+                if let Event::Html(html) | Event::InlineHtml(html) = other {
+                    self.check_html_class(html, range, diags);
+                }
                 if !matches!(other, Event::Start(Tag::Paragraph)) {
                     self.finish_item_marker();
                 }
@@ -1352,6 +1355,35 @@ impl Builder<'_, '_> {
             }
         }
         i + 1
+    }
+
+    /// Raw HTML with an `internal` class (`<h3 class="internal">`) looks
+    /// like a SOC-only mark but is not one: the sanitizer drops the class
+    /// and the text would be published.
+    fn check_html_class(&self, html: &str, range: &Range<usize>, diags: &mut Diagnostics) {
+        let lower = html.to_ascii_lowercase();
+        let marked = lower.match_indices("class").any(|(at, _)| {
+            let value = lower[at + "class".len()..].trim_start();
+            value.strip_prefix('=').is_some_and(|v| {
+                let v = v.trim_start();
+                let quoted = v.strip_prefix(['"', '\'']).unwrap_or(v);
+                let end = quoted.find(['"', '\'', '>']).unwrap_or(quoted.len());
+                quoted[..end]
+                    .split_whitespace()
+                    .any(|c| c.contains("intern"))
+            })
+        });
+        if marked {
+            diags.push(
+                self.ctx
+                    .diag(
+                        Code::UnknownAttribute,
+                        &self.ctx.first_line(range),
+                        "an `internal` class in raw HTML does not make anything SOC-only",
+                    )
+                    .hint(ATTRIBUTE_HINT),
+            );
+        }
     }
 
     /// Called at the first text of a list item: decides whether it is a step.

@@ -746,3 +746,24 @@ fn unknown_keys_of_maps_point_at_the_key() {
         assert_eq!(p["column"], column, "{text}: {p}");
     }
 }
+
+/// `<h3 class="internal">` looks like a SOC-only mark, but the sanitizer
+/// drops the class and the text would be published.
+#[test]
+fn internal_class_in_raw_html_is_an_error() {
+    for html in [
+        "<h3 class=\"Internal\">Notes</h3>",
+        "<div class='notes internal'>Notes</div>",
+        "<p CLASS = internal>Notes</p>",
+    ] {
+        let body = BODY.replacen("x\n## Containment", &format!("{html}\n\n## Containment"), 1);
+        let p = expect(
+            &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+            "RB017",
+            "basic.md",
+            8,
+            "an `internal` class in raw HTML",
+        );
+        assert_eq!(p["column"], 1, "{html}: {p}");
+    }
+}
