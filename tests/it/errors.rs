@@ -605,15 +605,21 @@ fn misspelt_internal_marks_are_errors() {
 
 #[test]
 fn internal_mark_in_text_is_an_error() {
-    let body = BODY.replacen("x", "Notes {.internal}", 1);
-    let p = expect(
-        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
-        "RB016",
-        "basic.md",
-        6,
-        "`{.internal}` in text does not make it SOC-only",
-    );
-    assert_eq!(p["column"], 7);
+    for (text, mark, column) in [
+        ("Notes {.internal}", "`{.internal}`", 7),
+        ("- [Internal] Check the logs.", "`[Internal]`", 3),
+        ("Notes { internal }", "`{ internal }`", 7),
+    ] {
+        let body = BODY.replacen("x", text, 1);
+        let p = expect(
+            &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+            "RB016",
+            "basic.md",
+            6,
+            &format!("{mark} in text does not make it SOC-only"),
+        );
+        assert_eq!(p["column"], column, "{text}: {p}");
+    }
 }
 
 /// A link reference or footnote defined in a SOC-only section and used in

@@ -101,7 +101,13 @@ fn every_spelling_of_internal_and_its_definitions_stay_soc_only() {
         "{prep}"
     );
     assert!(prep.contains("footnote-reference"), "{prep}");
-    // The public parts around them are published.
+    // The public parts around them are published, `{.internal}` in code too.
     let client = crate::page(&out, "client-co/spellings/identification/index.html");
     assert!(client.contains("We look."), "{client}");
+    let client = crate::page(&out, "client-co/spellings/preparation/index.html");
+    assert!(
+        client.contains("Writers mark SOC-only notes with"),
+        "{client}"
+    );
+    assert!(client.contains("mark, explained"), "{client}");
 }
