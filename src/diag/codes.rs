@@ -55,6 +55,9 @@ codes! {
     MissingPhase = "RB014", Error, "A phase heading is missing.";
     TitleHeading = "RB015", Error, "A run book body has a `# ` heading; the title comes from front matter.";
     MisplacedInternal = "RB016", Error, "`{.internal}` is on a heading where it cannot mark a section.";
+    UnknownAttribute = "RB017", Error, "A heading attribute is not `{.internal}` or `{#id}`, or was left in the heading's text (perhaps a misspelt SOC-only mark).";
+    InternalDefinition = "RB018", Error, "Public text uses a link reference or footnote defined inside a SOC-only section.";
+    TooDeep = "RB019", Error, "Quotes, lists or emphasis are nested more than 100 levels deep.";
     UnknownPlaceholder = "RB020", Error, "A `{{ … }}` placeholder is not one runbook knows.";
     UnknownContact = "RB021", Error, "A placeholder names a contact that no client and not the provider has.";
     ClientLacksContact = "RB022", Error, "A placeholder names a contact that one client (and the provider) lacks.";

@@ -206,20 +206,33 @@ impl<'m> Filler<'m> {
 
     /// Text blocks this reader sees, placeholders filled.
     pub fn text(&self, section: &'m Section) -> Vec<TextPiece<'m>> {
-        // Steps are numbered among those this reader sees, as in `pieces`.
+        // Steps are numbered among those this reader sees, as in `pieces`:
+        // the number of each is counted once, so a section with many steps
+        // costs their number, not its square.
         let shown = |s: &Step| self.soc() || !s.internal;
+        let mut numbers = Vec::with_capacity(section.steps.len());
+        let mut seen = 0;
+        for step in &section.steps {
+            if shown(step) {
+                seen += 1;
+                numbers.push(Some(seen));
+            } else {
+                numbers.push(None);
+            }
+        }
+        // Placeholders by their text, made once per section and only when
+        // some block holds one.
+        let mut by_raw: Option<BTreeMap<&str, &PlaceholderKind>> = None;
         section
             .blocks
             .iter()
             .filter(|b| self.soc() || !b.internal)
             .map(|b| TextPiece {
                 kind: b.kind,
-                text: self.fill_plain(&b.text, section),
+                text: self.fill_plain(&b.text, section, &mut by_raw),
                 anchor: b.anchor.as_deref(),
                 step: match b.kind {
-                    BlockKind::Step(n) if section.steps.get(n).is_some_and(shown) => {
-                        Some(section.steps[..n].iter().filter(|s| shown(s)).count() + 1)
-                    }
+                    BlockKind::Step(n) => numbers.get(n).copied().flatten(),
                     _ => None,
                 },
             })
@@ -227,10 +240,23 @@ impl<'m> Filler<'m> {
     }
 
     /// Replaces `{{ … }}` in plain text.
-    fn fill_plain<'t>(&self, text: &'t str, section: &Section) -> Cow<'t, str> {
+    fn fill_plain<'t, 's>(
+        &self,
+        text: &'t str,
+        section: &'s Section,
+        by_raw: &mut Option<BTreeMap<&'s str, &'s PlaceholderKind>>,
+    ) -> Cow<'t, str> {
         if !has_placeholder(text) {
             return Cow::Borrowed(text);
         }
+        let by_raw = by_raw.get_or_insert_with(|| {
+            let mut map = BTreeMap::new();
+            for p in &section.placeholders {
+                // The first of a text wins, as a search from the start would.
+                map.entry(p.raw.as_str()).or_insert(&p.kind);
+            }
+            map
+        });
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(open) = rest.find("{{") {
@@ -239,9 +265,9 @@ impl<'m> Filler<'m> {
             };
             out.push_str(&rest[..open]);
             let raw = &rest[open..close];
-            match section.placeholders.iter().find(|p| p.raw == raw) {
-                Some(p) => {
-                    let value = self.plain(&p.kind, &out);
+            match by_raw.get(raw) {
+                Some(kind) => {
+                    let value = self.plain(kind, &out);
                     out.push_str(&value);
                 }
                 None => out.push_str(raw),

@@ -11,8 +11,9 @@
 use super::phase::Phase;
 use super::responsibility::Party;
 use crate::diag::{Code, Diagnostics, SourceText};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::BTreeSet;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -318,21 +319,131 @@ fn options() -> Options {
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
-/// Parses events and merges adjacent text, which pulldown-cmark splits at
-/// `[` and `]` (and so inside `[SOC]`).
-fn events(body: &str) -> Vec<Spanned<'_>> {
+/// How deep quotes, lists, footnotes, emphasis and links may sit inside each
+/// other: markdown-it's limit. Sanitizing grows with depth times size, so a
+/// page nested 100,000 deep took minutes; deeper parts are left out, with
+/// an error.
+pub const MAX_NESTING: usize = 100;
+
+/// A body's events, ready to render.
+struct Parsed<'a> {
+    events: Vec<Spanned<'a>>,
+    /// Each link or image written with a reference (`[text][label]`):
+    /// its event's index and where its definition starts in the body.
+    references: Vec<(usize, usize)>,
+    /// Where the first part nested deeper than [`MAX_NESTING`] starts.
+    too_deep: Option<Range<usize>>,
+}
+
+/// Parses events, merges adjacent text, which pulldown-cmark splits at `[`
+/// and `]` (and so inside `[SOC]`), and leaves out what is nested deeper
+/// than [`MAX_NESTING`].
+fn events(body: &str) -> Parsed<'_> {
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut out: Vec<Spanned<'_>> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
-            let mut joined = prev.to_string();
-            joined.push_str(t);
-            *prev = CowStr::from(joined);
-            prev_range.end = prev_range.end.max(range.end);
+    // Text being merged: joined in one buffer so a run of many pieces
+    // costs their length, not its square.
+    let mut pending: Option<(String, Range<usize>)> = None;
+    let mut depth = 0usize;
+    // Open tags inside a part that is left out; 0 when none is.
+    let mut skipped = 0usize;
+    let mut too_deep = None;
+    for (event, range) in parser.by_ref() {
+        if skipped > 0 {
+            match event {
+                Event::Start(_) => skipped += 1,
+                Event::End(_) => skipped -= 1,
+                _ => {}
+            }
             continue;
+        }
+        if let Event::Text(t) = &event {
+            match &mut pending {
+                Some((text, r)) => {
+                    text.push_str(t);
+                    r.end = r.end.max(range.end);
+                }
+                None => pending = Some((t.to_string(), range)),
+            }
+            continue;
+        }
+        if let Some((text, r)) = pending.take() {
+            out.push((Event::Text(CowStr::from(text)), r));
+        }
+        match &event {
+            Event::Start(tag) if nests(tag) => {
+                if depth == MAX_NESTING {
+                    too_deep.get_or_insert(range);
+                    skipped = 1;
+                    continue;
+                }
+                depth += 1;
+            }
+            Event::End(tag) if nests_end(tag) => depth = depth.saturating_sub(1),
+            _ => {}
         }
         out.push((event, range));
     }
-    out
+    if let Some((text, r)) = pending.take() {
+        out.push((Event::Text(CowStr::from(text)), r));
+    }
+    let defs = parser.reference_definitions();
+    let references =
+        out.iter()
+            .enumerate()
+            .filter_map(|(i, (event, _))| match event {
+                Event::Start(
+                    Tag::Link { link_type, id, .. } | Tag::Image { link_type, id, .. },
+                ) if is_reference(*link_type) => defs.get(id).map(|d| (i, d.span.start)),
+                _ => None,
+            })
+            .collect();
+    Parsed {
+        events: out,
+        references,
+        too_deep,
+    }
+}
+
+/// Tags that count towards the nesting limit.
+fn nests(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn nests_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+fn is_reference(link_type: LinkType) -> bool {
+    matches!(
+        link_type,
+        LinkType::Reference
+            | LinkType::ReferenceUnknown
+            | LinkType::Collapsed
+            | LinkType::CollapsedUnknown
+            | LinkType::Shortcut
+            | LinkType::ShortcutUnknown
+    )
 }
 
 /// Parses a run book body. `body_start` is the byte offset of the body in
@@ -345,8 +456,8 @@ pub fn parse_runbook_body(
     diags: &mut Diagnostics,
 ) -> ParsedBody {
     let body = &source.text[body_start..];
-    let events = events(body);
-    let ctx = Ctx { source, body_start };
+    let ctx = Ctx::new(source, body_start);
+    let events = prepare(&ctx, events(body), true, diags);
 
     // Find the top-level `## ` headings that split the body into phases.
     let mut splits: Vec<(usize, usize, Option<Phase>, Range<usize>)> = Vec::new(); // (event index, end index, phase, range)
@@ -356,8 +467,9 @@ pub fn parse_runbook_body(
         match &events[i].0 {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
+                id,
                 classes,
-                ..
+                attrs,
             }) => {
                 let end = find_heading_end(&events, i);
                 let text = plain_text(&events[i + 1..end]);
@@ -365,7 +477,18 @@ pub fn parse_runbook_body(
                 if depth > 0 {
                     diags.push(ctx.diag(Code::UnknownPhase, &range, "a `## ` heading inside a list or quote").hint("phase headings stand on their own line at the start of the line; use `###` for headings inside a phase"));
                 } else {
-                    if classes.iter().any(|c| c.as_ref() == "internal") {
+                    if let Some(problem) = attribute_problem(
+                        id.as_deref(),
+                        classes,
+                        attrs,
+                        &heading_text(&events[i + 1..end]),
+                    ) {
+                        diags.push(
+                            ctx.diag(Code::UnknownAttribute, &range, problem)
+                                .hint(ATTRIBUTE_HINT),
+                        );
+                    }
+                    if classes.iter().any(|c| is_internal_class(c)) {
                         diags.push(
                             ctx.diag(
                                 Code::MisplacedInternal,
@@ -511,24 +634,311 @@ pub fn parse_fragment(
     diags: &mut Diagnostics,
 ) -> Section {
     let text = &source.text[offset..];
-    let events = events(text);
-    let ctx = Ctx {
-        source,
-        body_start: offset,
-    };
+    let ctx = Ctx::new(source, offset);
+    let events = prepare(&ctx, events(text), false, diags);
     render_section(&ctx, &events, None, id_prefix, 0, false, diags)
+}
+
+/// Reports what [`events`] found nested too deep and public uses of
+/// SOC-only definitions, and returns the events to render. `phases`: a
+/// run book body, where `## ` headings split phases and never open a
+/// SOC-only section.
+fn prepare<'a>(
+    ctx: &Ctx<'_>,
+    parsed: Parsed<'a>,
+    phases: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Spanned<'a>> {
+    let Parsed {
+        mut events,
+        references,
+        too_deep,
+    } = parsed;
+    if let Some(range) = too_deep {
+        diags.push(
+            ctx.diag(
+                Code::TooDeep,
+                &ctx.first_line(&range),
+                format!("quotes, lists or emphasis nested more than {MAX_NESTING} levels deep"),
+            )
+            .hint(format!(
+                "flatten this part: runbook reads {MAX_NESTING} levels of quotes, lists, footnotes, emphasis and links inside each other and leaves out what is deeper"
+            )),
+        );
+    }
+    let internal = internal_ranges(&events, phases);
+    check_internal_definitions(ctx, &mut events, &references, &internal, diags);
+    events
+}
+
+/// The byte ranges of the body's SOC-only sections: from a `{.internal}`
+/// heading to the next heading of the same or a higher level, found as
+/// [`Builder`] finds them.
+fn internal_ranges(events: &[Spanned<'_>], phases: bool) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(HeadingLevel, usize)> = None;
+    let mut depth = 0usize;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::Heading { level, classes, .. }) if depth == 0 => {
+                if let Some((open_level, start)) = open {
+                    if *level <= open_level {
+                        out.push(start..range.start);
+                        open = None;
+                    }
+                }
+                let splits_phases = phases && *level == HeadingLevel::H2;
+                if open.is_none() && !splits_phases && classes.iter().any(|c| is_internal_class(c))
+                {
+                    open = Some((*level, range.start));
+                }
+            }
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
+                depth += 1
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, start)) = open {
+        out.push(start..usize::MAX);
+    }
+    out
+}
+
+/// The range holding `offset`; `ranges` are in order and do not overlap.
+fn inside(ranges: &[Range<usize>], offset: usize) -> Option<&Range<usize>> {
+    let after = ranges.partition_point(|r| r.start <= offset);
+    after
+        .checked_sub(1)
+        .and_then(|i| ranges.get(i))
+        .filter(|r| r.contains(&offset))
+}
+
+/// A link reference or footnote defined inside a SOC-only section and used
+/// from public text would publish the definition's address, title or
+/// text: that use is an error, and it is rendered without them.
+fn check_internal_definitions(
+    ctx: &Ctx<'_>,
+    events: &mut [Spanned<'_>],
+    references: &[(usize, usize)],
+    internal: &[Range<usize>],
+    diags: &mut Diagnostics,
+) {
+    if internal.is_empty() {
+        return;
+    }
+    let mut report = |ctx: &Ctx<'_>,
+                      at: &Range<usize>,
+                      what: String,
+                      def: usize,
+                      section: &Range<usize>| {
+        let (def_line, _) = ctx.position(def);
+        let (section_line, _) = ctx.position(section.start);
+        diags.push(
+            ctx.diag(
+                Code::InternalDefinition,
+                &ctx.first_line(at),
+                format!("public text uses {what}, defined inside a SOC-only section"),
+            )
+            .hint("move the definition above the `{.internal}` heading if clients may see it, or use it only inside that section")
+            .note(format!("defined on line {def_line}, in the SOC-only section that starts on line {section_line}")),
+        );
+    };
+    for &(i, def) in references {
+        let Some(section) = inside(internal, def) else {
+            continue;
+        };
+        let Some((event, at)) = events.get_mut(i) else {
+            continue;
+        };
+        if inside(internal, at.start).is_some() {
+            continue;
+        }
+        let label = match event {
+            Event::Start(
+                Tag::Link {
+                    dest_url,
+                    title,
+                    id,
+                    ..
+                }
+                | Tag::Image {
+                    dest_url,
+                    title,
+                    id,
+                    ..
+                },
+            ) => {
+                // Nothing of the definition may reach a page.
+                *dest_url = CowStr::Borrowed("");
+                *title = CowStr::Borrowed("");
+                id.to_string()
+            }
+            _ => continue,
+        };
+        report(ctx, at, format!("the link `[{label}]`"), def, section);
+    }
+    let mut footnotes: BTreeMap<String, usize> = BTreeMap::new();
+    for (event, range) in events.iter() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            footnotes.entry(label.to_lowercase()).or_insert(range.start);
+        }
+    }
+    for (event, at) in events.iter_mut() {
+        let Event::FootnoteReference(label) = event else {
+            continue;
+        };
+        let Some(&def) = footnotes.get(&label.to_lowercase()) else {
+            continue;
+        };
+        let Some(section) = inside(internal, def) else {
+            continue;
+        };
+        if inside(internal, at.start).is_some() {
+            continue;
+        }
+        let what = format!("the footnote `[^{label}]`");
+        *event = Event::Text(CowStr::Borrowed(""));
+        report(ctx, at, what, def, section);
+    }
+}
+
+/// What is wrong with a heading's attributes, if anything: a class or
+/// attribute runbook does not know, an id that reads `internal`, or an
+/// attribute block pulldown-cmark left in the heading's text. Each may be a
+/// misspelt SOC-only mark, and the section would then be published.
+fn attribute_problem(
+    id: Option<&str>,
+    classes: &[CowStr<'_>],
+    attrs: &[(CowStr<'_>, Option<CowStr<'_>>)],
+    text: &str,
+) -> Option<String> {
+    if let Some(c) = classes.iter().find(|c| !is_internal_class(c)) {
+        return Some(format!(
+            "`{{.{c}}}` is not a heading attribute runbook knows"
+        ));
+    }
+    if let Some((key, value)) = attrs.first() {
+        let written = match value {
+            Some(v) => format!("{key}={v}"),
+            None => key.to_string(),
+        };
+        return Some(format!(
+            "`{{{written}}}` is not a heading attribute runbook knows"
+        ));
+    }
+    if let Some(id) = id.filter(|id| is_internal_class(id)) {
+        return Some(format!(
+            "`{{#{id}}}` sets the heading's id; it does not make the section SOC-only"
+        ));
+    }
+    stray_attribute(text, true)
+        .map(|block| format!("`{block}` is in the heading's text, not read as an attribute"))
+}
+
+const ATTRIBUTE_HINT: &str = "to make the section SOC-only, end the heading line with a space and `{.internal}` (`### Analyst notes {.internal}`); runbook knows no other heading classes or attributes, only `{#id}`";
+
+/// How far [`stray_attribute`] looks for the end of a group, in characters.
+const ATTRIBUTE_LOOKAHEAD: usize = 64;
+
+/// A `{…}` group in text that looks like a heading attribute: it starts
+/// with `.`, `#` or `:` (`strict`, for heading text), or mentions `intern`
+/// in any case; or an `[internal]`, or `(internal)` (`strict`).
+/// Placeholders (`{{ … }}`) are not.
+fn stray_attribute(text: &str, strict: bool) -> Option<&str> {
+    let bytes = text.as_bytes();
+    for (at, open) in text.char_indices() {
+        let close = match open {
+            '{' => '}',
+            '(' if strict => ')',
+            '[' => ']',
+            _ => continue,
+        };
+        if open == '{' && (bytes.get(at + 1) == Some(&b'{') || (at > 0 && bytes[at - 1] == b'{')) {
+            continue;
+        }
+        // An attribute is short: looking a bounded way ahead keeps text
+        // with many unclosed brackets linear.
+        let rest = &text[at + 1..];
+        let end = rest
+            .char_indices()
+            .take(ATTRIBUTE_LOOKAHEAD)
+            .find(|&(_, c)| c == close)
+            .map_or_else(
+                || {
+                    rest.char_indices()
+                        .nth(ATTRIBUTE_LOOKAHEAD)
+                        .map_or(rest.len(), |(i, _)| i)
+                },
+                |(i, _)| i,
+            );
+        let inner = &rest[..end];
+        let lower = inner.trim().to_lowercase();
+        let found = if open == '{' {
+            let bare = inner.trim_start().trim_start_matches(':').trim_start();
+            (strict && (bare.starts_with('.') || bare.starts_with('#'))) || lower.contains("intern")
+        } else {
+            lower.trim_start_matches('.') == "internal"
+        };
+        if found {
+            let stop = (at + 1 + end + close.len_utf8()).min(text.len());
+            return text.get(at..stop);
+        }
+    }
+    None
+}
+
+/// True for the class that marks a SOC-only section, in any ASCII case.
+fn is_internal_class(class: &str) -> bool {
+    class.eq_ignore_ascii_case("internal")
 }
 
 struct Ctx<'s> {
     source: &'s SourceText,
     body_start: usize,
+    /// The last position asked for, `(offset, line, column)` in the whole
+    /// file: positions are mostly asked in order along a line, and counting
+    /// columns on from there keeps a long line with many placeholders or
+    /// links linear.
+    cursor: Cell<(usize, usize, usize)>,
 }
 
-impl Ctx<'_> {
+impl<'s> Ctx<'s> {
+    fn new(source: &'s SourceText, body_start: usize) -> Self {
+        Ctx {
+            source,
+            body_start,
+            cursor: Cell::new((0, 1, 1)),
+        }
+    }
+
     fn position(&self, body_offset: usize) -> (usize, usize) {
-        self.source
-            .lines
-            .position(&self.source.text, self.body_start + body_offset)
+        let text = &self.source.text;
+        let offset = (self.body_start + body_offset).min(text.len());
+        let (at, line, column) = self.cursor.get();
+        let next_line = self.source.lines.line_start(line + 1).unwrap_or(usize::MAX);
+        let found = match text.get(at..offset) {
+            Some(between) if offset < next_line && !between.contains('\n') => {
+                (line, column + between.chars().count())
+            }
+            _ => self.source.lines.position(text, offset),
+        };
+        self.cursor.set((offset, found.0, found.1));
+        found
+    }
+
+    /// The part of `range` on its first line (at least one byte).
+    fn first_line(&self, range: &Range<usize>) -> Range<usize> {
+        let body = &self.source.text[self.body_start..];
+        let len = body
+            .get(range.clone())
+            .map(|s| s.split('\n').next().unwrap_or("").len())
+            .unwrap_or(1)
+            .max(1);
+        range.start..range.start + len
     }
     fn line_text(&self, line: usize) -> &str {
         self.source
@@ -554,6 +964,18 @@ fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
         .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
         .map(|p| start + p)
         .unwrap_or(events.len() - 1)
+}
+
+/// A heading's text as written, without code spans (where `{.x}` is
+/// meant literally).
+fn heading_text(events: &[Spanned<'_>]) -> String {
+    events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn plain_text(events: &[Spanned<'_>]) -> String {
@@ -761,7 +1183,19 @@ impl Builder<'_, '_> {
             }) => {
                 let end = find_heading_end(events, i);
                 let text = plain_text(&events[i + 1..end]);
-                let is_internal = classes.iter().any(|c| c.as_ref() == "internal");
+                let is_internal = classes.iter().any(|c| is_internal_class(c));
+                if let Some(problem) = attribute_problem(
+                    id.as_deref(),
+                    classes,
+                    attrs,
+                    &heading_text(&events[i + 1..end]),
+                ) {
+                    diags.push(
+                        self.ctx
+                            .diag(Code::UnknownAttribute, range, problem)
+                            .hint(ATTRIBUTE_HINT),
+                    );
+                }
                 if self.container_depth == 0 {
                     if let Some(open) = self.internal_level {
                         if *level <= open {
@@ -776,7 +1210,6 @@ impl Builder<'_, '_> {
                 } else if is_internal {
                     diags.push(self.ctx.diag(Code::MisplacedInternal, range, "`{.internal}` on a heading inside a list or quote").hint("put the SOC-only heading on its own line, outside lists and quotes"));
                 }
-                let _ = attrs;
                 let base = id
                     .as_ref()
                     .map(|s| s.to_string())
@@ -857,6 +1290,29 @@ impl Builder<'_, '_> {
                 }
             }
             Event::Text(text) => {
+                let in_heading = self
+                    .text_stack
+                    .last()
+                    .is_some_and(|b| b.kind == BlockKind::Heading);
+                if !in_heading && !self.in_code_block {
+                    if let Some(mark) = stray_attribute(text, false) {
+                        // Point at the mark when the source has it as written.
+                        let body = &self.ctx.source.text[self.ctx.body_start..];
+                        let at = body
+                            .get(range.clone())
+                            .and_then(|s| s.find(mark))
+                            .map_or(range.start, |p| range.start + p);
+                        diags.push(
+                            self.ctx
+                                .diag(
+                                    Code::MisplacedInternal,
+                                    &(at..at + mark.len()),
+                                    format!("`{mark}` in text does not make it SOC-only"),
+                                )
+                                .hint("only a heading marks a SOC-only section: put this under a heading that ends with `{.internal}` (`### Analyst notes {.internal}`)"),
+                        );
+                    }
+                }
                 let mut text: &str = text;
                 if self.items.last().is_some_and(|it| it.awaiting) {
                     let (marker, rest) = split_marker(text);
@@ -928,6 +1384,9 @@ impl Builder<'_, '_> {
                 self.out.push(event.clone().into_static());
             }
             other => {
+                if let Event::Html(html) | Event::InlineHtml(html) = other {
+                    self.check_html_class(html, range, diags);
+                }
                 if !matches!(other, Event::Start(Tag::Paragraph)) {
                     self.finish_item_marker();
                 }
@@ -935,6 +1394,35 @@ impl Builder<'_, '_> {
             }
         }
         i + 1
+    }
+
+    /// Raw HTML with an `internal` class (`<h3 class="internal">`) looks
+    /// like a SOC-only mark but is not one: the sanitizer drops the class
+    /// and the text would be published.
+    fn check_html_class(&self, html: &str, range: &Range<usize>, diags: &mut Diagnostics) {
+        let lower = html.to_ascii_lowercase();
+        let marked = lower.match_indices("class").any(|(at, _)| {
+            let value = lower[at + "class".len()..].trim_start();
+            value.strip_prefix('=').is_some_and(|v| {
+                let v = v.trim_start();
+                let quoted = v.strip_prefix(['"', '\'']).unwrap_or(v);
+                let end = quoted.find(['"', '\'', '>']).unwrap_or(quoted.len());
+                quoted[..end]
+                    .split_whitespace()
+                    .any(|c| c.contains("intern"))
+            })
+        });
+        if marked {
+            diags.push(
+                self.ctx
+                    .diag(
+                        Code::UnknownAttribute,
+                        &self.ctx.first_line(range),
+                        "an `internal` class in raw HTML does not make anything SOC-only",
+                    )
+                    .hint(ATTRIBUTE_HINT),
+            );
+        }
     }
 
     /// Called at the first text of a list item: decides whether it is a step.

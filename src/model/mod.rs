@@ -14,7 +14,7 @@ pub mod values;
 
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceText, Span};
 use crate::source::raw::{RawContact, RawContacts, RawFrontMatter};
-use crate::source::yaml::{position, Spanned};
+use crate::source::yaml::{key_position, position, Spanned};
 use crate::source::{RawClientFile, RawRunbook, Sources, ThemeFiles};
 use markdown::{ContactField, PlaceholderKind, Section};
 use phase::Phase;
@@ -455,13 +455,13 @@ fn handbook(
         match Phase::from_key(key) {
             Some(p) => phase_text[p.index()] = text.value.trim().to_string(),
             None => {
-                let (line, column) = position(text, 0);
+                let (line, column) = key_position(src, key, text, 0);
                 diags.push(
                     src.diag_at(
                         Code::UnknownPhaseKey,
                         line,
                         column,
-                        1,
+                        key.chars().count(),
                         format!("`{key}` is not a phase"),
                     )
                     .hint(format!("did you mean `{}`?", Phase::nearest(key).slug())),
@@ -507,7 +507,8 @@ fn handbook(
         }
         None => {
             let mut local = Diagnostics::new();
-            let sub = SourceText::new("handbook.yaml", DEFAULT_START_HERE.to_string());
+            let text = default_start_here(raw.contacts.0.iter().any(|(id, _)| id == "soc"));
+            let sub = SourceText::new("handbook.yaml", text.to_string());
             markdown::parse_fragment(&sub, 0, "start", &mut local)
         }
     };
@@ -592,8 +593,24 @@ fn handbook(
     }
 }
 
-/// The built-in "start here" text, used when `handbook.yaml` has none.
+/// The built-in "start here" text, used when `handbook.yaml` has none and
+/// its `contacts` has `soc`.
 pub const DEFAULT_START_HERE: &str = "- **Stay calm.** Do not try to fix it yourself, and do not delete anything.\n- **Call the SOC now:** {{ contacts.soc }}\n- Write down what you saw and when, and keep any message that worried you.\n- If a computer is acting strangely, leave it switched on but unplug its network cable or turn off its Wi-Fi.\n";
+
+/// The built-in "start here" text when `handbook.yaml` has no `soc`
+/// contact: it names the provider instead, so the smallest handbook builds
+/// (built-in text never asks for a contact nobody has).
+pub const DEFAULT_START_HERE_NO_CONTACT: &str = "- **Stay calm.** Do not try to fix it yourself, and do not delete anything.\n- **Call the SOC at {{ provider }} now.**\n- Write down what you saw and when, and keep any message that worried you.\n- If a computer is acting strangely, leave it switched on but unplug its network cable or turn off its Wi-Fi.\n";
+
+/// The built-in "start here" text for a provider with or without a `soc`
+/// contact of its own.
+pub fn default_start_here(provider_has_soc: bool) -> &'static str {
+    if provider_has_soc {
+        DEFAULT_START_HERE
+    } else {
+        DEFAULT_START_HERE_NO_CONTACT
+    }
+}
 
 /// Finds the byte offset of a YAML string value's first line of text.
 fn locate_block(src: &SourceText, value: &Spanned<String>) -> Option<usize> {
@@ -841,9 +858,13 @@ fn client(
             }
         }
     });
-    let check_runbook = |name: &Spanned<String>, what: &str, diags: &mut Diagnostics| {
+    // `at`: where the name is written, when it is a key (of `overrides`).
+    let check_runbook = |name: &Spanned<String>,
+                         at: Option<(usize, usize)>,
+                         what: &str,
+                         diags: &mut Diagnostics| {
         if !runbooks.contains(name.value.as_str()) {
-            let (line, column) = position(name, 0);
+            let (line, column) = at.unwrap_or_else(|| position(name, 0));
             let hint = match did_you_mean(&name.value, runbooks.iter().copied()) {
                 Some(n) => format!(
                     "did you mean `{n}`? Run books are named after their file, without `.md`"
@@ -865,7 +886,7 @@ fn client(
     let selection = match raw.runbooks.as_ref() {
         None => Selection::All,
         Some(sel) => {
-            let (line, column) = position(sel, 0);
+            let (line, column) = key_position(src, "runbooks", sel, 0);
             match (&sel.value.include, &sel.value.exclude) {
                 (Some(_), Some(_)) => {
                     diags.push(src.diag_at(Code::InvalidValue, line, column, 1, "`runbooks` has both `include` and `exclude`").hint("use one of them: `include` lists the only run books this client gets, `exclude` the ones it does not"));
@@ -873,12 +894,12 @@ fn client(
                 }
                 (Some(list), None) => {
                     list.iter()
-                        .for_each(|n| check_runbook(n, "`include`", diags));
+                        .for_each(|n| check_runbook(n, None, "`include`", diags));
                     Selection::Include(list.iter().map(|s| s.value.clone()).collect())
                 }
                 (None, Some(list)) => {
                     list.iter()
-                        .for_each(|n| check_runbook(n, "`exclude`", diags));
+                        .for_each(|n| check_runbook(n, None, "`exclude`", diags));
                     Selection::Exclude(list.iter().map(|s| s.value.clone()).collect())
                 }
                 (None, None) => Selection::All,
@@ -889,7 +910,8 @@ fn client(
     let mut overrides = BTreeMap::new();
     for (name, o) in &raw.overrides {
         let as_spanned = Spanned::new(name.clone(), o.referenced, o.defined);
-        check_runbook(&as_spanned, "`overrides`", diags);
+        let at = key_position(src, name, o, 0);
+        check_runbook(&as_spanned, Some(at), "`overrides`", diags);
         overrides.insert(
             name.clone(),
             parse_map(&o.value.responsibility, src, 0, diags),
@@ -918,7 +940,7 @@ fn glossary(sources: &Sources, diags: &mut Diagnostics) -> Vec<Term> {
     let mut terms: Vec<Term> = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (term, raw) in &loaded.raw {
-        let (line, column) = position(raw, 0);
+        let (line, column) = key_position(&loaded.source, term, raw, 0);
         if raw.value.definition.trim().is_empty() {
             diags.push(
                 loaded

@@ -153,9 +153,10 @@ pub fn parse_map(
         let (line, column) = yaml::position(value, line_offset);
         let Some(phase) = Phase::from_key(key) else {
             let near = Phase::nearest(key);
+            let (line, column) = yaml::key_position(source, key, value, line_offset);
             diags.push(
                 source
-                    .diag_at(Code::UnknownPhaseKey, line, column, 1, format!("`{key}` is not a phase"))
+                    .diag_at(Code::UnknownPhaseKey, line, column, key.chars().count(), format!("`{key}` is not a phase"))
                     .hint(format!("did you mean `{}`? Phases: preparation, identification, containment, eradication, recovery, lessons-learned", near.slug())),
             );
             continue;

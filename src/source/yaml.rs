@@ -20,6 +20,43 @@ pub fn position<T>(value: &Spanned<T>, line_offset: usize) -> (usize, usize) {
     )
 }
 
+/// Where the key of a map entry sits in its file: 1-based line and column.
+/// The library gives places of values only, and a value written under its
+/// key (block style) starts on the next line, so a problem with the key
+/// itself (an unknown run book or phase) would point below it. The key is
+/// the nearest `key:` (quoted or not) before the value; the value's own
+/// place when it cannot be found.
+pub fn key_position<T>(
+    source: &SourceText,
+    key: &str,
+    value: &Spanned<T>,
+    line_offset: usize,
+) -> (usize, usize) {
+    let (line, column) = position(value, line_offset);
+    let found = source.lines.line_start(line).and_then(|start| {
+        let text = &source.text;
+        let line_text = source.lines.line_text(text, line).unwrap_or("");
+        let within: usize = line_text
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
+        let before = text.get(..start + within)?;
+        before.rmatch_indices(key).map(|(at, _)| at).find(|&at| {
+            let boundary = before[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'));
+            let after = before[at + key.len()..].trim_start_matches(['"', '\'']);
+            boundary && after.trim_start_matches([' ', '\t']).starts_with(':')
+        })
+    });
+    match found {
+        Some(at) => source.lines.position(&source.text, at),
+        None => (line, column),
+    }
+}
+
 /// Parses YAML text that starts at `line_offset` lines into `source`
 /// (0 for a whole YAML file, 1 for front matter after its `---` line).
 pub fn parse<T: DeserializeOwned>(

@@ -389,3 +389,36 @@ fn sample_handbook_builds_every_edition() {
         .join("meridian-freight/website-defacement/index.html")
         .is_file());
 }
+
+/// The smallest valid handbook (`title` and `provider`, a client with only
+/// `name`, one run book) builds: the built-in start-here text asks for no
+/// contact, and names the provider when it has no `soc` contact (issue 15,
+/// item 9).
+#[test]
+fn the_smallest_valid_handbook_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let run = crate::runbook()
+        .arg("build")
+        .arg("--source")
+        .arg(fixture("smallest"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error["), "{stderr}");
+    for edition in ["only-client", "soc"] {
+        for path in [
+            "index.html",
+            "something/index.html",
+            "something/containment/index.html",
+        ] {
+            assert!(out.join(edition).join(path).is_file(), "{edition}/{path}");
+        }
+        let home = page(&out, &format!("{edition}/index.html"));
+        assert!(home.contains("Call the SOC at Smallest SOC now."), "{home}");
+        assert!(!home.contains("{{"), "no placeholder left: {home}");
+    }
+}

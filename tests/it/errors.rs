@@ -869,3 +869,226 @@ mod files {
         }
     }
 }
+
+#[test]
+fn internal_mark_on_a_phase_in_any_case() {
+    let body = BODY.replace("## Containment", "## Containment {.INTERNAL}");
+    expect(
+        &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+        "RB016",
+        "basic.md",
+        9,
+        "a whole phase cannot be SOC-only",
+    );
+}
+
+/// A heading attribute that is not `{.internal}` may be a misspelt SOC-only
+/// mark: never published silently (issue 15, item 5).
+#[test]
+fn misspelt_internal_marks_are_errors() {
+    for (mark, message) in [
+        ("{internal}", "`{internal}` is not a heading attribute"),
+        ("{.intern}", "`{.intern}` is not a heading attribute"),
+        ("{.internals}", "`{.internals}` is not a heading attribute"),
+        ("{.\u{131}nternal}", "is not a heading attribute"),
+        (
+            "{.internal .other}",
+            "`{.other}` is not a heading attribute",
+        ),
+        ("{.internal key=v}", "`{key=v}` is not a heading attribute"),
+        ("{#internal}", "sets the heading's id"),
+        ("{.internal} #", "`{.internal}` is in the heading's text"),
+        ("{.internal}}", "is in the heading's text"),
+        ("{.Internal } {.x}", "is not a heading attribute"),
+        ("(internal)", "`(internal)` is in the heading's text"),
+        ("[Internal]", "`[Internal]` is in the heading's text"),
+    ] {
+        let body = BODY.replacen(
+            "x\n## Containment",
+            &format!("### Notes {mark}\nx\n## Containment"),
+            1,
+        );
+        let p = expect(
+            &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+            "RB017",
+            "basic.md",
+            8,
+            message,
+        );
+        assert!(
+            p["hint"].as_str().unwrap().contains("{.internal}"),
+            "{mark}: {p}"
+        );
+    }
+}
+
+#[test]
+fn internal_mark_in_text_is_an_error() {
+    for (text, mark, column) in [
+        ("Notes {.internal}", "`{.internal}`", 7),
+        ("- [Internal] Check the logs.", "`[Internal]`", 3),
+        ("Notes { internal }", "`{ internal }`", 7),
+    ] {
+        let body = BODY.replacen("x", text, 1);
+        let p = expect(
+            &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+            "RB016",
+            "basic.md",
+            6,
+            &format!("{mark} in text does not make it SOC-only"),
+        );
+        assert_eq!(p["column"], column, "{text}: {p}");
+    }
+}
+
+/// A link reference or footnote defined in a SOC-only section and used in
+/// public text: both places are named (issue 15, item 5).
+#[test]
+fn public_use_of_a_soc_only_definition() {
+    let body = BODY.replacen(
+        "x\n## Containment",
+        "See [the notes][secret] and this[^fn].\n### Notes {.internal}\nInside: [ok][secret].\n\n[secret]: https://example.com/secret \"Secret\"\n\n[^fn]: Secret footnote.\n## Containment",
+        1,
+    );
+    let (status, problems, human) =
+        check(&[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))]);
+    assert_eq!(status, 1, "{problems:#?}");
+    let found: Vec<&Value> = problems.iter().filter(|p| p["code"] == "RB018").collect();
+    assert_eq!(
+        found.len(),
+        2,
+        "one for the link, one for the footnote: {problems:#?}"
+    );
+    let (link, note) = (found[0], found[1]);
+    assert_eq!(
+        (link["line"].as_u64(), link["column"].as_u64()),
+        (Some(8), Some(5)),
+        "{link}"
+    );
+    assert!(
+        link["message"].as_str().unwrap().contains("`[secret]`"),
+        "{link}"
+    );
+    assert_eq!(
+        link["notes"][0],
+        "defined on line 12, in the SOC-only section that starts on line 9"
+    );
+    assert_eq!(
+        (note["line"].as_u64(), note["column"].as_u64()),
+        (Some(8), Some(33)),
+        "{note}"
+    );
+    assert!(
+        note["message"].as_str().unwrap().contains("`[^fn]`"),
+        "{note}"
+    );
+    assert_eq!(
+        note["notes"][0],
+        "defined on line 14, in the SOC-only section that starts on line 9"
+    );
+    assert!(human.contains("basic.md:8:5"), "{human}");
+}
+
+/// A problem with a map's key points at the key, not at its value on the
+/// line below (issue 15, item 9).
+#[test]
+fn unknown_keys_of_maps_point_at_the_key() {
+    let client = |tail: &str| format!("name: Acme\ncontacts:\n  it_lead: {{name: A}}\n{tail}");
+    let handbook = |tail: &str| {
+        format!("title: Minimal\nprovider: Acme SOC\ncontacts:\n  soc: {{label: SOC line, phone: \"+1 555 0100\"}}\n{tail}")
+    };
+    let cases: Vec<(&str, String, &str, u64, u64, &str)> = vec![
+        (
+            "clients/acme.yaml",
+            client("overrides:\n  basik:\n    responsibility: {containment: soc}\n"),
+            "RB031",
+            5,
+            3,
+            "unknown run book `basik`",
+        ),
+        (
+            "clients/acme.yaml",
+            client("overrides:\n  \"basik\" :\n    responsibility: {containment: soc}\n"),
+            "RB031",
+            5,
+            4,
+            "unknown run book `basik`",
+        ),
+        (
+            "clients/acme.yaml",
+            client("responsibility:\n  contain:\n    lead: soc\n"),
+            "RB032",
+            5,
+            3,
+            "`contain` is not a phase",
+        ),
+        (
+            "clients/acme.yaml",
+            client(
+                "overrides:\n  basic:\n    responsibility:\n      contain:\n        lead: soc\n",
+            ),
+            "RB032",
+            7,
+            7,
+            "`contain` is not a phase",
+        ),
+        (
+            "clients/acme.yaml",
+            client("runbooks:\n  include: [basic]\n  exclude: [basic]\n"),
+            "RB005",
+            4,
+            1,
+            "both `include` and `exclude`",
+        ),
+        (
+            "handbook.yaml",
+            handbook("plans:\n  gold:\n    contain:\n      lead: soc\n"),
+            "RB032",
+            7,
+            5,
+            "`contain` is not a phase",
+        ),
+        (
+            "handbook.yaml",
+            handbook("phases:\n  contain: >\n    Stop it.\n"),
+            "RB032",
+            6,
+            3,
+            "`contain` is not a phase",
+        ),
+        (
+            "glossary.yaml",
+            "Phishing:\n  definition: A trick email.\nphishing:\n  definition: Again.\n"
+                .to_string(),
+            "RB005",
+            3,
+            1,
+            "`phishing` is defined twice (first at line 1)",
+        ),
+    ];
+    for (file, text, code, line, column, message) in cases {
+        let p = expect(&[(file, text.as_bytes())], code, file, line, message);
+        assert_eq!(p["column"], column, "{text}: {p}");
+    }
+}
+
+/// `<h3 class="internal">` looks like a SOC-only mark, but the sanitizer
+/// drops the class and the text would be published.
+#[test]
+fn internal_class_in_raw_html_is_an_error() {
+    for html in [
+        "<h3 class=\"Internal\">Notes</h3>",
+        "<div class='notes internal'>Notes</div>",
+        "<p CLASS = internal>Notes</p>",
+    ] {
+        let body = BODY.replacen("x\n## Containment", &format!("{html}\n\n## Containment"), 1);
+        let p = expect(
+            &[("basic.md", &runbook_with("title: B\nsummary: s\n", &body))],
+            "RB017",
+            "basic.md",
+            8,
+            "an `internal` class in raw HTML",
+        );
+        assert_eq!(p["column"], 1, "{html}: {p}");
+    }
+}

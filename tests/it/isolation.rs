@@ -67,3 +67,47 @@ fn sample_client_editions_hold_no_analyst_notes() {
         assert_absent(&out, edition, &[other]);
     }
 }
+
+/// `{.internal}` in any case and in every form pulldown-cmark reads as a
+/// heading class marks a SOC-only section, and link reference and footnote
+/// definitions made there stay SOC-only (issue 15, item 5).
+#[test]
+fn every_spelling_of_internal_and_its_definitions_stay_soc_only() {
+    let (_t, out) = build(&fixture("internal-spellings"));
+    let canaries = [
+        "UPPERCANARY",
+        "CAPITALCANARY",
+        "SPACEDCANARY",
+        "IDCANARY",
+        "KRAMDOWNCANARY",
+        "DEEPERCANARY",
+        "URLCANARY",
+        "TITLECANARY",
+        "FOOTNOTECANARY",
+        "refcanary",
+    ];
+    assert_absent(&out, "client-co", &canaries);
+    let soc: String = read_tree(&out.join("soc"))
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for canary in canaries {
+        assert!(soc.contains(canary), "the SOC edition lacks {canary}");
+    }
+    // Used inside its own section, the definition still works for the SOC.
+    let prep = crate::page(&out, "soc/spellings/preparation/index.html");
+    assert!(
+        prep.contains("href=\"https://refcanary.example/URLCANARY\" title=\"TITLECANARY\""),
+        "{prep}"
+    );
+    assert!(prep.contains("footnote-reference"), "{prep}");
+    // The public parts around them are published, `{.internal}` in code too.
+    let client = crate::page(&out, "client-co/spellings/identification/index.html");
+    assert!(client.contains("We look."), "{client}");
+    let client = crate::page(&out, "client-co/spellings/preparation/index.html");
+    assert!(
+        client.contains("Writers mark SOC-only notes with"),
+        "{client}"
+    );
+    assert!(client.contains("mark, explained"), "{client}");
+}

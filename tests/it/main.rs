@@ -11,6 +11,7 @@ mod corpus;
 mod docs;
 mod errors;
 mod isolation;
+mod limits;
 mod links;
 mod output;
 mod pages;
