@@ -148,7 +148,8 @@ struct Disagreement {
 }
 
 /// The disagreement one edition shows, if any: more than half of the steps
-/// it shows (and at least two) are marked for one party, and the phase's
+/// clients can see (and at least two; SOC-only steps are how the SOC does
+/// its part, not who leads the phase) are marked for one party, and the phase's
 /// badge names another. A phase led together is not reported: it is
 /// expected to hold each party's steps. A client-led phase with only `[SOC]` steps is left
 /// to RB121, which says the same thing with a sharper fix.
@@ -156,7 +157,7 @@ fn disagreement(view: &View, phase: Phase, section: &Section) -> Option<Disagree
     let shown: Vec<&Step> = section
         .steps
         .iter()
-        .filter(|s| view.soc || !s.internal)
+        .filter(|s| !s.internal)
         .collect();
     let lead = view.resolved[phase.index()].responsibility.lead;
     let mut counts: BTreeMap<Party, usize> = BTreeMap::new();
