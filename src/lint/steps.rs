@@ -50,7 +50,11 @@ fn who(party: Party) -> &'static str {
 }
 
 /// The editions that see a step, grouped by who leads the phase there.
-fn leads_by_party<'v>(views: &'v [View], phase: Phase, step: &Step) -> BTreeMap<Party, Vec<&'v str>> {
+fn leads_by_party<'v>(
+    views: &'v [View],
+    phase: Phase,
+    step: &Step,
+) -> BTreeMap<Party, Vec<&'v str>> {
     let mut by: BTreeMap<Party, Vec<&str>> = BTreeMap::new();
     for view in views.iter().filter(|v| v.soc || !step.internal) {
         let lead = view.resolved[phase.index()].responsibility.lead;
@@ -154,17 +158,15 @@ struct Disagreement {
 /// expected to hold each party's steps. A client-led phase with only `[SOC]` steps is left
 /// to RB121, which says the same thing with a sharper fix.
 fn disagreement(view: &View, phase: Phase, section: &Section) -> Option<Disagreement> {
-    let shown: Vec<&Step> = section
-        .steps
-        .iter()
-        .filter(|s| !s.internal)
-        .collect();
+    let shown: Vec<&Step> = section.steps.iter().filter(|s| !s.internal).collect();
     let lead = view.resolved[phase.index()].responsibility.lead;
     let mut counts: BTreeMap<Party, usize> = BTreeMap::new();
     for party in shown.iter().filter_map(|s| s.marker) {
         *counts.entry(party).or_default() += 1;
     }
-    let (&marked, &count) = counts.iter().max_by_key(|(p, n)| (**n, std::cmp::Reverse(**p)))?;
+    let (&marked, &count) = counts
+        .iter()
+        .max_by_key(|(p, n)| (**n, std::cmp::Reverse(**p)))?;
     let total = shown.len();
     if marked == lead || lead == Party::Shared || count < 2 || count * 2 <= total {
         return None;

@@ -1293,7 +1293,9 @@ mod tests {
 
     #[test]
     fn a_list_without_markers_or_boxes_is_text() {
-        assert!(prep_steps("The report covers:\n\n- initial detection\n- what went right").is_empty());
+        assert!(
+            prep_steps("The report covers:\n\n- initial detection\n- what went right").is_empty()
+        );
         assert!(prep_steps("1. first\n2. second").is_empty());
         // Its text is still there, as paragraphs for search and lints.
         let body = "## Preparation\n\n- vendor bulletins\n";

@@ -10,9 +10,9 @@
 use super::text::{self, FastMap, STOP_WORDS};
 
 use crate::edition::{Edition, EditionPhase, EditionRunbook, Piece, TextPiece};
-use crate::model::responsibility::Responsibility;
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
+use crate::model::responsibility::Responsibility;
 use crate::render::html::{advisor_words, party_words, STEP_ANCHOR_PREFIX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -656,7 +656,8 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
         let mut rb_badges = vec![0; 6];
         let mut rb_steps = vec![Vec::new(); 6];
         for ph in &rb.phases {
-            rb_badges[ph.phase.index()] = badge_number(&mut badges, ph.resolved.responsibility, soc);
+            rb_badges[ph.phase.index()] =
+                badge_number(&mut badges, ph.resolved.responsibility, soc);
             rb_steps[ph.phase.index()] = step_badges(ph)
                 .into_iter()
                 .map(|resp| badge_number(&mut badges, resp, soc))

@@ -10,7 +10,10 @@ use std::path::Path;
 
 /// `(data-step, data-lead, the step's words)` of every step badge on a phase page.
 fn steps_on(out: &Path, edition: &str, phase: &str) -> Vec<(String, String, String)> {
-    let doc = html(&page(out, &format!("{edition}/lost-laptop/{phase}/index.html")));
+    let doc = html(&page(
+        out,
+        &format!("{edition}/lost-laptop/{phase}/index.html"),
+    ));
     select(&doc, "main [data-lead][data-step]")
         .iter()
         .map(|b| {
@@ -68,8 +71,15 @@ fn only_lists_with_a_marker_or_a_task_box_are_steps() {
 fn phase_index_and_print_pages_show_the_same_steps() {
     let (_dir, out) = build(&fixture("steps"));
     let print = html(&page(&out, "delta/lost-laptop/print/index.html"));
-    let badges = select(&print, "main [data-lead][data-step][data-phase=preparation]");
-    assert_eq!(badges.len(), 2, "print shows the two steps of Preparation only");
+    let badges = select(
+        &print,
+        "main [data-lead][data-step][data-phase=preparation]",
+    );
+    assert_eq!(
+        badges.len(),
+        2,
+        "print shows the two steps of Preparation only"
+    );
     let index = html(&page(&out, "delta/phases/preparation/index.html"));
     let counts: Vec<String> = select(&index, "main p.steps")
         .iter()
@@ -116,7 +126,10 @@ fn a_phase_badge_against_most_of_its_steps_is_rb123() {
     let found = problems(&run.json, "RB123");
     assert_eq!(found.len(), 1, "{:?}", run.json);
     let p = found[0];
-    assert_eq!((p["line"].as_u64(), p["column"].as_u64()), (Some(17), Some(1)));
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(17), Some(1))
+    );
     assert_eq!(
         p["message"],
         "Identification's badge says it is led by the SOC, but 2 of its 3 steps are marked `[Client]`"
