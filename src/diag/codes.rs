@@ -80,6 +80,8 @@ codes! {
     LongSentence = "RB111", Warning, "A sentence is longer than the configured number of words.";
     EmptyPhase = "RB120", Warning, "A phase has no steps and no text (for clients, or at all).";
     NoClientStep = "RB121", Warning, "The client leads a phase that has no step for the client.";
+    StepChangesHands = "RB122", Warning, "An unmarked step's lead (its phase's) differs between the editions that show it.";
+    PhaseAgainstSteps = "RB123", Warning, "A phase's badge names someone other than most of its marked steps.";
     StaleReview = "RB130", Warning, "A run book's `reviewed` date is older than the configured age.";
     NotReviewed = "RB131", Warning, "A run book has no `reviewed` date.";
     FutureReview = "RB132", Warning, "A run book's `reviewed` date is in the future.";

@@ -12,6 +12,7 @@ pub mod jargon;
 pub mod phases;
 pub mod readability;
 pub mod stale;
+pub mod steps;
 pub mod text;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceText, Span};
@@ -104,6 +105,7 @@ fn runbook<'m>(
         }
     }
     phases::check(model, rb, &mut out);
+    steps::check(model, rb, &mut out);
     if rb.draft {
         for d in &mut out {
             if d.severity == Severity::Warning {

@@ -22,15 +22,15 @@ fn has_content(section: &Section, soc: bool) -> bool {
 
 /// One edition's view of a run book: its name, whether it is the SOC's,
 /// and who leads each phase there.
-struct View {
-    edition: String,
-    soc: bool,
-    resolved: [Resolved; 6],
+pub(super) struct View {
+    pub(super) edition: String,
+    pub(super) soc: bool,
+    pub(super) resolved: [Resolved; 6],
 }
 
 /// Every edition that shows the run book (as `build` would), with the
 /// responsibilities each resolves.
-fn views(model: &Model, rb: &Runbook) -> Vec<View> {
+pub(super) fn views(model: &Model, rb: &Runbook) -> Vec<View> {
     std::iter::once(Reader::Soc)
         .chain(Reader::clients(model))
         .filter(|reader| reader.sees(rb))

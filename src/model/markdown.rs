@@ -216,7 +216,8 @@ pub fn runbook_link(dest: &str, bare_fragments: bool) -> Option<(Option<String>,
     Some((Some(stem.to_string()), fragment))
 }
 
-/// A step: a list item in a phase.
+/// A step: an item of a list of steps in a phase (a list at least one of
+/// whose items has a marker or a task box; see [`is_list_of_steps`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     /// The `[SOC]`/`[Client]`/`[Shared]` marker, if any.
@@ -1003,7 +1004,8 @@ struct OpenBlock {
 struct ItemState {
     awaiting: bool,
     task: bool,
-    top_level: bool,
+    /// True when the item's own list is a list of steps.
+    in_steps: bool,
     step: Option<usize>,
 }
 
@@ -1014,7 +1016,8 @@ struct Builder<'c, 's> {
     holes: Vec<Segment>,
     section: Section,
     items: Vec<ItemState>,
-    list_depth: usize,
+    /// For each open list, innermost last: whether it is a list of steps.
+    lists: Vec<bool>,
     container_depth: usize,
     internal_level: Option<HeadingLevel>,
     ids: BTreeSet<String>,
@@ -1055,7 +1058,7 @@ fn render_section(
             ..Section::default()
         },
         items: Vec::new(),
-        list_depth: 0,
+        lists: Vec::new(),
         container_depth: 0,
         internal_level: None,
         ids: BTreeSet::new(),
@@ -1249,12 +1252,13 @@ impl Builder<'_, '_> {
             }
             Event::Start(Tag::List(_)) => {
                 self.finish_item_marker();
-                self.list_depth += 1;
+                let steps = self.phase.is_some() && is_list_of_steps(events, i);
+                self.lists.push(steps);
                 self.container_depth += 1;
                 self.out.push(event.clone().into_static());
             }
             Event::End(TagEnd::List(_)) => {
-                self.list_depth -= 1;
+                self.lists.pop();
                 self.container_depth -= 1;
                 self.out.push(event.clone().into_static());
             }
@@ -1273,7 +1277,7 @@ impl Builder<'_, '_> {
                 self.items.push(ItemState {
                     awaiting: true,
                     task: false,
-                    top_level: self.list_depth == 1,
+                    in_steps: self.lists.last().copied().unwrap_or(false),
                     step: None,
                 });
                 self.open_block(BlockKind::Paragraph, range.start, true);
@@ -1432,7 +1436,7 @@ impl Builder<'_, '_> {
             return;
         };
         item.awaiting = false;
-        let is_step = self.phase.is_some() && (item.top_level || item.task || marker.is_some());
+        let is_step = item.in_steps;
         let task = item.task;
         if task {
             // A task box outside a phase (e.g. in the introduction) is still a box.
@@ -1553,6 +1557,41 @@ impl Builder<'_, '_> {
         self.section.segments = split_holes(&clean, &self.holes);
         self.section
     }
+}
+
+/// True when the list that starts at event `start` is a list of steps: at
+/// least one of its own items (not those of lists nested in it) starts with
+/// a task box or a `[SOC]`/`[Client]`/`[Shared]` marker. A list with
+/// neither ("the report covers: …") is plain text under the phase's badge.
+/// The list is read ahead because its first item may be unmarked while a
+/// later one is marked, and every item of a list of steps is a step.
+fn is_list_of_steps(events: &[Spanned<'_>], start: usize) -> bool {
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start + 1) {
+        match event {
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) if depth == 0 => return false,
+            Event::End(TagEnd::List(_)) => depth -= 1,
+            Event::Start(Tag::Item) if depth == 0 && item_is_marked(events, i) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// True when the item that starts at event `item` opens with a task box or
+/// a marker, read the way [`Builder::start_item`] reads them: the first
+/// thing in the item other than its paragraph.
+fn item_is_marked(events: &[Spanned<'_>], item: usize) -> bool {
+    for (event, _) in events.iter().skip(item + 1) {
+        match event {
+            Event::Start(Tag::Paragraph) => continue,
+            Event::TaskListMarker(_) => return true,
+            Event::Text(text) => return split_marker(text).0.is_some(),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Splits `[SOC] rest` into the marker and the rest.
@@ -1719,6 +1758,73 @@ mod tests {
         assert!(html.contains("id=\"t-containment-notes\""), "{html}");
         assert!(cont.blocks.iter().any(|b| b.text == "secret" && b.internal));
         assert!(cont.blocks.iter().any(|b| b.text == "ok" && !b.internal));
+    }
+
+    /// The steps of the first phase of a body made of `prep` as Preparation.
+    fn prep_steps(prep: &str) -> Vec<(Option<Party>, String)> {
+        let body = format!("## Preparation\n\n{prep}\n\n## Identification\n\nx\n\n## Containment\n\nx\n\n## Eradication\n\nx\n\n## Recovery\n\nx\n\n## Lessons Learned\n\nx\n");
+        let (p, d) = parse(&body);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let section = &p.phases[0].1;
+        let badges = section
+            .segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Badge(_)))
+            .count();
+        assert_eq!(badges, section.steps.len(), "one badge per step");
+        section
+            .steps
+            .iter()
+            .map(|s| (s.marker, s.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_list_without_markers_or_boxes_is_text() {
+        assert!(
+            prep_steps("The report covers:\n\n- initial detection\n- what went right").is_empty()
+        );
+        assert!(prep_steps("1. first\n2. second").is_empty());
+        // Its text is still there, as paragraphs for search and lints.
+        let body = "## Preparation\n\n- vendor bulletins\n";
+        let (p, _) = parse(body);
+        assert!(p.phases[0]
+            .1
+            .blocks
+            .iter()
+            .any(|b| b.kind == BlockKind::Paragraph && b.text == "vendor bulletins"));
+    }
+
+    #[test]
+    fn one_marked_item_makes_every_item_of_its_list_a_step() {
+        let steps = prep_steps("- first\n- [Client] second\n- third");
+        assert_eq!(
+            steps,
+            vec![
+                (None, "first".to_string()),
+                (Some(Party::Client), "second".to_string()),
+                (None, "third".to_string()),
+            ]
+        );
+        // Ordered lists and task boxes alike.
+        assert_eq!(prep_steps("1. one\n2. [SOC] two").len(), 2);
+        assert_eq!(prep_steps("- [ ] tick me\n- plain").len(), 2);
+    }
+
+    #[test]
+    fn nested_lists_are_judged_on_their_own_items() {
+        // Plain details under a step are text.
+        let steps = prep_steps("- [SOC] collect:\n  - logs\n  - mail headers\n- [Client] call us");
+        assert_eq!(steps.len(), 2);
+        // A marked nested list under a plain list: only the nested items are steps.
+        let steps = prep_steps("- sources:\n  - [SOC] check feeds\n  - read bulletins\n- more");
+        assert_eq!(
+            steps,
+            vec![
+                (Some(Party::Soc), "check feeds".to_string()),
+                (None, "read bulletins".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -9,9 +9,10 @@
 
 use super::text::{self, FastMap, STOP_WORDS};
 
-use crate::edition::{Edition, EditionRunbook, TextPiece};
+use crate::edition::{Edition, EditionPhase, EditionRunbook, Piece, TextPiece};
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
+use crate::model::responsibility::Responsibility;
 use crate::render::html::{advisor_words, party_words, STEP_ANCHOR_PREFIX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -175,6 +176,10 @@ pub struct RunbookEntry {
     pub home: usize,
     /// Badge (index into [`IndexData::badges`]) of each phase.
     pub badges: Vec<usize>,
+    /// For each phase, the badge of each step the edition shows, in step
+    /// order (`data-step` 1 first): a hit on a step shows the step's own
+    /// badge, which its marker may set apart from its phase's.
+    pub steps: Vec<Vec<usize>>,
     /// The summary's block: the snippet when nothing else is better.
     pub summary: Option<u32>,
 }
@@ -649,25 +654,21 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     for (r, rb) in edition.runbooks.iter().enumerate() {
         let summary = runbook_blocks(&mut b, r, rb);
         let mut rb_badges = vec![0; 6];
+        let mut rb_steps = vec![Vec::new(); 6];
         for ph in &rb.phases {
-            let resp = ph.resolved.responsibility;
-            let entry = BadgeEntry {
-                lead: resp.lead.as_str().to_string(),
-                advisor: resp.advisor.map(|a| a.as_str().to_string()),
-                label: party_words(resp.lead, soc).to_string(),
-                advised: resp.advisor.map(|a| advisor_words(a, soc).to_string()),
-            };
-            let n = badges.iter().position(|e| *e == entry).unwrap_or_else(|| {
-                badges.push(entry);
-                badges.len() - 1
-            });
-            rb_badges[ph.phase.index()] = n;
+            rb_badges[ph.phase.index()] =
+                badge_number(&mut badges, ph.resolved.responsibility, soc);
+            rb_steps[ph.phase.index()] = step_badges(ph)
+                .into_iter()
+                .map(|resp| badge_number(&mut badges, resp, soc))
+                .collect();
         }
         runbooks.push(RunbookEntry {
             slug: rb.slug.to_string(),
             title: rb.title.to_string(),
             home: home_phase(rb),
             badges: rb_badges,
+            steps: rb_steps,
             summary,
         });
     }
@@ -726,6 +727,34 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     out.extend_from_slice(b"};\n");
     b.into_scratch();
     out
+}
+
+/// The number of a badge in `badges`, added when it is new.
+fn badge_number(badges: &mut Vec<BadgeEntry>, resp: Responsibility, soc: bool) -> usize {
+    let entry = BadgeEntry {
+        lead: resp.lead.as_str().to_string(),
+        advisor: resp.advisor.map(|a| a.as_str().to_string()),
+        label: party_words(resp.lead, soc).to_string(),
+        advised: resp.advisor.map(|a| advisor_words(a, soc).to_string()),
+    };
+    badges.iter().position(|e| *e == entry).unwrap_or_else(|| {
+        badges.push(entry);
+        badges.len() - 1
+    })
+}
+
+/// Who leads each step of a phase that the edition shows, by step number:
+/// the badges its page shows.
+fn step_badges(ph: &EditionPhase<'_>) -> Vec<Responsibility> {
+    let mut steps = vec![ph.resolved.responsibility; ph.step_count];
+    for piece in &ph.body {
+        if let Piece::Badge { step, resolved, .. } = piece {
+            if let Some(slot) = step.checked_sub(1).and_then(|i| steps.get_mut(i)) {
+                *slot = resolved.responsibility;
+            }
+        }
+    }
+    steps
 }
 
 /// Writes the `terms` (stems, sorted as strings: the order the engine

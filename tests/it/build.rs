@@ -255,9 +255,13 @@ fn step_badges_follow_markers_or_inherit_the_phase() {
         select(&doc, "label:has(> input.task-box) > [data-lead][data-step]").len(),
         1
     );
-    // Nested list items are steps only with a marker; ordered lists work too.
+    // A nested list is judged on its own items: one marked item makes every
+    // item of it a step, the unmarked one too (SPEC §3); ordered lists work too.
     let cont = html(&page(&out.join("alpha"), "incident/containment/index.html"));
-    assert_eq!(select(&cont, "[data-lead][data-step]").len(), 2);
+    assert_eq!(select(&cont, "[data-lead][data-step]").len(), 3);
+    // A list with no marker and no box is text: Recovery has no steps.
+    let rec = html(&page(&out.join("alpha"), "incident/recovery/index.html"));
+    assert_eq!(select(&rec, "[data-lead][data-step]").len(), 0);
     let lessons = html(&page(
         &out.join("alpha"),
         "incident/lessons-learned/index.html",

@@ -22,6 +22,7 @@ mod real_world;
 mod scaffold;
 mod search;
 mod serve;
+mod steps;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;

@@ -148,6 +148,14 @@
       if (hit.anchor) href += hit.anchor.charAt(0) === "#" ? hit.anchor : "#" + rb.slug + "-" + ph.slug + "-" + hit.anchor;
       return href;
     }
+    // A hit that links to a step shows that step's badge: its marker may
+    // name someone other than its phase ("Our SOC team" in a client-led phase).
+    function hitBadge(rb, hit) {
+      var m = /^#step-(\d+)$/.exec(hit.anchor || "");
+      var steps = rb.steps && rb.steps[hit.phase];
+      if (m && steps && steps[m[1] - 1] !== undefined) return steps[m[1] - 1];
+      return rb.badges[hit.phase];
+    }
     function snippet(engine, blockId, stems, keys) {
       var p = document.createElement("p");
       p.className = "search-snippet";
@@ -175,7 +183,7 @@
         a.appendChild(sep);
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(badge(data, data.badges[rb.badges[hit.phase]], ph.slug));
+        li.appendChild(badge(data, data.badges[hitBadge(rb, hit)], ph.slug));
         if (hit.snippet !== null) li.appendChild(snippet(engine, hit.snippet, hit.stems, hit.keys));
         list.appendChild(li);
       });
