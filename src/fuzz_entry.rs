@@ -329,7 +329,7 @@ mod tests {
                     }
                     let at = (r >> 8) as usize % bytes.len();
                     match r % 3 {
-                        0 => bytes[at] ^= 1 << (r >> 40) % 8,
+                        0 => bytes[at] ^= 1 << ((r >> 40) % 8),
                         1 => bytes.truncate(at),
                         _ => bytes.insert(at, b"-{}[]:\n\t#"[(r >> 32) as usize % 9]),
                     }
