@@ -10,6 +10,7 @@ mod corpus;
 mod errors;
 mod isolation;
 mod links;
+mod mutation;
 mod output;
 mod pages;
 mod perf;
