@@ -113,8 +113,13 @@ pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
         if let Some(file) = load_yaml::<RawClient>(root, &path, &mut diags) {
             let logo = file.raw.logo.as_ref().and_then(|logo| {
                 let logo_path = path.parent().unwrap_or(root).join(&logo.value);
-                std::fs::read(&logo_path)
-                    .ok()
+                // Only a regular file beside the client file is read (the
+                // model refuses any other name): `../../dev/zero` would
+                // otherwise fill memory and a FIFO block the run for ever.
+                let beside = !logo.value.contains(['/', '\\']) && logo_path.is_file();
+                beside
+                    .then(|| std::fs::read(&logo_path).ok())
+                    .flatten()
                     .map(|bytes| (logo.value.clone(), bytes))
             });
             sources.clients.push(RawClientFile { file, logo });

@@ -567,3 +567,44 @@ fn mutation_cases_are_robust() {
     );
     assert!(cases == 1 || binary_runs * BINARY_EVERY as usize * 2 >= cases);
 }
+
+/// Special files where sources are expected: a FIFO named as a logo, a run
+/// book, a client file or `glossary.yaml` must not block a run (reading a
+/// FIFO waits for a writer for ever), and a logo naming `/dev/zero` must not
+/// be read (it never ends). Every problem is still located.
+#[cfg(unix)]
+#[test]
+fn special_files_neither_hang_nor_fill_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    let fifos = [
+        "clients/pipe.png",
+        "pipe.md",
+        "clients/pipe.yaml",
+        "glossary.yaml",
+    ];
+    for fifo in fifos {
+        let made = Command::new("mkfifo").arg(src.join(fifo)).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+    }
+    let client = "name: Acme Ltd\nplan: gold\nlogo: pipe.png\ncontacts:\n  it_lead: {label: IT lead, name: Ann, phone: \"+1 555 0101\"}\n";
+    std::fs::write(src.join("clients/acme.yaml"), client).unwrap();
+    let zero = "name: Zero Ltd\nlogo: ../../../../../../../../../../dev/zero\n";
+    std::fs::write(src.join("clients/zero.yaml"), zero).unwrap();
+    let check = run_binary(&["check", "--format", "json"], &src, None);
+    assert!(!check.timed_out, "check hung on a FIFO");
+    assert_eq!(check.code, Some(1), "{}", check.stderr);
+    let problems = json_problems(&check);
+    let at = |file: &str, line: u64| {
+        problems
+            .iter()
+            .any(|p| p["code"] == "RB035" && p["file"] == file && p["line"] == line)
+    };
+    // The FIFO is not a logo file, and `../…/dev/zero` is refused by name.
+    assert!(at("clients/acme.yaml", 3), "{problems:#?}");
+    assert!(at("clients/zero.yaml", 2), "{problems:#?}");
+}
