@@ -94,6 +94,18 @@ fn located(d: &Diagnostic, texts: &[(&Path, &str)]) -> Result<(), String> {
                 what()
             ));
         }
+        // A column may point just past the line's last character (where
+        // something is missing), not further.
+        let width = text
+            .split('\n')
+            .nth(d.span.line - 1)
+            .map_or(0, |l| l.trim_end_matches('\r').chars().count());
+        if d.span.column > width + 1 {
+            return Err(format!(
+                "a problem points past the end of its line ({width} characters): {}",
+                what()
+            ));
+        }
     }
     Ok(())
 }

@@ -414,7 +414,13 @@ fn handbook(
         None => {
             let mut local = Diagnostics::new();
             let sub = SourceText::new("handbook.yaml", DEFAULT_START_HERE.to_string());
-            markdown::parse_fragment(&sub, 0, "start", &mut local)
+            let mut section = markdown::parse_fragment(&sub, 0, "start", &mut local);
+            // The built-in text is not in handbook.yaml: its positions mean
+            // nothing there, so a problem with it points at the file's start.
+            for p in &mut section.placeholders {
+                (p.line, p.column) = (1, 1);
+            }
+            section
         }
     };
     let lint = raw.lint.as_ref().map(|spanned| {
@@ -987,12 +993,20 @@ fn check_placeholders(model: &Model, diags: &mut Diagnostics) {
     }
     for p in &model.handbook.start_here.placeholders {
         let mut clients: Box<dyn Iterator<Item = &Client>> = Box::new(model.clients.iter());
+        let mut found = Diagnostics::new();
         check(
             p,
             std::path::Path::new("handbook.yaml"),
             None,
             &mut clients,
-            diags,
+            &mut found,
         );
+        for d in found.sorted() {
+            diags.push(if model.handbook.start_here_written {
+                d
+            } else {
+                d.note(format!("`{}` is in the built-in `start_here` text; write your own `start_here` in handbook.yaml to change it", p.raw))
+            });
+        }
     }
 }

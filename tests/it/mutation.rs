@@ -608,3 +608,40 @@ fn special_files_neither_hang_nor_fill_memory() {
     assert!(at("clients/acme.yaml", 3), "{problems:#?}");
     assert!(at("clients/zero.yaml", 2), "{problems:#?}");
 }
+
+/// Found by the fuzz targets' column check: without `start_here` and
+/// without a `soc` contact, the built-in start text's `{{ contacts.soc }}`
+/// was reported at its place in the built-in text (`handbook.yaml:2:25`, a
+/// column that line does not have). It points at the file's start now, and
+/// says where the placeholder comes from.
+#[test]
+fn a_problem_in_the_built_in_start_text_is_located_in_handbook_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    let handbook = "title: Minimal\nprovider: Acme SOC\nplans:\n  gold: {containment: soc}\n";
+    std::fs::write(src.join("handbook.yaml"), handbook).unwrap();
+    let check = run_binary(&["check", "--format", "json"], &src, None);
+    assert_eq!(check.code, Some(1), "{}", check.stderr);
+    let problems = json_problems(&check);
+    let found: Vec<&Value> = problems.iter().filter(|p| p["code"] == "RB021").collect();
+    assert_eq!(found.len(), 1, "{problems:#?}");
+    let p = found[0];
+    assert_eq!(
+        (&p["file"], &p["line"], &p["column"]),
+        (
+            &Value::from("handbook.yaml"),
+            &Value::from(1),
+            &Value::from(1)
+        ),
+        "{p}"
+    );
+    assert!(p["message"].as_str().unwrap().contains("`soc`"), "{p}");
+    assert!(
+        p["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("built-in `start_here`"),
+        "{p}"
+    );
+}
