@@ -328,25 +328,73 @@ mod tests {
 
     #[test]
     fn every_target_survives_a_few_seeded_mutations() {
-        // The fuzzers run for hours on nightly; this only keeps each body
-        // compiling and exercised on stable (tests/it/mutation.rs goes wider).
+        // The fuzzers run for hours on nightly; this keeps each body
+        // compiling and exercised on stable (tests/it/mutation.rs goes
+        // wider). `RUNBOOK_FUZZ_CASES=N` runs N cases per target, a crude
+        // fuzzer for machines without nightly.
+        const TOKENS: &[&[u8]] = &[
+            b"{{",
+            b"}}",
+            b"{{ contacts.soc }}",
+            b"---\n",
+            b"\n## ",
+            b"\n### x {.internal}\n",
+            b"[SOC] ",
+            b"- [ ] ",
+            b"\n",
+            b"\t",
+            b"&a ",
+            b"*a",
+            b": ",
+            b"\xff",
+            b"\0",
+            b"\r",
+            b"[x](basic.md#nope)",
+            b"\n- ",
+            b"  ",
+            b"`",
+            b"<b>",
+            b"#",
+            b"[",
+            b"]",
+            b"{",
+            b"}",
+        ];
+        let cases: u64 = std::env::var("RUNBOOK_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8);
         for (name, target, seed_text) in TARGETS {
             let mut state = 0x5EED ^ name.len() as u64;
-            for case in 0..8 {
+            for case in 0..cases {
                 let mut bytes = seed_text.as_bytes().to_vec();
-                for _ in 0..4 {
+                for _ in 0..1 + next(&mut state) % 6 {
                     let r = next(&mut state);
                     if bytes.is_empty() {
                         break;
                     }
                     let at = (r >> 8) as usize % bytes.len();
-                    match r % 3 {
+                    match r % 5 {
                         0 => bytes[at] ^= 1 << ((r >> 40) % 8),
                         1 => bytes.truncate(at),
-                        _ => bytes.insert(at, b"-{}[]:\n\t#"[(r >> 32) as usize % 9]),
+                        2 => {
+                            let len = 1 + (r >> 48) as usize % 40;
+                            let chunk = bytes[at..(at + len).min(bytes.len())].to_vec();
+                            let to = (r >> 20) as usize % bytes.len();
+                            bytes.splice(to..to, chunk);
+                        }
+                        _ => {
+                            let token = TOKENS[(r >> 32) as usize % TOKENS.len()];
+                            bytes.splice(at..at, token.iter().copied());
+                        }
                     }
                 }
-                assert_eq!(target(&bytes), Ok(()), "{name} case {case}: {bytes:?}");
+                assert_eq!(
+                    target(&bytes),
+                    Ok(()),
+                    "{name} case {case}: {:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
             }
         }
     }

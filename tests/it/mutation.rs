@@ -15,7 +15,8 @@
 //!   print no panic, agree with each other, report every problem with a
 //!   file and line (and at least one error on exit 1), finish in time, and
 //!   a failed build leaves the previous output byte for byte as it was with
-//!   no staging or temporary folder beside it.
+//!   no staging or temporary folder beside it (one build in three is
+//!   `--client soc`, which must not touch the other editions).
 //!
 //! Every failure names its seed; `RUNBOOK_MUTATION_SEED=<seed>` runs that
 //! one case alone, and `RUNBOOK_MUTATION_CASES=<n>` runs more (or fewer).
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 
 /// Cases per run by default: sized to stay well under a minute in a debug
 /// build on a shared two-core machine (see `mutation_cases_are_robust`).
-const CASES: u64 = 240;
+const CASES: u64 = 200;
 /// Every how many cases the binary runs too (the rest run in process,
 /// which costs a fraction of a process start and a build's writes).
 const BINARY_EVERY: u64 = 4;
@@ -393,9 +394,16 @@ fn json_problems(ran: &Ran) -> Vec<Value> {
 }
 
 /// Checks one case with the binary; returns what went wrong.
-fn binary_case(base: &mut Base) -> Result<(), String> {
+/// `only_soc` rebuilds the SOC edition alone (`--client soc`), which swaps
+/// one edition folder in and must leave the others as they were.
+fn binary_case(base: &mut Base, only_soc: bool) -> Result<(), String> {
     let check = run_binary(&["check", "--format", "json"], &base.src, None);
-    let build = run_binary(&["build", "--quiet"], &base.src, Some(&base.out));
+    let args: &[&str] = if only_soc {
+        &["build", "--quiet", "--client", "soc"]
+    } else {
+        &["build", "--quiet"]
+    };
+    let build = run_binary(args, &base.src, Some(&base.out));
     for (what, ran) in [("check", &check), ("build", &build)] {
         if ran.timed_out {
             return Err(format!("{what} hung (killed after {TIMEOUT:?})"));
@@ -455,6 +463,19 @@ fn binary_case(base: &mut Base) -> Result<(), String> {
         // A good build is the previous good build for the next case.
         if !now.keys().any(|p| p.ends_with("index.html")) {
             return Err("a good build left no pages".into());
+        }
+        if only_soc {
+            let touched: Vec<&String> = now
+                .keys()
+                .chain(base.good.keys())
+                .filter(|k| !k.starts_with("soc/") && now.get(*k) != base.good.get(*k))
+                .take(5)
+                .collect();
+            if !touched.is_empty() {
+                return Err(format!(
+                    "`build --client soc` changed other editions: {touched:?}"
+                ));
+            }
         }
         base.good = now;
     }
@@ -538,7 +559,7 @@ fn mutation_cases_are_robust() {
             });
         if result.is_ok() && (seed % BINARY_EVERY == 0 || alone) {
             binary_runs += 1;
-            result = binary_case(base);
+            result = binary_case(base, rng.below(3) == 0);
         }
         std::fs::write(&path, &original).unwrap();
         cases += 1;
