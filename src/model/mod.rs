@@ -307,6 +307,21 @@ pub fn build_with(sources: &Sources, mut runbooks: Vec<Runbook>) -> (Option<Mode
             .collect(),
         None => Vec::new(),
     };
+    // `acme.yaml` and `acme.yml` are one edition folder: building both
+    // would mix two clients' pages in it.
+    let mut seen: BTreeMap<&str, &SourceText> = BTreeMap::new();
+    for file in sources.clients.iter().map(|c| &c.file) {
+        if let Some(first) = seen.insert(&file.slug, &file.source) {
+            diags.push(
+                Diagnostic::new(
+                    Code::ReservedSlug,
+                    Span::file(&file.source.path),
+                    format!("`{}` is also the name of {}", file.slug, first.path.display()),
+                )
+                .hint("each client needs one file; merge them, or rename one (the file name is the edition's folder name)"),
+            );
+        }
+    }
     let glossary = glossary(sources, &mut diags);
     let Some(mut handbook) = handbook else {
         return (None, diags);

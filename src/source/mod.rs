@@ -230,17 +230,19 @@ pub(crate) fn decode_text(
         return None;
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let text: String = text
-        .chars()
-        .map(|c| {
-            if crate::model::markdown::is_reserved_char(c) {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect();
-    Some(SourceText::new(shown, text))
+    let mut clean = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        clean.push(match c {
+            // A lone CR ends a line for the YAML and Markdown parsers (and
+            // editors) but not for line numbers counted by `\n`; as `\n`
+            // every stage counts the same lines. Same length, same offsets.
+            '\r' if chars.peek() != Some(&'\n') => '\n',
+            c if crate::model::markdown::is_reserved_char(c) => '\u{fffd}',
+            c => c,
+        });
+    }
+    Some(SourceText::new(shown, clean))
 }
 
 fn is_blank(text: &str) -> bool {

@@ -666,3 +666,60 @@ fn a_problem_in_the_built_in_start_text_is_located_in_handbook_yaml() {
         "{p}"
     );
 }
+
+/// Found while probing for partial output: `clients/acme.yaml` and
+/// `clients/acme.yml` both became edition `acme`, passed `check`, and
+/// `build` rendered both into one folder at once, mixing two clients'
+/// pages (differently on each run). Now the second file is an error.
+#[test]
+fn two_files_for_one_client_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    let other = std::fs::read_to_string(src.join("clients/acme.yaml"))
+        .unwrap()
+        .replace("Acme Ltd", "Other Ltd");
+    std::fs::write(src.join("clients/acme.yml"), other).unwrap();
+    let check = run_binary(&["check", "--format", "json"], &src, None);
+    assert_eq!(check.code, Some(1), "{}", check.stderr);
+    let problems = json_problems(&check);
+    assert!(
+        problems.iter().any(|p| p["code"] == "RB034"
+            && p["file"] == "clients/acme.yml"
+            && p["message"].as_str().unwrap().contains("clients/acme.yaml")),
+        "{problems:#?}"
+    );
+    let out = dir.path().join("out/site");
+    let build = run_binary(&["build"], &src, Some(&out));
+    assert_eq!(build.code, Some(1), "{}", build.stderr);
+    assert!(!out.exists(), "a failed build writes nothing");
+}
+
+/// Found by the fuzz targets' line check: a lone CR ends a line for the
+/// YAML parser (and editors) but line numbers were counted by `\n` alone,
+/// so a problem after one pointed at a line the file did not have (and
+/// quoted nothing). Lone CRs now count as line ends everywhere.
+#[test]
+fn a_lone_carriage_return_ends_a_line_for_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    std::fs::write(
+        src.join("clients/cr.yaml"),
+        "name: Acme Ltd\nplan:\r gold\ncontacts:\n  it_lead",
+    )
+    .unwrap();
+    let check = run_binary(&["check", "--format", "json"], &src, None);
+    let problems = json_problems(&check);
+    let p = problems
+        .iter()
+        .find(|p| p["file"] == "clients/cr.yaml")
+        .unwrap_or_else(|| panic!("{problems:#?}"));
+    assert_eq!(
+        (&p["line"], &p["column"]),
+        (&Value::from(5), &Value::from(3)),
+        "{p}"
+    );
+    let human = run_binary(&["check"], &src, None);
+    assert!(human.stderr.contains("5 |   it_lead"), "{}", human.stderr);
+}
