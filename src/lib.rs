@@ -17,6 +17,8 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod edition;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod lint;
 pub mod model;
 pub mod output;

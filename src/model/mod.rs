@@ -405,6 +405,21 @@ pub fn build_with(sources: &Sources, mut runbooks: Vec<Runbook>) -> (Option<Mode
             .collect(),
         None => Vec::new(),
     };
+    // `acme.yaml` and `acme.yml` are one edition folder: building both
+    // would mix two clients' pages in it.
+    let mut seen: BTreeMap<&str, &SourceText> = BTreeMap::new();
+    for file in sources.clients.iter().map(|c| &c.file) {
+        if let Some(first) = seen.insert(&file.slug, &file.source) {
+            diags.push(
+                Diagnostic::new(
+                    Code::ReservedSlug,
+                    Span::file(&file.source.path),
+                    format!("`{}` is also the name of {}", file.slug, first.path.display()),
+                )
+                .hint("each client needs one file; merge them, or rename one (the file name is the edition's folder name)"),
+            );
+        }
+    }
     let glossary = glossary(sources, &mut diags);
     let Some(mut handbook) = handbook else {
         return (None, diags);
@@ -509,7 +524,13 @@ fn handbook(
             let mut local = Diagnostics::new();
             let text = default_start_here(raw.contacts.0.iter().any(|(id, _)| id == "soc"));
             let sub = SourceText::new("handbook.yaml", text.to_string());
-            markdown::parse_fragment(&sub, 0, "start", &mut local)
+            let mut section = markdown::parse_fragment(&sub, 0, "start", &mut local);
+            // The built-in text is not in handbook.yaml: its positions mean
+            // nothing there, so a problem with it points at the file's start.
+            for p in &mut section.placeholders {
+                (p.line, p.column) = (1, 1);
+            }
+            section
         }
     };
     let lint = raw.lint.as_ref().map(|spanned| {
@@ -1104,12 +1125,20 @@ fn check_placeholders(model: &Model, diags: &mut Diagnostics) {
     }
     for p in &model.handbook.start_here.placeholders {
         let mut clients: Box<dyn Iterator<Item = &Client>> = Box::new(model.clients.iter());
+        let mut found = Diagnostics::new();
         check(
             p,
             std::path::Path::new("handbook.yaml"),
             None,
             &mut clients,
-            diags,
+            &mut found,
         );
+        for d in found.sorted() {
+            diags.push(if model.handbook.start_here_written {
+                d
+            } else {
+                d.note(format!("`{}` is in the built-in `start_here` text; write your own `start_here` in handbook.yaml to change it", p.raw))
+            });
+        }
     }
 }

@@ -277,6 +277,16 @@ pub(crate) fn read_text_in(
             return None;
         }
     };
+    decode_text(shown, bytes, diags)
+}
+
+/// The checks [`read_text`] makes on a file's bytes once read, apart from
+/// the file system, so fuzz targets can feed bytes straight in.
+pub(crate) fn decode_text(
+    shown: PathBuf,
+    bytes: Vec<u8>,
+    diags: &mut Diagnostics,
+) -> Option<SourceText> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -309,17 +319,19 @@ pub(crate) fn read_text_in(
         return None;
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let text: String = text
-        .chars()
-        .map(|c| {
-            if crate::model::markdown::is_reserved_char(c) {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect();
-    Some(SourceText::new(shown, text))
+    let mut clean = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        clean.push(match c {
+            // A lone CR ends a line for the YAML and Markdown parsers (and
+            // editors) but not for line numbers counted by `\n`; as `\n`
+            // every stage counts the same lines. Same length, same offsets.
+            '\r' if chars.peek() != Some(&'\n') => '\n',
+            c if crate::model::markdown::is_reserved_char(c) => '\u{fffd}',
+            c => c,
+        });
+    }
+    Some(SourceText::new(shown, clean))
 }
 
 fn is_blank(text: &str) -> bool {
@@ -342,6 +354,16 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
     let source = read_text(root, path, diags)?;
+    yaml_from_text(slug_of(path), source, diags)
+}
+
+/// Parses a required YAML file's text once read (the part of [`load_yaml`]
+/// that needs no file system, for fuzz targets).
+pub(crate) fn yaml_from_text<T: serde::de::DeserializeOwned>(
+    slug: String,
+    source: SourceText,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
     if is_blank(&source.text) {
         diags.push(
             Diagnostic::new(
@@ -354,11 +376,7 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
         return None;
     }
     match yaml::parse::<T>(&source, &source.text, 0) {
-        Ok(raw) => Some(Loaded {
-            slug: slug_of(path),
-            source,
-            raw,
-        }),
+        Ok(raw) => Some(Loaded { slug, source, raw }),
         Err(d) => {
             diags.push(*d);
             None
@@ -373,19 +391,24 @@ fn load_optional_yaml<T: serde::de::DeserializeOwned + Default>(
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
     let source = read_text(root, path, diags)?;
+    optional_yaml_from_text(slug_of(path), source, diags)
+}
+
+/// Like [`yaml_from_text`], but blank text means "nothing defined".
+pub(crate) fn optional_yaml_from_text<T: serde::de::DeserializeOwned + Default>(
+    slug: String,
+    source: SourceText,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
     if is_blank(&source.text) {
         return Some(Loaded {
-            slug: slug_of(path),
+            slug,
             source,
             raw: T::default(),
         });
     }
     match yaml::parse::<T>(&source, &source.text, 0) {
-        Ok(raw) => Some(Loaded {
-            slug: slug_of(path),
-            source,
-            raw,
-        }),
+        Ok(raw) => Some(Loaded { slug, source, raw }),
         Err(d) => {
             diags.push(*d);
             None
@@ -396,6 +419,16 @@ fn load_optional_yaml<T: serde::de::DeserializeOwned + Default>(
 /// Reads one run book file: front matter and the offset of its body.
 pub fn load_runbook(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawRunbook> {
     let source = read_text(root, path, diags)?;
+    runbook_from_text(slug_of(path), source, diags)
+}
+
+/// Splits and parses a run book's text once read (the part of
+/// [`load_runbook`] that needs no file system, for fuzz targets).
+pub(crate) fn runbook_from_text(
+    slug: String,
+    source: SourceText,
+    diags: &mut Diagnostics,
+) -> Option<RawRunbook> {
     if source.text.trim().is_empty() {
         diags.push(
             Diagnostic::new(Code::Unreadable, Span::file(&source.path), "this run book is empty")
@@ -434,7 +467,7 @@ pub fn load_runbook(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option
     }
     match yaml::parse::<RawFrontMatter>(&source, yaml_text, 1) {
         Ok(front) => Some(RawRunbook {
-            slug: slug_of(path),
+            slug,
             source,
             front,
             front_line_offset: 1,
@@ -451,7 +484,9 @@ pub fn load_runbook(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option
 /// `Some((Err(line), _))` when the block is not closed, or `None` when the
 /// text does not start with `---`.
 #[allow(clippy::type_complexity)]
-fn split_front_matter(text: &str) -> Option<(Result<std::ops::Range<usize>, usize>, usize)> {
+pub(crate) fn split_front_matter(
+    text: &str,
+) -> Option<(Result<std::ops::Range<usize>, usize>, usize)> {
     let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
         return None;

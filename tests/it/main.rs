@@ -13,6 +13,7 @@ mod errors;
 mod isolation;
 mod limits;
 mod links;
+mod mutation;
 mod output;
 mod pages;
 mod perf;
