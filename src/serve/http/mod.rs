@@ -1,8 +1,13 @@
 //! The HTTP side: which paths exist, what they answer, and what is refused.
 
+mod mime;
+mod pages;
+
 use super::gate::{Gate, Ticket, MAX_CONNECTIONS};
 use super::live::{self, Live, Problem};
 use super::site::{Generation, Lookup};
+use mime::content_type;
+use pages::{failed_page, not_found_page, picker_page};
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -346,33 +351,6 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The `Content-Type` of a file, by extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
-
 /// A reply with the headers every answer carries.
 fn reply(status: u16, ctype: &str, body: Vec<u8>) -> Reply {
     Reply {
@@ -653,90 +631,6 @@ fn send(w: &mut impl Write, status: &live::Status) -> std::io::Result<()> {
     w.flush()
 }
 
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const PAGE_STYLE: &str = "body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff}a{color:#0b4fa8}li{margin:.6rem 0}.draft{display:inline-block;padding:0 .4rem;border:1px solid #8a4b00;border-radius:3px;color:#8a4b00;font-size:.9rem}@media (prefers-color-scheme:dark){body{color:#eee;background:#15171b}a{color:#8ab4ff}.draft{color:#ffbd66;border-color:#ffbd66}}";
-
-fn shell(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        esc(title)
-    )
-}
-
-/// The page at `/`: every edition, with its draft run books marked.
-fn picker_page(g: &Generation) -> String {
-    let title = format!("{}: editions (preview)", g.model.handbook.title);
-    let mut body = format!(
-        "<h1>{}</h1>\n<p>A live preview by <code>runbook serve</code>. Pick an edition; pages update when you save a source file.</p>\n<ul data-editions>\n",
-        esc(&g.model.handbook.title)
-    );
-    for e in &g.picker {
-        body.push_str(&format!(
-            "<li data-edition=\"{slug}\"><a href=\"/{slug}/index.html\">{name}</a> ({slug}, {n} run book{s})",
-            slug = esc(&e.slug),
-            name = esc(&e.name),
-            n = e.runbooks,
-            s = if e.runbooks == 1 { "" } else { "s" },
-        ));
-        if !e.drafts.is_empty() {
-            body.push_str("\n<ul>\n");
-            for (slug, title) in &e.drafts {
-                body.push_str(&format!(
-                    "<li data-draft=\"{s}\"><a href=\"/{ed}/{s}/index.html\">{t}</a> <span class=\"draft\">draft</span></li>\n",
-                    s = esc(slug),
-                    ed = esc(&e.slug),
-                    t = esc(title)
-                ));
-            }
-            body.push_str("</ul>\n");
-        }
-        body.push_str("</li>\n");
-    }
-    body.push_str(
-        "</ul>\n<p>Drafts are shown here only; <code>runbook build</code> leaves them out.</p>\n",
-    );
-    shell(&title, &body)
-}
-
-fn not_found_page() -> String {
-    shell(
-        "Page not found",
-        "<h1>Page not found</h1>\n<p>There is no such page in this preview. <a href=\"/\">See every edition</a>.</p>\n",
-    )
-}
-
-/// The page shown while no build has succeeded yet.
-fn failed_page(errors: &[Problem]) -> String {
-    let mut body = String::from("<h1>The handbook does not build yet</h1>\n<p>Fix these problems and save; this page updates by itself.</p>\n<ul>\n");
-    for p in errors {
-        body.push_str(&format!(
-            "<li><code>{}:{}:{}</code> {} {}</li>\n",
-            esc(&p.file),
-            p.line,
-            p.column,
-            esc(p.code),
-            esc(&p.message)
-        ));
-    }
-    body.push_str("</ul>\n");
-    shell("The handbook does not build yet", &body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -914,16 +808,5 @@ mod tests {
             parse_head(b"GET / HTTP/1.0\r\n\r\n").map(|r| r.map(|r| r.host)),
             Ok(Some(None))
         );
-    }
-
-    #[test]
-    fn content_types() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(
-            content_type("assets/x.JS"),
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(content_type("assets/logo.png"), "image/png");
-        assert_eq!(content_type("noext"), "application/octet-stream");
     }
 }
