@@ -35,7 +35,7 @@ fn shell(title: &str, body: &str) -> String {
 }
 
 /// The page at `/`: every edition, with its draft run books marked.
-pub(super) fn picker_page(g: &Generation) -> String {
+pub(super) fn picker(g: &Generation) -> String {
     let title = format!("{}: editions (preview)", g.model.handbook.title);
     let mut body = format!(
         "<h1>{}</h1>\n<p>A live preview by <code>runbook serve</code>. Pick an edition; pages update when you save a source file.</p>\n<ul data-editions>\n",
@@ -70,15 +70,16 @@ pub(super) fn picker_page(g: &Generation) -> String {
 }
 
 /// The page for a path no edition has.
-pub(super) fn not_found_page() -> String {
+pub(super) fn not_found() -> String {
     shell(
         "Page not found",
         "<h1>Page not found</h1>\n<p>There is no such page in this preview. <a href=\"/\">See every edition</a>.</p>\n",
     )
 }
 
-/// The page shown while no build has succeeded yet.
-pub(super) fn failed_page(errors: &[Problem]) -> String {
+/// The page that lists problems: shown (503) while no build has succeeded
+/// yet, and (500) for a page its template fails on.
+pub(super) fn does_not_build(errors: &[Problem]) -> String {
     let mut body = String::from("<h1>The handbook does not build yet</h1>\n<p>Fix these problems and save; this page updates by itself.</p>\n<ul>\n");
     for p in errors {
         body.push_str(&format!(
