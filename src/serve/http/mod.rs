@@ -14,12 +14,12 @@
 //!
 //! The parts, from the socket inwards:
 //!
-//! - [`wire`]: binding, reading one request head within its deadline
-//!   (`httparse`), writing one [`Response`](wire::Response);
-//! - [`routes`]: what a request gets, decided without a socket: the `Host`
-//!   guard ([`host`]), the method, the path checks, then the lookup;
-//! - [`pages`] and [`mime`]: the preview's own pages and the content types;
-//! - [`events`]: the live-reload stream an open tab holds.
+//! - `wire`: binding, reading one request head within its deadline
+//!   (`httparse`), writing one `Response`;
+//! - `routes`: what a request gets, decided without a socket: the `Host`
+//!   guard (`host`), the method, the path checks, then the lookup;
+//! - `pages` and `mime`: the preview's own pages and the content types;
+//! - `events`: the live-reload stream an open tab holds.
 
 mod events;
 mod host;
