@@ -14,8 +14,11 @@
 //!   wait on.
 //! - [`gate`] caps the connections served at once; when full, the one
 //!   slowest to send its request gives way.
-//! - [`http`] answers requests (GET and HEAD only, paths checked, the reload
-//!   script injected into HTML responses).
+//! - [`http`] answers requests with std threads: the wire (one request head
+//!   in, one answer out), routing that decides every answer without a
+//!   socket (Host guard, GET and HEAD only, paths checked, the reload
+//!   script injected into HTML), the preview's own pages and the event
+//!   stream.
 //! - [`watch`] turns file-system events into rebuild requests, ignoring
 //!   editors' temporary files and coalescing bursts.
 
