@@ -19,6 +19,7 @@ mod real_world;
 mod scaffold;
 mod search;
 mod serve;
+mod theming;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
