@@ -105,16 +105,20 @@ impl Theme {
             .collect();
         let mut origins: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (name, text) in &overrides.templates {
-            if name.starts_with(BUILTIN_PREFIX) {
+            if let Some(builtin) = name.strip_prefix(BUILTIN_PREFIX) {
                 // The built-in templates must stay reachable under this
                 // name, or an override that extends one would extend itself.
+                let message = format!(
+                    "a theme template cannot be named `{name}`: \
+                     `{BUILTIN_PREFIX}` names the built-in templates"
+                );
+                let hint = format!(
+                    "move it to `templates/{builtin}` to replace the built-in template, \
+                     or extend the built-in one from there with {{% extends \"{name}\" %}}"
+                );
                 diags.push(
-                    Diagnostic::new(
-                        Code::ThemeError,
-                        Span::file(text.path.clone()),
-                        format!("a theme template cannot be named `{name}`: `{BUILTIN_PREFIX}` names the built-in templates"),
-                    )
-                    .hint(format!("move it to `templates/{}` to replace the built-in template, or extend the built-in one from there with {{% extends \"{name}\" %}}", &name[BUILTIN_PREFIX.len()..])),
+                    Diagnostic::new(Code::ThemeError, Span::file(text.path.clone()), message)
+                        .hint(hint),
                 );
                 continue;
             }
