@@ -62,7 +62,7 @@ contacts:
     hours: Every day 7:00-22:00
 ";
 
-const THEMES_README: &str = "# Themes\n\nTo change how the handbook looks, create `themes/<name>/templates/` and/or `themes/<name>/static/`\nand set `theme: <name>` in `runbooks/handbook.yaml`. Any file you add replaces the built-in file of the\nsame name; everything else keeps the built-in look.\n";
+const THEMES_README: &str = "# Themes\n\nTo change how the handbook looks, create `themes/<name>/templates/` and/or `themes/<name>/static/`\nand set `theme: <name>` in `runbooks/handbook.yaml`. Any file you add replaces the built-in file of the\nsame name; everything else keeps the built-in look.\n\nMost changes need no copy: `static/custom.css` is linked after the built-in stylesheets, so\n`:root { --accent: #0b6e4f; }` recolours every page, and a template that starts with\n`{% extends \"default/base.html\" %}` replaces only the blocks it names (`{% block footer %}…`).\nrunbook's docs/theming.md lists every template, block and variable.\n";
 
 const WORKFLOW: &str = "name: handbook
 on: [push, pull_request]

@@ -97,7 +97,7 @@ pub fn render_edition(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let prepared = Prepared::new(edition);
+    let prepared = Prepared::new(edition, theme);
     let pages = pages(edition);
     let html_bytes = AtomicUsize::new(0);
     let errors: Vec<Diagnostic> = pages
@@ -182,7 +182,7 @@ pub struct OnDemand {
 /// the page paths, and the assets (including the search index).
 pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
     OnDemand {
-        prepared: Prepared::new(edition),
+        prepared: Prepared::new(edition, theme),
         pages: pages(edition)
             .into_iter()
             .map(|p| (page_path(edition, p), p))

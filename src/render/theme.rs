@@ -1,5 +1,11 @@
 //! The theme: Tera templates and static assets. The built-in theme is
 //! embedded in the binary; a user theme overrides it file by file.
+//!
+//! Every built-in template is also registered under [`BUILTIN_PREFIX`]
+//! (`default/base.html`), so a theme's own `base.html` can extend the
+//! built-in one and replace a single block instead of copying the file
+//! (docs/theming.md). A theme's `static/custom.css` is linked on every page
+//! after the built-in stylesheets.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::source::ThemeFiles;
@@ -70,12 +76,21 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The name prefix under which the built-in templates can always be
+/// reached, whatever a theme overrides: `{% extends "default/base.html" %}`.
+pub const BUILTIN_PREFIX: &str = "default/";
+
+/// The optional stylesheet of a theme, linked after the built-in ones.
+pub const CUSTOM_CSS: &str = "custom.css";
+
 /// Compiled templates and the assets every edition gets.
 pub struct Theme {
     /// Compiled templates.
     pub tera: tera::Tera,
     /// Static files by path under `assets/`.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Whether the theme has a `static/custom.css` that pages link.
+    pub custom_css: bool,
     origins: BTreeMap<String, PathBuf>,
 }
 
@@ -90,8 +105,35 @@ impl Theme {
             .collect();
         let mut origins: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (name, text) in &overrides.templates {
+            if let Some(builtin) = name.strip_prefix(BUILTIN_PREFIX) {
+                // The built-in templates must stay reachable under this
+                // name, or an override that extends one would extend itself.
+                let message = format!(
+                    "a theme template cannot be named `{name}`: \
+                     `{BUILTIN_PREFIX}` names the built-in templates"
+                );
+                let hint = format!(
+                    "move it to `templates/{builtin}` to replace the built-in template, \
+                     or extend the built-in one from there with {{% extends \"{name}\" %}}"
+                );
+                diags.push(
+                    Diagnostic::new(Code::ThemeError, Span::file(text.path.clone()), message)
+                        .hint(hint),
+                );
+                continue;
+            }
             sources.insert(name.clone(), text.text.clone());
             origins.insert(name.clone(), text.path.clone());
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        // Only a theme with templates of its own can extend the built-in
+        // ones; without, compiling them twice would only cost time.
+        if !overrides.templates.is_empty() {
+            for (name, text) in BUILTIN_TEMPLATES {
+                sources.insert(format!("{BUILTIN_PREFIX}{name}"), text.to_string());
+            }
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html"]);
@@ -111,6 +153,7 @@ impl Theme {
         }
         Ok(Theme {
             tera,
+            custom_css: statics.contains_key(CUSTOM_CSS),
             statics,
             origins,
         })
@@ -143,10 +186,11 @@ fn template_diagnostic(
         }
         other => (fallback.to_string(), 0, 0, first_line(&other.to_string())),
     };
+    let builtin = name.strip_prefix(BUILTIN_PREFIX).unwrap_or(&name);
     let file = origins
         .get(&name)
         .cloned()
-        .unwrap_or_else(|| PathBuf::from(format!("(built-in theme)/templates/{name}")));
+        .unwrap_or_else(|| PathBuf::from(format!("(built-in theme)/templates/{builtin}")));
     let span = if line > 0 {
         Span::at(file, line, column, 1)
     } else {

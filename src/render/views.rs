@@ -39,6 +39,8 @@ struct SiteView {
     date_iso: Option<String>,
     logo: Option<String>,
     phases: Vec<PhaseInfo>,
+    /// The theme has a `custom.css` for `base.html` to link.
+    custom_css: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -227,7 +229,7 @@ impl Values {
 }
 
 impl Prepared {
-    pub(super) fn new(edition: &Edition<'_>) -> Prepared {
+    pub(super) fn new(edition: &Edition<'_>, theme: &Theme) -> Prepared {
         let soc = edition.is_soc();
         let site = SiteView {
             title: edition.title.to_string(),
@@ -248,6 +250,7 @@ impl Prepared {
                     description: edition.phase_text[p.index()].clone(),
                 })
                 .collect(),
+            custom_css: theme.custom_css,
         };
         let heads: Vec<RunbookHead> = edition
             .runbooks

@@ -121,36 +121,11 @@ pub fn stem(norm: &str) -> String {
     })
 }
 
-/// A fast hasher for the build's memo tables (the Fx hash of rustc): keys
-/// are words and texts from the handbook's own sources, so there is no
-/// attacker to keep out, and SipHash was a tenth of a build's work.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct FastHash(u64);
-
-impl std::hash::Hasher for FastHash {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A map keyed with [`FastHash`].
-pub(crate) type FastMap<K, V> =
-    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHash>>;
+/// A map with the Fx hash of rustc (`rustc-hash`) for the build's memo
+/// tables: keys are words and texts from the handbook's own sources, so
+/// there is no attacker to keep out, and SipHash was a tenth of a build's
+/// work. Nothing iterates these maps, so output never depends on the hash.
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// How many words each thread's stem memo holds at most.
 const STEM_MEMO_MAX: usize = 50_000;

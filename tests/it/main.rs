@@ -24,6 +24,7 @@ mod scaffold;
 mod search;
 mod serve;
 mod steps;
+mod theming;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
