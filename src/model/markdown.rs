@@ -447,6 +447,41 @@ fn is_reference(link_type: LinkType) -> bool {
     )
 }
 
+/// What a piece of Markdown is, which decides how it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MarkdownKind {
+    /// A run book body: `## ` headings split it into phases (and never
+    /// open a SOC-only section), and `#fragment` links mean this run book.
+    RunbookBody,
+    /// Free Markdown that is not a run book (e.g. `start_here`).
+    Fragment,
+}
+
+/// Which section [`render_section`] renders, and how its text is read.
+#[derive(Clone, Copy, Debug)]
+struct SectionPlace<'a> {
+    kind: MarkdownKind,
+    /// The run book's slug, or a fragment's id prefix: heading ids start
+    /// with it.
+    slug: &'a str,
+    /// The phase; `None` for an introduction or a fragment.
+    phase: Option<Phase>,
+    /// 1-based line of the section's heading (0 when it has none).
+    line: usize,
+}
+
+/// A top-level `## ` heading of a run book body: where a phase starts.
+struct PhaseHeading {
+    /// Index of its start event.
+    start: usize,
+    /// Index of its end event.
+    end: usize,
+    /// The phase it names, if it names one.
+    phase: Option<Phase>,
+    /// Where it is written in the body.
+    range: Range<usize>,
+}
+
 /// Parses a run book body. `body_start` is the byte offset of the body in
 /// `source.text`; `slug` prefixes heading ids so they are unique on pages
 /// that show several run books.
@@ -458,10 +493,22 @@ pub fn parse_runbook_body(
 ) -> ParsedBody {
     let body = &source.text[body_start..];
     let ctx = Ctx::new(source, body_start);
-    let events = prepare(&ctx, events(body), true, diags);
+    let events = prepare(&ctx, events(body), MarkdownKind::RunbookBody, diags);
+    let headings = phase_headings(&ctx, &events, diags);
+    let seen = check_phase_headings(&ctx, &headings, diags);
+    report_missing_phases(&ctx, &headings, &seen, diags);
+    render_phases(&ctx, &events, &headings, slug, diags)
+}
 
-    // Find the top-level `## ` headings that split the body into phases.
-    let mut splits: Vec<(usize, usize, Option<Phase>, Range<usize>)> = Vec::new(); // (event index, end index, phase, range)
+/// Finds the top-level `## ` headings that split the body into phases,
+/// reporting misplaced ones, `# ` headings and attributes a phase heading
+/// cannot have.
+fn phase_headings(
+    ctx: &Ctx<'_>,
+    events: &[Spanned<'_>],
+    diags: &mut Diagnostics,
+) -> Vec<PhaseHeading> {
+    let mut headings = Vec::new();
     let mut depth = 0usize;
     let mut i = 0;
     while i < events.len() {
@@ -472,8 +519,7 @@ pub fn parse_runbook_body(
                 classes,
                 attrs,
             }) => {
-                let end = find_heading_end(&events, i);
-                let text = plain_text(&events[i + 1..end]);
+                let end = find_heading_end(events, i);
                 let range = events[i].1.clone();
                 if depth > 0 {
                     diags.push(ctx.diag(Code::UnknownPhase, &range, "a `## ` heading inside a list or quote").hint("phase headings stand on their own line at the start of the line; use `###` for headings inside a phase"));
@@ -501,7 +547,13 @@ pub fn parse_runbook_body(
                             ),
                         );
                     }
-                    splits.push((i, end, Phase::from_heading(&text), range));
+                    let phase = Phase::from_heading(&plain_text(&events[i + 1..end]));
+                    headings.push(PhaseHeading {
+                        start: i,
+                        end,
+                        phase,
+                        range,
+                    });
                 }
                 i = end + 1;
                 continue;
@@ -523,11 +575,19 @@ pub fn parse_runbook_body(
         }
         i += 1;
     }
+    headings
+}
 
-    // Check the phase headings: known, once each, in order, all present.
+/// Checks the phase headings: known, once each, in order. Returns the line
+/// of each phase's heading, `None` for a phase not found.
+fn check_phase_headings(
+    ctx: &Ctx<'_>,
+    headings: &[PhaseHeading],
+    diags: &mut Diagnostics,
+) -> [Option<usize>; 6] {
     let mut seen: [Option<usize>; 6] = [None; 6];
     let mut last: Option<Phase> = None;
-    for (_, _, phase, range) in &splits {
+    for PhaseHeading { phase, range, .. } in headings {
         let (line, _) = ctx.position(range.start);
         match phase {
             None => {
@@ -568,60 +628,82 @@ pub fn parse_runbook_body(
             }
         }
     }
-    for phase in Phase::ALL {
-        if seen[phase.index()].is_none() {
-            // Point at the heading that should follow it, or the end of the file.
-            let next = splits
-                .iter()
-                .find(|(_, _, p, _)| p.is_some_and(|p| p > phase))
-                .map(|s| s.3.start)
-                .unwrap_or(body.len());
-            let (line, _) = ctx.position(next);
-            let at_end = next >= body.len();
-            let message = format!("missing phase `## {}`", phase.name());
-            let hint = if at_end {
-                format!(
-                    "add a `## {}` section at the end of the run book",
-                    phase.name()
-                )
-            } else {
-                format!("add a `## {}` section before line {line}", phase.name())
-            };
-            let d = if at_end {
-                let last_line = source.text.lines().count().max(1);
-                source.diag_at(Code::MissingPhase, last_line, 1, 1, message)
-            } else {
-                ctx.diag(Code::MissingPhase, &(next..next + 2), message)
-            };
-            diags.push(d.hint(hint));
-        }
-    }
+    seen
+}
 
-    // Render the introduction and each recognised phase.
-    let intro_end = splits.first().map(|s| s.0).unwrap_or(events.len());
-    let intro = render_section(&ctx, &events[..intro_end], None, slug, 0, true, diags);
+/// Reports each phase without a heading, at the heading that should
+/// follow it, or at the end of the file.
+fn report_missing_phases(
+    ctx: &Ctx<'_>,
+    headings: &[PhaseHeading],
+    seen: &[Option<usize>; 6],
+    diags: &mut Diagnostics,
+) {
+    let body_len = ctx.body().len();
+    for phase in Phase::ALL.into_iter().filter(|p| seen[p.index()].is_none()) {
+        let next = headings
+            .iter()
+            .find(|h| h.phase.is_some_and(|p| p > phase))
+            .map(|h| h.range.start)
+            .unwrap_or(body_len);
+        let (line, _) = ctx.position(next);
+        let at_end = next >= body_len;
+        let message = format!("missing phase `## {}`", phase.name());
+        let hint = if at_end {
+            format!(
+                "add a `## {}` section at the end of the run book",
+                phase.name()
+            )
+        } else {
+            format!("add a `## {}` section before line {line}", phase.name())
+        };
+        let d = if at_end {
+            let last_line = ctx.source.text.lines().count().max(1);
+            ctx.source
+                .diag_at(Code::MissingPhase, last_line, 1, 1, message)
+        } else {
+            ctx.diag(Code::MissingPhase, &(next..next + 2), message)
+        };
+        diags.push(d.hint(hint));
+    }
+}
+
+/// Renders the introduction and the first section of each recognised
+/// phase; a phase without one stays empty.
+fn render_phases(
+    ctx: &Ctx<'_>,
+    events: &[Spanned<'_>],
+    headings: &[PhaseHeading],
+    slug: &str,
+    diags: &mut Diagnostics,
+) -> ParsedBody {
+    let place = SectionPlace {
+        kind: MarkdownKind::RunbookBody,
+        slug,
+        phase: None,
+        line: 0,
+    };
+    let intro_end = headings.first().map(|h| h.start).unwrap_or(events.len());
+    let intro = render_section(ctx, &events[..intro_end], place, diags);
     let mut phases: Vec<(Phase, Section)> = Phase::ALL
         .iter()
         .map(|p| (*p, Section::default()))
         .collect();
     let mut done = [false; 6];
-    for (n, (_, heading_end, phase, range)) in splits.iter().enumerate() {
-        let Some(phase) = phase else { continue };
+    for (n, heading) in headings.iter().enumerate() {
+        let Some(phase) = heading.phase else { continue };
         if done[phase.index()] {
             continue;
         }
         done[phase.index()] = true;
-        let end = splits.get(n + 1).map(|s| s.0).unwrap_or(events.len());
-        let (line, _) = ctx.position(range.start);
-        phases[phase.index()].1 = render_section(
-            &ctx,
-            &events[heading_end + 1..end],
-            Some(*phase),
-            slug,
+        let end = headings.get(n + 1).map(|h| h.start).unwrap_or(events.len());
+        let (line, _) = ctx.position(heading.range.start);
+        let place = SectionPlace {
+            phase: Some(phase),
             line,
-            true,
-            diags,
-        );
+            ..place
+        };
+        phases[phase.index()].1 = render_section(ctx, &events[heading.end + 1..end], place, diags);
     }
     ParsedBody { intro, phases }
 }
@@ -636,18 +718,22 @@ pub fn parse_fragment(
 ) -> Section {
     let text = &source.text[offset..];
     let ctx = Ctx::new(source, offset);
-    let events = prepare(&ctx, events(text), false, diags);
-    render_section(&ctx, &events, None, id_prefix, 0, false, diags)
+    let events = prepare(&ctx, events(text), MarkdownKind::Fragment, diags);
+    let place = SectionPlace {
+        kind: MarkdownKind::Fragment,
+        slug: id_prefix,
+        phase: None,
+        line: 0,
+    };
+    render_section(&ctx, &events, place, diags)
 }
 
 /// Reports what [`events`] found nested too deep and public uses of
-/// SOC-only definitions, and returns the events to render. `phases`: a
-/// run book body, where `## ` headings split phases and never open a
-/// SOC-only section.
+/// SOC-only definitions, and returns the events to render.
 fn prepare<'a>(
     ctx: &Ctx<'_>,
     parsed: Parsed<'a>,
-    phases: bool,
+    kind: MarkdownKind,
     diags: &mut Diagnostics,
 ) -> Vec<Spanned<'a>> {
     let Parsed {
@@ -667,7 +753,7 @@ fn prepare<'a>(
             )),
         );
     }
-    let internal = internal_ranges(&events, phases);
+    let internal = internal_ranges(&events, kind);
     check_internal_definitions(ctx, &mut events, &references, &internal, diags);
     events
 }
@@ -675,7 +761,7 @@ fn prepare<'a>(
 /// The byte ranges of the body's SOC-only sections: from a `{.internal}`
 /// heading to the next heading of the same or a higher level, found as
 /// [`Builder`] finds them.
-fn internal_ranges(events: &[Spanned<'_>], phases: bool) -> Vec<Range<usize>> {
+fn internal_ranges(events: &[Spanned<'_>], kind: MarkdownKind) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<(HeadingLevel, usize)> = None;
     let mut depth = 0usize;
@@ -688,7 +774,7 @@ fn internal_ranges(events: &[Spanned<'_>], phases: bool) -> Vec<Range<usize>> {
                         open = None;
                     }
                 }
-                let splits_phases = phases && *level == HeadingLevel::H2;
+                let splits_phases = kind == MarkdownKind::RunbookBody && *level == HeadingLevel::H2;
                 if open.is_none() && !splits_phases && classes.iter().any(|c| is_internal_class(c))
                 {
                     open = Some((*level, range.start));
@@ -931,10 +1017,15 @@ impl<'s> Ctx<'s> {
         found
     }
 
+    /// The Markdown text, from where it starts in the file.
+    fn body(&self) -> &'s str {
+        &self.source.text[self.body_start..]
+    }
+
     /// The part of `range` on its first line (at least one byte).
     fn first_line(&self, range: &Range<usize>) -> Range<usize> {
-        let body = &self.source.text[self.body_start..];
-        let len = body
+        let len = self
+            .body()
             .get(range.clone())
             .map(|s| s.split('\n').next().unwrap_or("").len())
             .unwrap_or(1)
@@ -1034,15 +1125,20 @@ struct Builder<'c, 's> {
     in_code_block: bool,
 }
 
+/// Renders one section's events: HTML cut into segments, with its steps,
+/// placeholders, links and plain text.
 fn render_section(
     ctx: &Ctx<'_>,
     events: &[Spanned<'_>],
-    phase: Option<Phase>,
-    slug: &str,
-    line: usize,
-    bare_fragments: bool,
+    place: SectionPlace<'_>,
     diags: &mut Diagnostics,
 ) -> Section {
+    let SectionPlace {
+        kind,
+        slug,
+        phase,
+        line,
+    } = place;
     let id_prefix = match phase {
         Some(p) => format!("{slug}-{}-", p.slug()),
         None if slug.is_empty() => String::new(),
@@ -1066,7 +1162,7 @@ fn render_section(
         text_stack: Vec::new(),
         opened: Vec::new(),
         anchor: None,
-        bare_fragments,
+        bare_fragments: kind == MarkdownKind::RunbookBody,
         open_links: Vec::new(),
         in_code_block: false,
     };
