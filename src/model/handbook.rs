@@ -3,7 +3,7 @@
 //! Besides plain values, the handbook holds one piece of Markdown,
 //! `start_here`. It is parsed on its own, as a fragment, but its problems,
 //! placeholders and links must point into `handbook.yaml`, where the writer
-//! can fix them: [`FragmentOrigin`] maps positions in the fragment to the
+//! can fix them: `FragmentOrigin` maps positions in the fragment to the
 //! file, so no check has to shift line numbers by hand.
 
 use super::markdown::{self, Section};

@@ -7,7 +7,7 @@
 //! One file per thing a writer writes: [`handbook`] (`handbook.yaml`),
 //! [`client`] (`clients/*.yaml`), [`runbook`] (front matter; the body is
 //! [`markdown`]'s), the glossary below, and the checks that need the whole
-//! model ([`links`], [`placeholder`]). This module puts them together; the
+//! model ([`links`], `placeholder`). This module puts them together; the
 //! types are re-exported here, so callers name `model::Client`, not where
 //! it is validated.
 

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 /// The byte ranges of the body's SOC-only sections: from a `{.internal}`
 /// heading to the next heading of the same or a higher level, found as
-/// [`Builder`] finds them.
+/// [`super::Builder`] finds them.
 pub(super) fn internal_ranges(events: &[Spanned<'_>], kind: MarkdownKind) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<(HeadingLevel, usize)> = None;
