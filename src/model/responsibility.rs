@@ -6,9 +6,9 @@
 //! `{lead, advisor}`. A step marker sets one step's lead, with no advisor.
 
 use super::phase::Phase;
-use crate::diag::{Code, Diagnostics, SourceText};
+use crate::diag::{Code, Diagnostics};
 use crate::source::raw::{RawPhaseMap, RawResponsibility};
-use crate::source::yaml;
+use crate::source::yaml::YamlText;
 use serde::Serialize;
 
 /// A party that can lead or advise.
@@ -142,21 +142,13 @@ pub fn resolve(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
 }
 
 /// Validates a raw per-phase map from a YAML file.
-pub fn parse_map(
-    raw: &RawPhaseMap,
-    source: &SourceText,
-    line_offset: usize,
-    diags: &mut Diagnostics,
-) -> PhaseMap {
+pub fn parse_map(raw: &RawPhaseMap, yaml: YamlText<'_>, diags: &mut Diagnostics) -> PhaseMap {
     let mut map: PhaseMap = [None; 6];
     for (key, value) in raw {
-        let (line, column) = yaml::position(value, line_offset);
         let Some(phase) = Phase::from_key(key) else {
             let near = Phase::nearest(key);
-            let (line, column) = yaml::key_position(source, key, value, line_offset);
             diags.push(
-                source
-                    .diag_at(Code::UnknownPhaseKey, line, column, key.chars().count(), format!("`{key}` is not a phase"))
+                yaml.diag_for_key(key, value, Code::UnknownPhaseKey, format!("`{key}` is not a phase"))
                     .hint(format!("did you mean `{}`? Phases: preparation, identification, containment, eradication, recovery, lessons-learned", near.slug())),
             );
             continue;
@@ -164,8 +156,7 @@ pub fn parse_map(
         match parse_one(&value.value) {
             Ok(r) => map[phase.index()] = Some(r),
             Err(message) => diags.push(
-                source
-                    .diag_at(Code::BadResponsibility, line, column, 1, message)
+                yaml.diag_at_start(value, Code::BadResponsibility, message)
                     .hint("write `soc`, `client` or `shared`, or `{lead: client, advisor: soc}`"),
             ),
         }

@@ -230,14 +230,10 @@ fn read_logo(
     match files::read_inside(root, &path) {
         Ok(bytes) => (Some((logo.value.clone(), bytes)), None),
         Err(refusal) => {
-            let (line, column) = yaml::position(logo, 0);
-            let d = file
-                .source
-                .diag_at(
+            let d = yaml::YamlText::file(&file.source)
+                .diag_for(
+                    logo,
                     refusal.code(),
-                    line,
-                    column,
-                    logo.value.chars().count(),
                     format!("logo `{}`: {}", logo.value, refusal.message(SOURCE_ROOT)),
                 )
                 .hint(refusal.hint(SOURCE_ROOT));

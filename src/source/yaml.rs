@@ -57,6 +57,107 @@ pub fn key_position<T>(
     }
 }
 
+/// One YAML document's text: a whole YAML file, or a run book's front matter,
+/// which starts some lines into its file. A problem with a value is then one
+/// call that points at the value (or its key) and quotes the line, instead of
+/// a [`position`] and a [`SourceText::diag_at`] written out at every check.
+#[derive(Clone, Copy, Debug)]
+pub struct YamlText<'s> {
+    /// The file's text.
+    pub source: &'s SourceText,
+    /// Lines in the file before the YAML starts (0 for a whole YAML file).
+    pub line_offset: usize,
+}
+
+impl<'s> YamlText<'s> {
+    /// A whole YAML file.
+    pub fn file(source: &'s SourceText) -> Self {
+        YamlText {
+            source,
+            line_offset: 0,
+        }
+    }
+
+    /// YAML that starts `line_offset` lines into `source` (front matter).
+    pub fn starting_at(source: &'s SourceText, line_offset: usize) -> Self {
+        YamlText {
+            source,
+            line_offset,
+        }
+    }
+
+    /// A problem with a text value: at the value, as wide as its text.
+    pub fn diag_for(
+        &self,
+        value: &Spanned<String>,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_at_value(value, value.value.chars().count(), code, message)
+    }
+
+    /// A problem with a value as a whole (an empty text, a map): at its
+    /// first character.
+    pub fn diag_at_start<T>(
+        &self,
+        value: &Spanned<T>,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_at_value(value, 1, code, message)
+    }
+
+    /// A problem with a map entry's key: at the key, as wide as it.
+    pub fn diag_for_key<T>(
+        &self,
+        key: &str,
+        value: &Spanned<T>,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_at_key(key, value, key.chars().count(), code, message)
+    }
+
+    /// A problem with a map entry as a whole: at its key's first character.
+    pub fn diag_at_key_start<T>(
+        &self,
+        key: &str,
+        value: &Spanned<T>,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_at_key(key, value, 1, code, message)
+    }
+
+    /// Where a map entry's key is written (see [`key_position`]).
+    pub fn key_position<T>(&self, key: &str, value: &Spanned<T>) -> (usize, usize) {
+        key_position(self.source, key, value, self.line_offset)
+    }
+
+    fn diag_at_value<T>(
+        &self,
+        value: &Spanned<T>,
+        width: usize,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column) = position(value, self.line_offset);
+        self.source.diag_at(code, line, column, width, message)
+    }
+
+    fn diag_at_key<T>(
+        &self,
+        key: &str,
+        value: &Spanned<T>,
+        width: usize,
+        code: Code,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.key_position(key, value);
+        self.source.diag_at(code, line, column, width, message)
+    }
+}
+
 /// Parses YAML text that starts at `line_offset` lines into `source`
 /// (0 for a whole YAML file, 1 for front matter after its `---` line).
 pub fn parse<T: DeserializeOwned>(

@@ -8,12 +8,24 @@
 //! [`Segment`]s. An edition fills the holes by concatenation, which is cheap,
 //! so fifty clients cost little more than one.
 
+mod attributes;
+mod events;
+mod internal;
+mod phases;
+
+pub use events::MAX_NESTING;
+pub use phases::parse_runbook_body;
+
+use attributes::{attribute_problem, is_internal_class, stray_attribute, ATTRIBUTE_HINT};
+use events::{events, Parsed, Spanned};
+use internal::{check_internal_definitions, internal_ranges};
+
 use super::phase::Phase;
 use super::responsibility::Party;
 use crate::diag::{Code, Diagnostics, SourceText};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -310,320 +322,27 @@ pub struct ParsedBody {
     pub phases: Vec<(Phase, Section)>,
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
+/// What a piece of Markdown is, which decides how it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MarkdownKind {
+    /// A run book body: `## ` headings split it into phases (and never
+    /// open a SOC-only section), and `#fragment` links mean this run book.
+    RunbookBody,
+    /// Free Markdown that is not a run book (e.g. `start_here`).
+    Fragment,
 }
 
-type Spanned<'a> = (Event<'a>, Range<usize>);
-
-/// How deep quotes, lists, footnotes, emphasis and links may sit inside each
-/// other: markdown-it's limit. Sanitizing grows with depth times size, so a
-/// page nested 100,000 deep took minutes; deeper parts are left out, with
-/// an error.
-pub const MAX_NESTING: usize = 100;
-
-/// A body's events, ready to render.
-struct Parsed<'a> {
-    events: Vec<Spanned<'a>>,
-    /// Each link or image written with a reference (`[text][label]`):
-    /// its event's index and where its definition starts in the body.
-    references: Vec<(usize, usize)>,
-    /// Where the first part nested deeper than [`MAX_NESTING`] starts.
-    too_deep: Option<Range<usize>>,
-}
-
-/// Parses events, merges adjacent text, which pulldown-cmark splits at `[`
-/// and `]` (and so inside `[SOC]`), and leaves out what is nested deeper
-/// than [`MAX_NESTING`].
-fn events(body: &str) -> Parsed<'_> {
-    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
-    let mut out: Vec<Spanned<'_>> = Vec::new();
-    // Text being merged: joined in one buffer so a run of many pieces
-    // costs their length, not its square.
-    let mut pending: Option<(String, Range<usize>)> = None;
-    let mut depth = 0usize;
-    // Open tags inside a part that is left out; 0 when none is.
-    let mut skipped = 0usize;
-    let mut too_deep = None;
-    for (event, range) in parser.by_ref() {
-        if skipped > 0 {
-            match event {
-                Event::Start(_) => skipped += 1,
-                Event::End(_) => skipped -= 1,
-                _ => {}
-            }
-            continue;
-        }
-        if let Event::Text(t) = &event {
-            match &mut pending {
-                Some((text, r)) => {
-                    text.push_str(t);
-                    r.end = r.end.max(range.end);
-                }
-                None => pending = Some((t.to_string(), range)),
-            }
-            continue;
-        }
-        if let Some((text, r)) = pending.take() {
-            out.push((Event::Text(CowStr::from(text)), r));
-        }
-        match &event {
-            Event::Start(tag) if nests(tag) => {
-                if depth == MAX_NESTING {
-                    too_deep.get_or_insert(range);
-                    skipped = 1;
-                    continue;
-                }
-                depth += 1;
-            }
-            Event::End(tag) if nests_end(tag) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        out.push((event, range));
-    }
-    if let Some((text, r)) = pending.take() {
-        out.push((Event::Text(CowStr::from(text)), r));
-    }
-    let defs = parser.reference_definitions();
-    let references =
-        out.iter()
-            .enumerate()
-            .filter_map(|(i, (event, _))| match event {
-                Event::Start(
-                    Tag::Link { link_type, id, .. } | Tag::Image { link_type, id, .. },
-                ) if is_reference(*link_type) => defs.get(id).map(|d| (i, d.span.start)),
-                _ => None,
-            })
-            .collect();
-    Parsed {
-        events: out,
-        references,
-        too_deep,
-    }
-}
-
-/// Tags that count towards the nesting limit.
-fn nests(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::BlockQuote(_)
-            | Tag::List(_)
-            | Tag::FootnoteDefinition(_)
-            | Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-    )
-}
-
-fn nests_end(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
-            | TagEnd::FootnoteDefinition
-            | TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Link
-            | TagEnd::Image
-    )
-}
-
-fn is_reference(link_type: LinkType) -> bool {
-    matches!(
-        link_type,
-        LinkType::Reference
-            | LinkType::ReferenceUnknown
-            | LinkType::Collapsed
-            | LinkType::CollapsedUnknown
-            | LinkType::Shortcut
-            | LinkType::ShortcutUnknown
-    )
-}
-
-/// Parses a run book body. `body_start` is the byte offset of the body in
-/// `source.text`; `slug` prefixes heading ids so they are unique on pages
-/// that show several run books.
-pub fn parse_runbook_body(
-    source: &SourceText,
-    body_start: usize,
-    slug: &str,
-    diags: &mut Diagnostics,
-) -> ParsedBody {
-    let body = &source.text[body_start..];
-    let ctx = Ctx::new(source, body_start);
-    let events = prepare(&ctx, events(body), true, diags);
-
-    // Find the top-level `## ` headings that split the body into phases.
-    let mut splits: Vec<(usize, usize, Option<Phase>, Range<usize>)> = Vec::new(); // (event index, end index, phase, range)
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i].0 {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let end = find_heading_end(&events, i);
-                let text = plain_text(&events[i + 1..end]);
-                let range = events[i].1.clone();
-                if depth > 0 {
-                    diags.push(ctx.diag(Code::UnknownPhase, &range, "a `## ` heading inside a list or quote").hint("phase headings stand on their own line at the start of the line; use `###` for headings inside a phase"));
-                } else {
-                    if let Some(problem) = attribute_problem(
-                        id.as_deref(),
-                        classes,
-                        attrs,
-                        &heading_text(&events[i + 1..end]),
-                    ) {
-                        diags.push(
-                            ctx.diag(Code::UnknownAttribute, &range, problem)
-                                .hint(ATTRIBUTE_HINT),
-                        );
-                    }
-                    if classes.iter().any(|c| is_internal_class(c)) {
-                        diags.push(
-                            ctx.diag(
-                                Code::MisplacedInternal,
-                                &range,
-                                "a whole phase cannot be SOC-only",
-                            )
-                            .hint(
-                                "mark a `###` heading inside the phase with `{.internal}` instead",
-                            ),
-                        );
-                    }
-                    splits.push((i, end, Phase::from_heading(&text), range));
-                }
-                i = end + 1;
-                continue;
-            }
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }) => {
-                let range = events[i].1.clone();
-                diags.push(ctx.diag(Code::TitleHeading, &range, "a `# ` heading in the body of a run book").hint("the page title comes from `title:` in the front matter; use `##` for phases and `###` inside them"));
-            }
-            Event::Start(
-                Tag::List(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::Item,
-            ) => depth += 1,
-            Event::End(
-                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition | TagEnd::Item,
-            ) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-
-    // Check the phase headings: known, once each, in order, all present.
-    let mut seen: [Option<usize>; 6] = [None; 6];
-    let mut last: Option<Phase> = None;
-    for (_, _, phase, range) in &splits {
-        let (line, _) = ctx.position(range.start);
-        match phase {
-            None => {
-                let text = ctx
-                    .line_text(line)
-                    .trim_start_matches('#')
-                    .trim()
-                    .to_string();
-                let near = Phase::nearest(&text);
-                diags.push(ctx.diag(Code::UnknownPhase, range, format!("`## {text}` is not one of the six phases")).hint(format!(
-                    "did you mean `## {}`? Phase headings are Preparation, Identification, Containment, Eradication, Recovery and Lessons Learned; use `###` for other headings",
-                    near.name()
-                )));
-            }
-            Some(p) => {
-                if let Some(first) = seen[p.index()] {
-                    diags.push(
-                        ctx.diag(
-                            Code::RepeatedPhase,
-                            range,
-                            format!("{} appears twice (first at line {first})", p.name()),
-                        )
-                        .hint("merge the two sections into one"),
-                    );
-                    continue;
-                }
-                if let Some(prev) = last {
-                    if *p < prev {
-                        diags.push(ctx.diag(Code::PhaseOrder, range, format!("{} comes after {}", p.name(), prev.name())).hint(format!(
-                            "put {} before {}: the order is Preparation, Identification, Containment, Eradication, Recovery, Lessons Learned",
-                            p.name(),
-                            prev.name()
-                        )));
-                    }
-                }
-                seen[p.index()] = Some(line);
-                last = Some(last.map_or(*p, |l| l.max(*p)));
-            }
-        }
-    }
-    for phase in Phase::ALL {
-        if seen[phase.index()].is_none() {
-            // Point at the heading that should follow it, or the end of the file.
-            let next = splits
-                .iter()
-                .find(|(_, _, p, _)| p.is_some_and(|p| p > phase))
-                .map(|s| s.3.start)
-                .unwrap_or(body.len());
-            let (line, _) = ctx.position(next);
-            let at_end = next >= body.len();
-            let message = format!("missing phase `## {}`", phase.name());
-            let hint = if at_end {
-                format!(
-                    "add a `## {}` section at the end of the run book",
-                    phase.name()
-                )
-            } else {
-                format!("add a `## {}` section before line {line}", phase.name())
-            };
-            let d = if at_end {
-                let last_line = source.text.lines().count().max(1);
-                source.diag_at(Code::MissingPhase, last_line, 1, 1, message)
-            } else {
-                ctx.diag(Code::MissingPhase, &(next..next + 2), message)
-            };
-            diags.push(d.hint(hint));
-        }
-    }
-
-    // Render the introduction and each recognised phase.
-    let intro_end = splits.first().map(|s| s.0).unwrap_or(events.len());
-    let intro = render_section(&ctx, &events[..intro_end], None, slug, 0, true, diags);
-    let mut phases: Vec<(Phase, Section)> = Phase::ALL
-        .iter()
-        .map(|p| (*p, Section::default()))
-        .collect();
-    let mut done = [false; 6];
-    for (n, (_, heading_end, phase, range)) in splits.iter().enumerate() {
-        let Some(phase) = phase else { continue };
-        if done[phase.index()] {
-            continue;
-        }
-        done[phase.index()] = true;
-        let end = splits.get(n + 1).map(|s| s.0).unwrap_or(events.len());
-        let (line, _) = ctx.position(range.start);
-        phases[phase.index()].1 = render_section(
-            &ctx,
-            &events[heading_end + 1..end],
-            Some(*phase),
-            slug,
-            line,
-            true,
-            diags,
-        );
-    }
-    ParsedBody { intro, phases }
+/// Which section [`render_section`] renders, and how its text is read.
+#[derive(Clone, Copy, Debug)]
+struct SectionPlace<'a> {
+    kind: MarkdownKind,
+    /// The run book's slug, or a fragment's id prefix: heading ids start
+    /// with it.
+    slug: &'a str,
+    /// The phase; `None` for an introduction or a fragment.
+    phase: Option<Phase>,
+    /// 1-based line of the section's heading (0 when it has none).
+    line: usize,
 }
 
 /// Parses free Markdown that is not a run book (e.g. `start_here`), where
@@ -636,18 +355,22 @@ pub fn parse_fragment(
 ) -> Section {
     let text = &source.text[offset..];
     let ctx = Ctx::new(source, offset);
-    let events = prepare(&ctx, events(text), false, diags);
-    render_section(&ctx, &events, None, id_prefix, 0, false, diags)
+    let events = prepare(&ctx, events(text), MarkdownKind::Fragment, diags);
+    let place = SectionPlace {
+        kind: MarkdownKind::Fragment,
+        slug: id_prefix,
+        phase: None,
+        line: 0,
+    };
+    render_section(&ctx, &events, place, diags)
 }
 
 /// Reports what [`events`] found nested too deep and public uses of
-/// SOC-only definitions, and returns the events to render. `phases`: a
-/// run book body, where `## ` headings split phases and never open a
-/// SOC-only section.
+/// SOC-only definitions, and returns the events to render.
 fn prepare<'a>(
     ctx: &Ctx<'_>,
     parsed: Parsed<'a>,
-    phases: bool,
+    kind: MarkdownKind,
     diags: &mut Diagnostics,
 ) -> Vec<Spanned<'a>> {
     let Parsed {
@@ -667,234 +390,9 @@ fn prepare<'a>(
             )),
         );
     }
-    let internal = internal_ranges(&events, phases);
+    let internal = internal_ranges(&events, kind);
     check_internal_definitions(ctx, &mut events, &references, &internal, diags);
     events
-}
-
-/// The byte ranges of the body's SOC-only sections: from a `{.internal}`
-/// heading to the next heading of the same or a higher level, found as
-/// [`Builder`] finds them.
-fn internal_ranges(events: &[Spanned<'_>], phases: bool) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Option<(HeadingLevel, usize)> = None;
-    let mut depth = 0usize;
-    for (event, range) in events {
-        match event {
-            Event::Start(Tag::Heading { level, classes, .. }) if depth == 0 => {
-                if let Some((open_level, start)) = open {
-                    if *level <= open_level {
-                        out.push(start..range.start);
-                        open = None;
-                    }
-                }
-                let splits_phases = phases && *level == HeadingLevel::H2;
-                if open.is_none() && !splits_phases && classes.iter().any(|c| is_internal_class(c))
-                {
-                    open = Some((*level, range.start));
-                }
-            }
-            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)) => {
-                depth += 1
-            }
-            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition) => {
-                depth = depth.saturating_sub(1)
-            }
-            _ => {}
-        }
-    }
-    if let Some((_, start)) = open {
-        out.push(start..usize::MAX);
-    }
-    out
-}
-
-/// The range holding `offset`; `ranges` are in order and do not overlap.
-fn inside(ranges: &[Range<usize>], offset: usize) -> Option<&Range<usize>> {
-    let after = ranges.partition_point(|r| r.start <= offset);
-    after
-        .checked_sub(1)
-        .and_then(|i| ranges.get(i))
-        .filter(|r| r.contains(&offset))
-}
-
-/// A link reference or footnote defined inside a SOC-only section and used
-/// from public text would publish the definition's address, title or
-/// text: that use is an error, and it is rendered without them.
-fn check_internal_definitions(
-    ctx: &Ctx<'_>,
-    events: &mut [Spanned<'_>],
-    references: &[(usize, usize)],
-    internal: &[Range<usize>],
-    diags: &mut Diagnostics,
-) {
-    if internal.is_empty() {
-        return;
-    }
-    let mut report = |ctx: &Ctx<'_>,
-                      at: &Range<usize>,
-                      what: String,
-                      def: usize,
-                      section: &Range<usize>| {
-        let (def_line, _) = ctx.position(def);
-        let (section_line, _) = ctx.position(section.start);
-        diags.push(
-            ctx.diag(
-                Code::InternalDefinition,
-                &ctx.first_line(at),
-                format!("public text uses {what}, defined inside a SOC-only section"),
-            )
-            .hint("move the definition above the `{.internal}` heading if clients may see it, or use it only inside that section")
-            .note(format!("defined on line {def_line}, in the SOC-only section that starts on line {section_line}")),
-        );
-    };
-    for &(i, def) in references {
-        let Some(section) = inside(internal, def) else {
-            continue;
-        };
-        let Some((event, at)) = events.get_mut(i) else {
-            continue;
-        };
-        if inside(internal, at.start).is_some() {
-            continue;
-        }
-        let label = match event {
-            Event::Start(
-                Tag::Link {
-                    dest_url,
-                    title,
-                    id,
-                    ..
-                }
-                | Tag::Image {
-                    dest_url,
-                    title,
-                    id,
-                    ..
-                },
-            ) => {
-                // Nothing of the definition may reach a page.
-                *dest_url = CowStr::Borrowed("");
-                *title = CowStr::Borrowed("");
-                id.to_string()
-            }
-            _ => continue,
-        };
-        report(ctx, at, format!("the link `[{label}]`"), def, section);
-    }
-    let mut footnotes: BTreeMap<String, usize> = BTreeMap::new();
-    for (event, range) in events.iter() {
-        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
-            footnotes.entry(label.to_lowercase()).or_insert(range.start);
-        }
-    }
-    for (event, at) in events.iter_mut() {
-        let Event::FootnoteReference(label) = event else {
-            continue;
-        };
-        let Some(&def) = footnotes.get(&label.to_lowercase()) else {
-            continue;
-        };
-        let Some(section) = inside(internal, def) else {
-            continue;
-        };
-        if inside(internal, at.start).is_some() {
-            continue;
-        }
-        let what = format!("the footnote `[^{label}]`");
-        *event = Event::Text(CowStr::Borrowed(""));
-        report(ctx, at, what, def, section);
-    }
-}
-
-/// What is wrong with a heading's attributes, if anything: a class or
-/// attribute runbook does not know, an id that reads `internal`, or an
-/// attribute block pulldown-cmark left in the heading's text. Each may be a
-/// misspelt SOC-only mark, and the section would then be published.
-fn attribute_problem(
-    id: Option<&str>,
-    classes: &[CowStr<'_>],
-    attrs: &[(CowStr<'_>, Option<CowStr<'_>>)],
-    text: &str,
-) -> Option<String> {
-    if let Some(c) = classes.iter().find(|c| !is_internal_class(c)) {
-        return Some(format!(
-            "`{{.{c}}}` is not a heading attribute runbook knows"
-        ));
-    }
-    if let Some((key, value)) = attrs.first() {
-        let written = match value {
-            Some(v) => format!("{key}={v}"),
-            None => key.to_string(),
-        };
-        return Some(format!(
-            "`{{{written}}}` is not a heading attribute runbook knows"
-        ));
-    }
-    if let Some(id) = id.filter(|id| is_internal_class(id)) {
-        return Some(format!(
-            "`{{#{id}}}` sets the heading's id; it does not make the section SOC-only"
-        ));
-    }
-    stray_attribute(text, true)
-        .map(|block| format!("`{block}` is in the heading's text, not read as an attribute"))
-}
-
-const ATTRIBUTE_HINT: &str = "to make the section SOC-only, end the heading line with a space and `{.internal}` (`### Analyst notes {.internal}`); runbook knows no other heading classes or attributes, only `{#id}`";
-
-/// How far [`stray_attribute`] looks for the end of a group, in characters.
-const ATTRIBUTE_LOOKAHEAD: usize = 64;
-
-/// A `{…}` group in text that looks like a heading attribute: it starts
-/// with `.`, `#` or `:` (`strict`, for heading text), or mentions `intern`
-/// in any case; or an `[internal]`, or `(internal)` (`strict`).
-/// Placeholders (`{{ … }}`) are not.
-fn stray_attribute(text: &str, strict: bool) -> Option<&str> {
-    let bytes = text.as_bytes();
-    for (at, open) in text.char_indices() {
-        let close = match open {
-            '{' => '}',
-            '(' if strict => ')',
-            '[' => ']',
-            _ => continue,
-        };
-        if open == '{' && (bytes.get(at + 1) == Some(&b'{') || (at > 0 && bytes[at - 1] == b'{')) {
-            continue;
-        }
-        // An attribute is short: looking a bounded way ahead keeps text
-        // with many unclosed brackets linear.
-        let rest = &text[at + 1..];
-        let end = rest
-            .char_indices()
-            .take(ATTRIBUTE_LOOKAHEAD)
-            .find(|&(_, c)| c == close)
-            .map_or_else(
-                || {
-                    rest.char_indices()
-                        .nth(ATTRIBUTE_LOOKAHEAD)
-                        .map_or(rest.len(), |(i, _)| i)
-                },
-                |(i, _)| i,
-            );
-        let inner = &rest[..end];
-        let lower = inner.trim().to_lowercase();
-        let found = if open == '{' {
-            let bare = inner.trim_start().trim_start_matches(':').trim_start();
-            (strict && (bare.starts_with('.') || bare.starts_with('#'))) || lower.contains("intern")
-        } else {
-            lower.trim_start_matches('.') == "internal"
-        };
-        if found {
-            let stop = (at + 1 + end + close.len_utf8()).min(text.len());
-            return text.get(at..stop);
-        }
-    }
-    None
-}
-
-/// True for the class that marks a SOC-only section, in any ASCII case.
-fn is_internal_class(class: &str) -> bool {
-    class.eq_ignore_ascii_case("internal")
 }
 
 struct Ctx<'s> {
@@ -931,10 +429,15 @@ impl<'s> Ctx<'s> {
         found
     }
 
+    /// The Markdown text, from where it starts in the file.
+    fn body(&self) -> &'s str {
+        &self.source.text[self.body_start..]
+    }
+
     /// The part of `range` on its first line (at least one byte).
     fn first_line(&self, range: &Range<usize>) -> Range<usize> {
-        let body = &self.source.text[self.body_start..];
-        let len = body
+        let len = self
+            .body()
             .get(range.clone())
             .map(|s| s.split('\n').next().unwrap_or("").len())
             .unwrap_or(1)
@@ -1034,15 +537,20 @@ struct Builder<'c, 's> {
     in_code_block: bool,
 }
 
+/// Renders one section's events: HTML cut into segments, with its steps,
+/// placeholders, links and plain text.
 fn render_section(
     ctx: &Ctx<'_>,
     events: &[Spanned<'_>],
-    phase: Option<Phase>,
-    slug: &str,
-    line: usize,
-    bare_fragments: bool,
+    place: SectionPlace<'_>,
     diags: &mut Diagnostics,
 ) -> Section {
+    let SectionPlace {
+        kind,
+        slug,
+        phase,
+        line,
+    } = place;
     let id_prefix = match phase {
         Some(p) => format!("{slug}-{}-", p.slug()),
         None if slug.is_empty() => String::new(),
@@ -1066,7 +574,7 @@ fn render_section(
         text_stack: Vec::new(),
         opened: Vec::new(),
         anchor: None,
-        bare_fragments,
+        bare_fragments: kind == MarkdownKind::RunbookBody,
         open_links: Vec::new(),
         in_code_block: false,
     };
