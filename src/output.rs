@@ -11,6 +11,18 @@
 //! written before markers existed, that are unmistakably a runbook edition):
 //! a user's own folder inside `--out` is never taken for an edition.
 //!
+//! A build into an `--out` that already holds runbook's output rewrites
+//! only what changed ([`Staging::reuse`]): a file whose bytes (and mode and
+//! owner) equal the previous output's is hard-linked from it into the
+//! staging folder, so it keeps its inode and modification time and
+//! deploy tools that compare size and time skip it. The bytes are always
+//! compared, never assumed from a record, so a file edited by hand, a
+//! previous output of another runbook version or another theme is
+//! rewritten. When a link cannot be made (another filesystem, no
+//! permission), the file is written. The staging folder and the swap are
+//! as before: the previous output is only read, never changed (but for its
+//! files' link counts and change times while the build runs).
+//!
 //! A build holds a lock file beside its staging folder for as long as it
 //! runs. A build killed mid-way (`kill -9`) leaves its staging folder
 //! behind; the next build beside the same `--out` finds it by its unlocked
@@ -18,9 +30,11 @@
 //! had moved aside, and removes the rest once its own output is in place.
 
 use crate::render::Sink;
+use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The marker file in every edition folder runbook writes. It is hidden, so
 /// no page links to it, and it holds no secret and no date.
@@ -49,6 +63,34 @@ pub struct Staging {
     /// Leftovers of dead builds, removed when this build is over (after
     /// its output is published, so a sweep never delays it).
     leftovers: Vec<Leftover>,
+    /// Set by [`Staging::reuse`]: files of the previous output may be
+    /// linked in when their bytes are the same.
+    reuse: Option<NewFile>,
+    /// Files written anew.
+    written: AtomicUsize,
+    /// Files linked from the previous output.
+    linked: AtomicUsize,
+}
+
+/// How a committed build's files reached the output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Files written anew: new files, and files whose bytes changed.
+    pub written: usize,
+    /// Files whose bytes were the previous output's: linked from it, so
+    /// they keep their inode and modification time.
+    pub linked: usize,
+    /// Files of the replaced editions that the new output no longer has.
+    pub removed: usize,
+}
+
+/// The permission bits and owner a file this build creates gets: a
+/// previous file is reused only when it has them too, so that a file
+/// whose mode was changed by hand does not survive either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NewFile {
+    mode: u32,
+    uid: u32,
 }
 
 /// The lock file a build holds beside its staging folder while it runs.
@@ -84,7 +126,24 @@ impl Staging {
             committed: false,
             keep: false,
             leftovers,
+            reuse: None,
+            written: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
         })
+    }
+
+    /// From now on, a file whose bytes equal those of the same file in the
+    /// output folder is linked from there instead of written. Call it only
+    /// once [`check_safe_to_replace`] has said the output is runbook's.
+    pub fn reuse(&mut self) -> io::Result<()> {
+        // What a new file gets here (the umask and our user), learnt from
+        // one, since std does not tell the umask.
+        let probe = self.dir.join(".runbook-probe");
+        fs::write(&probe, b"")?;
+        let meta = fs::symlink_metadata(&probe);
+        fs::remove_file(&probe)?;
+        self.reuse = Some(NewFile::of(&meta?));
+        Ok(())
     }
 
     /// The staging folder.
@@ -101,13 +160,25 @@ impl Staging {
     }
 
     /// Swaps the staging folder in as the whole output folder.
-    pub fn commit_all(mut self) -> io::Result<()> {
+    pub fn commit_all(mut self) -> io::Result<Tally> {
+        let mut editions = Vec::new();
         for entry in fs::read_dir(&self.dir)? {
             let entry = entry?;
             if entry.file_type()?.is_dir() {
-                mark(&entry.path())?;
+                editions.push(entry.file_name().to_string_lossy().into_owned());
             }
         }
+        editions.sort();
+        for slug in &editions {
+            self.mark_staged(slug)?;
+        }
+        let previous: Vec<String> = fs::read_dir(&self.out)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let tally = self.tally(&previous);
         let old = sibling(&self.out, "old");
         if self.out.exists() {
             fs::rename(&self.out, &old)?;
@@ -123,16 +194,17 @@ impl Staging {
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
-        Ok(())
+        Ok(tally)
     }
 
     /// Swaps in only the named editions, leaving other editions in the
     /// output folder as they were (for `build --client`). If any swap
     /// fails, every edition already swapped is put back as it was.
-    pub fn commit_editions(mut self, editions: &[String]) -> io::Result<()> {
+    pub fn commit_editions(mut self, editions: &[String]) -> io::Result<Tally> {
         for slug in editions {
-            mark(&self.dir.join(slug))?;
+            self.mark_staged(slug)?;
         }
+        let tally = self.tally(editions);
         fs::create_dir_all(&self.out)?;
         let replaced = self.dir.join(REPLACED);
         fs::create_dir_all(&replaced)?;
@@ -145,6 +217,47 @@ impl Staging {
         }
         self.committed = true;
         fs::remove_dir_all(&self.dir)?;
+        Ok(tally)
+    }
+
+    /// Writes the marker into a staged edition folder (linked, like any
+    /// file, when the previous one is the same).
+    fn mark_staged(&self, slug: &str) -> io::Result<()> {
+        self.place(&format!("{slug}/{MARKER}"), MARKER_TEXT.as_bytes())
+    }
+
+    /// The counts so far, and the files of the output's editions `slugs`
+    /// (those about to be replaced) that the staging folder does not have.
+    fn tally(&self, slugs: &[String]) -> Tally {
+        let mut removed = 0;
+        for slug in slugs {
+            let mut old = BTreeSet::new();
+            files_under(&self.out.join(slug), Path::new(""), &mut old);
+            removed += old
+                .iter()
+                .filter(|rel| fs::symlink_metadata(self.dir.join(slug).join(rel)).is_err())
+                .count();
+        }
+        Tally {
+            written: self.written.load(Ordering::Relaxed),
+            linked: self.linked.load(Ordering::Relaxed),
+            removed,
+        }
+    }
+
+    /// Puts `bytes` at `rel` (`edition/path`) in the staging folder: a
+    /// link to the previous output's file when that is reused and holds
+    /// the same bytes, else a new file.
+    fn place(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.dir.join(rel);
+        if let Some(new_file) = self.reuse {
+            if link_if_same(&self.out.join(rel), &target, bytes, new_file) {
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        fs::write(&target, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -398,18 +511,117 @@ fn process_may_run(pid: u32) -> bool {
     proc.join(pid.to_string()).exists()
 }
 
-/// Writes the marker into a staged edition folder.
+/// Writes the marker into an edition folder (the tests' own editions).
+#[cfg(test)]
 fn mark(edition: &Path) -> io::Result<()> {
     fs::write(edition.join(MARKER), MARKER_TEXT)
 }
 
 impl Sink for Staging {
     fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        let target = self.dir.join(edition).join(path);
-        if let Some(parent) = target.parent() {
+        let rel = format!("{edition}/{path}");
+        if let Some(parent) = self.dir.join(&rel).parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(target, bytes)
+        self.place(&rel, &bytes)
+    }
+}
+
+impl NewFile {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> NewFile {
+        use std::os::unix::fs::MetadataExt;
+        NewFile {
+            mode: meta.mode() & 0o7777,
+            uid: meta.uid(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &fs::Metadata) -> NewFile {
+        NewFile {
+            mode: u32::from(meta.permissions().readonly()),
+            uid: 0,
+        }
+    }
+}
+
+/// Links `target` to `previous` when `previous` is a regular file with
+/// exactly `bytes` and the mode and owner a new file gets; true when it
+/// did. Anything else (no such file, different bytes, a link, a link that
+/// cannot be made because `previous` is on another filesystem, a file
+/// swapped in between) leaves `target` absent and says false, so the
+/// caller writes it.
+fn link_if_same(previous: &Path, target: &Path, bytes: &[u8], new_file: NewFile) -> bool {
+    let Some(identity) = same_bytes(previous, bytes, new_file) else {
+        return false;
+    };
+    if fs::hard_link(previous, target).is_err() {
+        return false;
+    }
+    // The path may have been given another file since it was compared.
+    if fs::symlink_metadata(target).is_ok_and(|m| FileId::of(&m) == identity) {
+        return true;
+    }
+    let _ = fs::remove_file(target);
+    false
+}
+
+/// Which file a path names: device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &fs::Metadata) -> FileId {
+        FileId(0, meta.len())
+    }
+}
+
+/// The identity of the regular file at `path` when it holds exactly
+/// `bytes` and has the mode and owner of a new file; `None` otherwise.
+fn same_bytes(path: &Path, bytes: &[u8], new_file: NewFile) -> Option<FileId> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() != bytes.len() as u64 || NewFile::of(&meta) != new_file {
+        return None;
+    }
+    let mut file = File::open(path).ok()?;
+    let opened = file.metadata().ok()?;
+    // Opened what was looked at (not a file swapped in meanwhile).
+    if FileId::of(&opened) != FileId::of(&meta) {
+        return None;
+    }
+    let mut buf = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            return rest.is_empty().then_some(FileId::of(&meta));
+        }
+        if n > rest.len() || buf[..n] != rest[..n] {
+            return None;
+        }
+        rest = &rest[n..];
+    }
+}
+
+/// Adds the path (below `rel`) of every entry under `dir` that is not a
+/// folder: what a previous edition holds.
+fn files_under(dir: &Path, rel: &Path, out: &mut BTreeSet<PathBuf>) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let rel = rel.join(entry.file_name());
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => files_under(&entry.path(), &rel, out),
+            _ => {
+                out.insert(rel);
+            }
+        }
     }
 }
 
@@ -532,6 +744,72 @@ mod tests {
         fs::write(out.join("acme/index.html"), text).unwrap();
         mark(&out.join("acme")).unwrap();
         (dir, out)
+    }
+
+    /// What a new file gets in `dir`.
+    fn new_file_in(dir: &Path) -> NewFile {
+        let probe = dir.join("probe");
+        fs::write(&probe, b"").unwrap();
+        let n = NewFile::of(&fs::metadata(&probe).unwrap());
+        fs::remove_file(probe).unwrap();
+        n
+    }
+
+    #[test]
+    fn only_the_very_same_bytes_count_as_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let new_file = new_file_in(dir.path());
+        // Longer than one read, differing in the last byte only.
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let path = dir.path().join("page.html");
+        fs::write(&path, &bytes).unwrap();
+        assert!(same_bytes(&path, &bytes, new_file).is_some());
+        let mut other = bytes.clone();
+        *other.last_mut().unwrap() ^= 1;
+        assert!(same_bytes(&path, &other, new_file).is_none());
+        assert!(same_bytes(&path, &bytes[..bytes.len() - 1], new_file).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(same_bytes(&path, &longer, new_file).is_none());
+        let mode = NewFile {
+            mode: new_file.mode ^ 0o020,
+            ..new_file
+        };
+        assert!(same_bytes(&path, &bytes, mode).is_none());
+        assert!(same_bytes(&dir.path().join("missing"), b"", new_file).is_none());
+    }
+
+    #[test]
+    fn a_file_on_another_filesystem_is_written_not_linked() {
+        // /dev/shm is tmpfs on Linux: a link from there fails (EXDEV).
+        let shm = Path::new("/dev/shm");
+        let dir = tempfile::tempdir().unwrap();
+        let Ok(other) = tempfile::tempdir_in(shm) else {
+            return;
+        };
+        let (a, b) = (
+            fs::metadata(dir.path()).unwrap(),
+            fs::metadata(other.path()).unwrap(),
+        );
+        if FileId::of(&a).0 == FileId::of(&b).0 {
+            return;
+        }
+        let previous = other.path().join("site/acme/index.html");
+        fs::create_dir_all(previous.parent().unwrap()).unwrap();
+        fs::write(&previous, "same").unwrap();
+        let new_file = new_file_in(dir.path());
+        assert_eq!(new_file_in(other.path()), new_file);
+        let target = dir.path().join("index.html");
+        assert!(!link_if_same(&previous, &target, b"same", new_file));
+        assert!(!target.exists(), "left for the caller to write");
+        // On its own filesystem the same file is linked.
+        let beside = other.path().join("index.html");
+        assert!(link_if_same(&previous, &beside, b"same", new_file));
+        assert_eq!(
+            FileId::of(&fs::metadata(&beside).unwrap()),
+            FileId::of(&fs::metadata(&previous).unwrap())
+        );
+        assert_eq!(fs::read_to_string(&previous).unwrap(), "same");
     }
 
     #[test]
