@@ -30,11 +30,12 @@
 //! had moved aside, and removes the rest once its own output is in place.
 
 use crate::render::Sink;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The marker file in every edition folder runbook writes. It is hidden, so
 /// no page links to it, and it holds no secret and no date.
@@ -68,8 +69,30 @@ pub struct Staging {
     reuse: Option<NewFile>,
     /// Files written anew.
     written: AtomicUsize,
-    /// Files linked from the previous output.
+    /// Files kept from the previous output.
     linked: AtomicUsize,
+    /// The files found unchanged (`edition/path` → the previous file),
+    /// put into the staging folder at commit: folders whose every file is
+    /// unchanged are moved over whole, the other files linked.
+    unchanged: Mutex<BTreeMap<String, FileId>>,
+    /// The editions that files were put into.
+    editions: Mutex<BTreeSet<String>>,
+    /// Folders moved from the output into the staging folder
+    /// (`edition/...`), in order: moved back if the build does not commit.
+    moved: Vec<String>,
+}
+
+/// A part of the previous output the new one keeps.
+enum Piece {
+    /// A folder whose files are all unchanged: moved over whole.
+    Folder(String),
+    /// An unchanged file in a folder that changed: linked.
+    File(String, FileId),
+}
+
+/// Locks a mutex whose data stays valid if a holder panicked.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// How a committed build's files reached the output.
@@ -129,6 +152,9 @@ impl Staging {
             reuse: None,
             written: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            unchanged: Mutex::new(BTreeMap::new()),
+            editions: Mutex::new(BTreeSet::new()),
+            moved: Vec::new(),
         })
     }
 
@@ -161,14 +187,7 @@ impl Staging {
 
     /// Swaps the staging folder in as the whole output folder.
     pub fn commit_all(mut self) -> io::Result<Tally> {
-        let mut editions = Vec::new();
-        for entry in fs::read_dir(&self.dir)? {
-            let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                editions.push(entry.file_name().to_string_lossy().into_owned());
-            }
-        }
-        editions.sort();
+        let editions: Vec<String> = lock(&self.editions).iter().cloned().collect();
         for slug in &editions {
             self.mark_staged(slug)?;
         }
@@ -178,19 +197,30 @@ impl Staging {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        let tally = self.tally(&previous);
+        let removed = self.removed(&previous);
+        if let Err(e) = self.adopt(&editions) {
+            self.move_back(&self.out.clone());
+            return Err(e);
+        }
+        let tally = self.tally(removed);
         let old = sibling(&self.out, "old");
         if self.out.exists() {
-            fs::rename(&self.out, &old)?;
+            if let Err(e) = fs::rename(&self.out, &old) {
+                self.move_back(&self.out.clone());
+                return Err(e);
+            }
         }
         if let Err(e) = fs::rename(&self.dir, &self.out) {
             // Put the previous output back before reporting.
             if old.exists() && fs::rename(&old, &self.out).is_err() {
                 self.keep = true;
+                return Err(e);
             }
+            self.move_back(&self.out.clone());
             return Err(e);
         }
         self.committed = true;
+        let _ = fs::remove_file(self.journal());
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
@@ -204,7 +234,12 @@ impl Staging {
         for slug in editions {
             self.mark_staged(slug)?;
         }
-        let tally = self.tally(editions);
+        let removed = self.removed(editions);
+        if let Err(e) = self.adopt(editions) {
+            self.move_back(&self.out.clone());
+            return Err(e);
+        }
+        let tally = self.tally(removed);
         fs::create_dir_all(&self.out)?;
         let replaced = self.dir.join(REPLACED);
         fs::create_dir_all(&replaced)?;
@@ -212,32 +247,203 @@ impl Staging {
         for slug in editions {
             if let Err(e) = self.swap_in(slug, &replaced, &mut done) {
                 self.roll_back(&replaced, &done);
+                self.move_back(&self.out.clone());
                 return Err(e);
             }
         }
         self.committed = true;
+        let _ = fs::remove_file(self.journal());
         fs::remove_dir_all(&self.dir)?;
         Ok(tally)
+    }
+
+    /// Where the folders moved from the output are listed while the build
+    /// runs (beside the staging folder, like the lock file), so that the
+    /// next build can move them back if this one is killed.
+    fn journal(&self) -> PathBuf {
+        journal_of(&self.dir)
+    }
+
+    /// Puts the unchanged files of `slugs` into the staging folder: each
+    /// folder of the previous output whose files are all unchanged (and
+    /// that holds nothing else) is moved over whole, and other unchanged
+    /// files are linked. Moving a folder costs one rename where linking
+    /// would create a folder and link each file, and leaves nothing to
+    /// delete later; on ext4 creating files soon after deleting many is
+    /// slow (BENCHMARKS.md), so both matter.
+    fn adopt(&mut self, slugs: &[String]) -> io::Result<()> {
+        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        if unchanged.is_empty() {
+            return Ok(());
+        }
+        let mut pieces = Vec::new();
+        for slug in slugs {
+            self.plan(slug, &unchanged, &mut pieces);
+        }
+        let folders: Vec<&str> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Folder(rel) => Some(rel.as_str()),
+                Piece::File(..) => None,
+            })
+            .collect();
+        if !folders.is_empty() {
+            fs::write(self.journal(), folders.join("\n") + "\n")?;
+        }
+        for piece in pieces {
+            match piece {
+                Piece::Folder(rel) => {
+                    if self.move_folder(&rel).is_err() {
+                        // Another filesystem, say: keep its files one by one.
+                        let mut files = BTreeSet::new();
+                        files_under(&self.out.join(&rel), Path::new(&rel), &mut files);
+                        for file in files {
+                            let file = file.to_string_lossy().into_owned();
+                            let id = unchanged.get(&file).copied().ok_or_else(|| {
+                                io::Error::other(format!("`{file}` changed while the build ran"))
+                            })?;
+                            self.keep_file(&file, id)?;
+                        }
+                    }
+                }
+                Piece::File(rel, id) => self.keep_file(&rel, id)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds what of the previous output's folder `rel` the new output
+    /// keeps to `pieces`; returns `Some(files)` when that is the whole
+    /// folder (every file in it unchanged, nothing else in it, no new
+    /// file written into it, and at least one file).
+    fn plan(
+        &self,
+        rel: &str,
+        unchanged: &BTreeMap<String, FileId>,
+        pieces: &mut Vec<Piece>,
+    ) -> Option<usize> {
+        let entries = fs::read_dir(self.out.join(rel)).ok()?;
+        let mut whole = fs::symlink_metadata(self.dir.join(rel)).is_err();
+        let mut files = 0;
+        let mut inner = Vec::new();
+        for entry in entries {
+            let Ok(entry) = entry else {
+                whole = false;
+                continue;
+            };
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                whole = false;
+                continue;
+            };
+            let child = format!("{rel}/{name}");
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => match self.plan(&child, unchanged, &mut inner) {
+                    Some(n) => files += n,
+                    None => whole = false,
+                },
+                Ok(t) if t.is_file() => match unchanged.get(&child) {
+                    Some(id) if same_entry(&entry, *id) => {
+                        files += 1;
+                        inner.push(Piece::File(child, *id));
+                    }
+                    _ => whole = false,
+                },
+                _ => whole = false,
+            }
+        }
+        if whole && files > 0 {
+            pieces.push(Piece::Folder(rel.to_string()));
+            Some(files)
+        } else {
+            pieces.extend(inner);
+            None
+        }
+    }
+
+    /// Moves the previous output's folder `rel` into the staging folder.
+    fn move_folder(&mut self, rel: &str) -> io::Result<()> {
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::rename(self.out.join(rel), &target)?;
+        self.moved.push(rel.to_string());
+        Ok(())
+    }
+
+    /// Links the unchanged file `rel` into the staging folder; where a
+    /// link cannot be made (another filesystem), copies it, as long as
+    /// it is still the file that was compared.
+    fn keep_file(&self, rel: &str, id: FileId) -> io::Result<()> {
+        let (from, to) = (self.out.join(rel), self.dir.join(rel));
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        if fs::hard_link(&from, &to).is_ok()
+            && fs::symlink_metadata(&to).is_ok_and(|m| FileId::of(&m) == id)
+        {
+            return Ok(());
+        }
+        let _ = fs::remove_file(&to);
+        fs::copy(&from, &to)?;
+        if !fs::symlink_metadata(&from).is_ok_and(|m| FileId::of(&m) == id) {
+            return Err(io::Error::other(format!(
+                "`{}` changed while the build ran; build again",
+                from.display()
+            )));
+        }
+        self.linked.fetch_sub(1, Ordering::Relaxed);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Moves the folders moved into the staging folder back into `base`
+    /// (the output as it was), newest first.
+    fn move_back(&mut self, base: &Path) {
+        for rel in std::mem::take(&mut self.moved).iter().rev() {
+            let (from, to) = (self.dir.join(rel), base.join(rel));
+            if fs::symlink_metadata(&to).is_ok() || fs::rename(&from, &to).is_err() {
+                self.keep = true;
+            }
+        }
+        if !self.keep {
+            let _ = fs::remove_file(self.journal());
+        }
     }
 
     /// Writes the marker into a staged edition folder (linked, like any
     /// file, when the previous one is the same).
     fn mark_staged(&self, slug: &str) -> io::Result<()> {
+        if !lock(&self.editions).contains(slug) {
+            // Nothing was rendered into it: there is no edition to mark
+            // (and its swap fails, as it must).
+            return Ok(());
+        }
         self.place(&format!("{slug}/{MARKER}"), MARKER_TEXT.as_bytes())
     }
 
-    /// The counts so far, and the files of the output's editions `slugs`
-    /// (those about to be replaced) that the staging folder does not have.
-    fn tally(&self, slugs: &[String]) -> Tally {
+    /// How many files of the output's editions `slugs` (those about to be
+    /// replaced) the new output does not have: neither written nor kept.
+    fn removed(&self, slugs: &[String]) -> usize {
+        let unchanged = lock(&self.unchanged);
         let mut removed = 0;
         for slug in slugs {
             let mut old = BTreeSet::new();
-            files_under(&self.out.join(slug), Path::new(""), &mut old);
+            files_under(&self.out.join(slug), Path::new(slug), &mut old);
             removed += old
                 .iter()
-                .filter(|rel| fs::symlink_metadata(self.dir.join(slug).join(rel)).is_err())
+                .filter(|rel| {
+                    !unchanged.contains_key(&rel.to_string_lossy().into_owned())
+                        && fs::symlink_metadata(self.dir.join(rel)).is_err()
+                })
                 .count();
         }
+        removed
+    }
+
+    /// The counts, with `removed`.
+    fn tally(&self, removed: usize) -> Tally {
         Tally {
             written: self.written.load(Ordering::Relaxed),
             linked: self.linked.load(Ordering::Relaxed),
@@ -249,12 +455,22 @@ impl Staging {
     /// link to the previous output's file when that is reused and holds
     /// the same bytes, else a new file.
     fn place(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.dir.join(rel);
+        if let Some((edition, _)) = rel.split_once('/') {
+            if !lock(&self.editions).contains(edition) {
+                lock(&self.editions).insert(edition.to_string());
+            }
+        }
         if let Some(new_file) = self.reuse {
-            if link_if_same(&self.out.join(rel), &target, bytes, new_file) {
+            if let Some(id) = same_bytes(&self.out.join(rel), bytes, new_file) {
+                // Kept at commit (moved with its folder, or linked).
+                lock(&self.unchanged).insert(rel.to_string(), id);
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
+        }
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
         }
         fs::write(&target, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -285,7 +501,11 @@ impl Staging {
         for (slug, had_old) in done.iter().rev() {
             let target = self.out.join(slug);
             let staged = self.dir.join(slug);
-            if fs::symlink_metadata(&staged).is_err() && fs::rename(&target, &staged).is_err() {
+            // The staged edition is at `target` unless its own move was
+            // what failed.
+            let swapped =
+                fs::symlink_metadata(&staged).is_err() && fs::symlink_metadata(&target).is_ok();
+            if swapped && fs::rename(&target, &staged).is_err() {
                 self.keep = true;
                 continue;
             }
@@ -298,6 +518,12 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if !self.committed && !self.moved.is_empty() {
+            // A build that ends without committing (an error, a panic)
+            // gives back what it took from the output.
+            let out = self.out.clone();
+            self.move_back(&out);
+        }
         for leftover in self.leftovers.drain(..) {
             leftover.remove();
         }
@@ -428,7 +654,13 @@ impl Leftover {
         let removed = self
             .paths
             .into_iter()
-            .filter(|p| fs::remove_dir_all(p).is_ok())
+            .filter(|p| {
+                if p.is_dir() {
+                    fs::remove_dir_all(p).is_ok()
+                } else {
+                    fs::remove_file(p).is_ok()
+                }
+            })
             .collect();
         if let Some(lock) = self.lock {
             let _ = fs::remove_file(&lock.path);
@@ -467,12 +699,19 @@ fn claim_leftovers(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<Lefto
         let staging = parent.join(staging_name(name, pid));
         let old = parent.join(format!(".{name}.old-{pid}"));
         restore_replaced(&staging.join(REPLACED), out);
+        let journal = journal_of(&staging);
+        let base = if fs::symlink_metadata(out).is_err() && fs::symlink_metadata(&old).is_ok() {
+            &old
+        } else {
+            out
+        };
+        restore_moved(&journal, &staging, base);
         if fs::symlink_metadata(&old).is_ok() && fs::symlink_metadata(out).is_err() {
             // Killed between moving the output away and moving the new one
             // in: the old output is the only one there is.
             let _ = fs::rename(&old, out);
         }
-        let paths = [staging, old]
+        let paths = [staging, old, journal]
             .into_iter()
             .filter(|p| fs::symlink_metadata(p).is_ok())
             .collect();
@@ -488,6 +727,38 @@ fn sweep(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<PathBuf> {
         .into_iter()
         .flat_map(Leftover::remove)
         .collect()
+}
+
+/// The journal of the staging folder `staging`: the folders its build
+/// moved out of the output.
+fn journal_of(staging: &Path) -> PathBuf {
+    let mut name = staging.file_name().unwrap_or_default().to_os_string();
+    name.push(".moved");
+    staging.with_file_name(name)
+}
+
+/// Moves back into `base` the folders a killed build had moved from it
+/// into `staging` (as its journal lists them), where `base` lacks them.
+fn restore_moved(journal: &Path, staging: &Path, base: &Path) {
+    let Ok(list) = fs::read_to_string(journal) else {
+        return;
+    };
+    for rel in list.lines().rev().filter(|l| !l.is_empty()) {
+        // Only paths inside the folders: never `..` or a root.
+        if Path::new(rel)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            continue;
+        }
+        let (from, to) = (staging.join(rel), base.join(rel));
+        if fs::symlink_metadata(&from).is_ok() && fs::symlink_metadata(&to).is_err() {
+            if let Some(parent) = to.parent() {
+                let _ = fs::create_dir_all(parent);
+            }
+            let _ = fs::rename(from, to);
+        }
+    }
 }
 
 /// Puts back editions a killed partial build had moved aside and not yet
@@ -519,11 +790,7 @@ fn mark(edition: &Path) -> io::Result<()> {
 
 impl Sink for Staging {
     fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        let rel = format!("{edition}/{path}");
-        if let Some(parent) = self.dir.join(&rel).parent() {
-            fs::create_dir_all(parent)?;
-        }
-        self.place(&rel, &bytes)
+        self.place(&format!("{edition}/{path}"), &bytes)
     }
 }
 
@@ -546,25 +813,17 @@ impl NewFile {
     }
 }
 
-/// Links `target` to `previous` when `previous` is a regular file with
-/// exactly `bytes` and the mode and owner a new file gets; true when it
-/// did. Anything else (no such file, different bytes, a link, a link that
-/// cannot be made because `previous` is on another filesystem, a file
-/// swapped in between) leaves `target` absent and says false, so the
-/// caller writes it.
-fn link_if_same(previous: &Path, target: &Path, bytes: &[u8], new_file: NewFile) -> bool {
-    let Some(identity) = same_bytes(previous, bytes, new_file) else {
-        return false;
-    };
-    if fs::hard_link(previous, target).is_err() {
-        return false;
-    }
-    // The path may have been given another file since it was compared.
-    if fs::symlink_metadata(target).is_ok_and(|m| FileId::of(&m) == identity) {
-        return true;
-    }
-    let _ = fs::remove_file(target);
-    false
+/// True when the folder entry `entry` is the file `id` (by inode, which
+/// the listing gives without another system call).
+#[cfg(unix)]
+fn same_entry(entry: &fs::DirEntry, id: FileId) -> bool {
+    use std::os::unix::fs::DirEntryExt;
+    entry.ino() == id.1
+}
+
+#[cfg(not(unix))]
+fn same_entry(entry: &fs::DirEntry, id: FileId) -> bool {
+    entry.metadata().is_ok_and(|m| FileId::of(&m) == id)
 }
 
 /// Which file a path names: device and inode.
@@ -780,11 +1039,10 @@ mod tests {
     }
 
     #[test]
-    fn a_file_on_another_filesystem_is_written_not_linked() {
+    fn a_file_on_another_filesystem_is_copied_not_linked() {
         // /dev/shm is tmpfs on Linux: a link from there fails (EXDEV).
-        let shm = Path::new("/dev/shm");
         let dir = tempfile::tempdir().unwrap();
-        let Ok(other) = tempfile::tempdir_in(shm) else {
+        let Ok(other) = tempfile::tempdir_in("/dev/shm") else {
             return;
         };
         let (a, b) = (
@@ -797,19 +1055,42 @@ mod tests {
         let previous = other.path().join("site/acme/index.html");
         fs::create_dir_all(previous.parent().unwrap()).unwrap();
         fs::write(&previous, "same").unwrap();
-        let new_file = new_file_in(dir.path());
-        assert_eq!(new_file_in(other.path()), new_file);
-        let target = dir.path().join("index.html");
-        assert!(!link_if_same(&previous, &target, b"same", new_file));
-        assert!(!target.exists(), "left for the caller to write");
-        // On its own filesystem the same file is linked.
-        let beside = other.path().join("index.html");
-        assert!(link_if_same(&previous, &beside, b"same", new_file));
+        let mut staging = Staging::new(&dir.path().join("site")).unwrap();
+        staging.reuse().unwrap();
+        // The previous output on the other filesystem.
+        staging.out = other.path().join("site");
+        staging.put("acme", "index.html", b"same".to_vec()).unwrap();
+        assert_eq!(staging.linked.load(Ordering::Relaxed), 1, "found unchanged");
+        // The folder cannot be moved there, nor its file linked: copied.
+        staging.adopt(&["acme".to_string()]).unwrap();
+        assert!(staging.moved.is_empty());
+        let id = FileId::of(&fs::metadata(&previous).unwrap());
+        let kept = staging.dir().join("acme/index.html");
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "same");
+        assert_ne!(FileId::of(&fs::metadata(&kept).unwrap()), id, "a copy");
         assert_eq!(
-            FileId::of(&fs::metadata(&beside).unwrap()),
-            FileId::of(&fs::metadata(&previous).unwrap())
+            staging.written.load(Ordering::Relaxed),
+            1,
+            "counted as written"
         );
         assert_eq!(fs::read_to_string(&previous).unwrap(), "same");
+    }
+
+    #[test]
+    fn a_sweep_moves_back_folders_a_killed_build_had_moved_out() {
+        let (dir, out) = site_with_acme("previous");
+        let dead = u32::MAX - 3;
+        let staging = dir.path().join(staging_name("site", dead));
+        fs::create_dir_all(&staging).unwrap();
+        fs::rename(out.join("acme"), staging.join("acme")).unwrap();
+        fs::write(journal_of(&staging), "acme\n../escape\n").unwrap();
+        fs::write(dir.path().join(lock_name("site", dead)), "").unwrap();
+        sweep(dir.path(), "site", &out, std::process::id());
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!staging.exists() && !journal_of(&staging).exists());
     }
 
     #[test]
