@@ -13,15 +13,19 @@
 //!
 //! A build into an `--out` that already holds runbook's output rewrites
 //! only what changed ([`Staging::reuse`]): a file whose bytes (and mode and
-//! owner) equal the previous output's is hard-linked from it into the
-//! staging folder, so it keeps its inode and modification time and
-//! deploy tools that compare size and time skip it. The bytes are always
-//! compared, never assumed from a record, so a file edited by hand, a
-//! previous output of another runbook version or another theme is
-//! rewritten. When a link cannot be made (another filesystem, no
-//! permission), the file is written. The staging folder and the swap are
-//! as before: the previous output is only read, never changed (but for its
-//! files' link counts and change times while the build runs).
+//! owner) equal the previous output's is not written but kept, so it keeps
+//! its inode and modification time and deploy tools that compare size and
+//! time skip it. The bytes are always compared, never assumed from a
+//! record, so a file edited by hand, or a previous output of another
+//! runbook version or theme, is rewritten. At commit, each folder of the
+//! previous output whose files are all kept (and that holds nothing else)
+//! is moved into the staging folder whole, and the other kept files are
+//! hard-linked (copied where a link cannot be made): creating and later
+//! deleting seventeen thousand folders would cost more than rendering.
+//! Until the swap, the moved folders are listed in a journal beside the
+//! staging folder; a build that fails moves them back, and the next build
+//! moves back those of a build that was killed, so the previous output is
+//! whole again either way.
 //!
 //! A build holds a lock file beside its staging folder for as long as it
 //! runs. A build killed mid-way (`kill -9`) leaves its staging folder
@@ -197,11 +201,19 @@ impl Staging {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        let removed = self.removed(&previous);
-        if let Err(e) = self.adopt(&editions) {
-            self.move_back(&self.out.clone());
-            return Err(e);
-        }
+        // Editions of the previous output that this build has not.
+        let gone: Vec<String> = previous
+            .into_iter()
+            .filter(|p| !editions.contains(p))
+            .collect();
+        let removed = self.removed(&gone);
+        let removed = match self.adopt(&editions) {
+            Ok(n) => removed + n,
+            Err(e) => {
+                self.move_back(&self.out.clone());
+                return Err(e);
+            }
+        };
         let tally = self.tally(removed);
         let old = sibling(&self.out, "old");
         if self.out.exists() {
@@ -234,11 +246,13 @@ impl Staging {
         for slug in editions {
             self.mark_staged(slug)?;
         }
-        let removed = self.removed(editions);
-        if let Err(e) = self.adopt(editions) {
-            self.move_back(&self.out.clone());
-            return Err(e);
-        }
+        let removed = match self.adopt(editions) {
+            Ok(n) => n,
+            Err(e) => {
+                self.move_back(&self.out.clone());
+                return Err(e);
+            }
+        };
         let tally = self.tally(removed);
         fs::create_dir_all(&self.out)?;
         let replaced = self.dir.join(REPLACED);
@@ -271,14 +285,18 @@ impl Staging {
     /// would create a folder and link each file, and leaves nothing to
     /// delete later; on ext4 creating files soon after deleting many is
     /// slow (BENCHMARKS.md), so both matter.
-    fn adopt(&mut self, slugs: &[String]) -> io::Result<()> {
+    ///
+    /// Returns how many files of those editions' previous output the new
+    /// one does not have (counted on the same walk).
+    fn adopt(&mut self, slugs: &[String]) -> io::Result<usize> {
         let unchanged = std::mem::take(&mut *lock(&self.unchanged));
         if unchanged.is_empty() {
-            return Ok(());
+            return Ok(self.removed(slugs));
         }
         let mut pieces = Vec::new();
+        let mut removed = 0;
         for slug in slugs {
-            self.plan(slug, &unchanged, &mut pieces);
+            self.plan(slug, &unchanged, &mut pieces, &mut removed);
         }
         let folders: Vec<&str> = pieces
             .iter()
@@ -309,18 +327,20 @@ impl Staging {
                 Piece::File(rel, id) => self.keep_file(&rel, id)?,
             }
         }
-        Ok(())
+        Ok(removed)
     }
 
     /// Adds what of the previous output's folder `rel` the new output
     /// keeps to `pieces`; returns `Some(files)` when that is the whole
     /// folder (every file in it unchanged, nothing else in it, no new
-    /// file written into it, and at least one file).
+    /// file written into it, and at least one file). Counts into
+    /// `removed` its files that are neither kept nor written anew.
     fn plan(
         &self,
         rel: &str,
         unchanged: &BTreeMap<String, FileId>,
         pieces: &mut Vec<Piece>,
+        removed: &mut usize,
     ) -> Option<usize> {
         let entries = fs::read_dir(self.out.join(rel)).ok()?;
         let mut whole = fs::symlink_metadata(self.dir.join(rel)).is_err();
@@ -338,7 +358,7 @@ impl Staging {
             };
             let child = format!("{rel}/{name}");
             match entry.file_type() {
-                Ok(t) if t.is_dir() => match self.plan(&child, unchanged, &mut inner) {
+                Ok(t) if t.is_dir() => match self.plan(&child, unchanged, &mut inner, removed) {
                     Some(n) => files += n,
                     None => whole = false,
                 },
@@ -347,9 +367,15 @@ impl Staging {
                         files += 1;
                         inner.push(Piece::File(child, *id));
                     }
-                    _ => whole = false,
+                    _ => {
+                        whole = false;
+                        *removed += usize::from(self.gone(&child));
+                    }
                 },
-                _ => whole = false,
+                _ => {
+                    whole = false;
+                    *removed += usize::from(self.gone(&child));
+                }
             }
         }
         if whole && files > 0 {
@@ -359,6 +385,12 @@ impl Staging {
             pieces.extend(inner);
             None
         }
+    }
+
+    /// True when the new output has nothing at `rel`, a path of the
+    /// previous one.
+    fn gone(&self, rel: &str) -> bool {
+        fs::symlink_metadata(self.dir.join(rel)).is_err()
     }
 
     /// Moves the previous output's folder `rel` into the staging folder.
