@@ -1109,6 +1109,36 @@ mod tests {
     }
 
     #[test]
+    fn a_build_that_does_not_commit_moves_back_what_it_took() {
+        let (_dir, out) = site_with_acme("previous");
+        fs::create_dir_all(out.join("acme/incident")).unwrap();
+        fs::write(out.join("acme/incident/index.html"), "kept").unwrap();
+        let before = FileId::of(&fs::metadata(out.join("acme/incident/index.html")).unwrap());
+        let mut staging = Staging::new(&out).unwrap();
+        staging.reuse().unwrap();
+        staging
+            .put("acme", "index.html", b"changed".to_vec())
+            .unwrap();
+        staging
+            .put("acme", "incident/index.html", b"kept".to_vec())
+            .unwrap();
+        staging.adopt(&["acme".to_string()]).unwrap();
+        assert_eq!(staging.moved, ["acme/incident"]);
+        assert!(!out.join("acme/incident").exists(), "moved into staging");
+        assert!(staging.journal().is_file());
+        let journal = staging.journal();
+        drop(staging);
+        let kept = out.join("acme/incident/index.html");
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "kept");
+        assert_eq!(FileId::of(&fs::metadata(&kept).unwrap()), before);
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!journal.exists());
+    }
+
+    #[test]
     fn a_sweep_moves_back_folders_a_killed_build_had_moved_out() {
         let (dir, out) = site_with_acme("previous");
         let dead = u32::MAX - 3;
