@@ -11,6 +11,22 @@
 //! written before markers existed, that are unmistakably a runbook edition):
 //! a user's own folder inside `--out` is never taken for an edition.
 //!
+//! A build into an `--out` that already holds runbook's output rewrites
+//! only what changed ([`Staging::reuse`]): a file whose bytes (and mode and
+//! owner) equal the previous output's is not written but kept, so it keeps
+//! its inode and modification time and deploy tools that compare size and
+//! time skip it. The bytes are always compared, never assumed from a
+//! record, so a file edited by hand, or a previous output of another
+//! runbook version or theme, is rewritten. At commit, each folder of the
+//! previous output whose files are all kept (and that holds nothing else)
+//! is moved into the staging folder whole, and the other kept files are
+//! hard-linked (copied where a link cannot be made): creating and later
+//! deleting seventeen thousand folders would cost more than rendering.
+//! Until the swap, the moved folders are listed in a journal beside the
+//! staging folder; a build that fails moves them back, and the next build
+//! moves back those of a build that was killed, so the previous output is
+//! whole again either way.
+//!
 //! A build holds a lock file beside its staging folder for as long as it
 //! runs. A build killed mid-way (`kill -9`) leaves its staging folder
 //! behind; the next build beside the same `--out` finds it by its unlocked
@@ -18,9 +34,12 @@
 //! had moved aside, and removes the rest once its own output is in place.
 
 use crate::render::Sink;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The marker file in every edition folder runbook writes. It is hidden, so
 /// no page links to it, and it holds no secret and no date.
@@ -49,6 +68,56 @@ pub struct Staging {
     /// Leftovers of dead builds, removed when this build is over (after
     /// its output is published, so a sweep never delays it).
     leftovers: Vec<Leftover>,
+    /// Set by [`Staging::reuse`]: files of the previous output may be
+    /// linked in when their bytes are the same.
+    reuse: Option<NewFile>,
+    /// Files written anew.
+    written: AtomicUsize,
+    /// Files kept from the previous output.
+    linked: AtomicUsize,
+    /// The files found unchanged (`edition/path` → the previous file),
+    /// put into the staging folder at commit: folders whose every file is
+    /// unchanged are moved over whole, the other files linked.
+    unchanged: Mutex<BTreeMap<String, FileId>>,
+    /// The editions that files were put into.
+    editions: Mutex<BTreeSet<String>>,
+    /// Folders moved from the output into the staging folder
+    /// (`edition/...`), in order: moved back if the build does not commit.
+    moved: Vec<String>,
+}
+
+/// A part of the previous output the new one keeps.
+enum Piece {
+    /// A folder whose files are all unchanged: moved over whole.
+    Folder(String),
+    /// An unchanged file in a folder that changed: linked.
+    File(String, FileId),
+}
+
+/// Locks a mutex whose data stays valid if a holder panicked.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// How a committed build's files reached the output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Files written anew: new files, and files whose bytes changed.
+    pub written: usize,
+    /// Files whose bytes were the previous output's: linked from it, so
+    /// they keep their inode and modification time.
+    pub linked: usize,
+    /// Files of the replaced editions that the new output no longer has.
+    pub removed: usize,
+}
+
+/// The permission bits and owner a file this build creates gets: a
+/// previous file is reused only when it has them too, so that a file
+/// whose mode was changed by hand does not survive either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NewFile {
+    mode: u32,
+    uid: u32,
 }
 
 /// The lock file a build holds beside its staging folder while it runs.
@@ -84,7 +153,27 @@ impl Staging {
             committed: false,
             keep: false,
             leftovers,
+            reuse: None,
+            written: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
+            unchanged: Mutex::new(BTreeMap::new()),
+            editions: Mutex::new(BTreeSet::new()),
+            moved: Vec::new(),
         })
+    }
+
+    /// From now on, a file whose bytes equal those of the same file in the
+    /// output folder is linked from there instead of written. Call it only
+    /// once [`check_safe_to_replace`] has said the output is runbook's.
+    pub fn reuse(&mut self) -> io::Result<()> {
+        // What a new file gets here (the umask and our user), learnt from
+        // one, since std does not tell the umask.
+        let probe = self.dir.join(".runbook-probe");
+        fs::write(&probe, b"")?;
+        let meta = fs::symlink_metadata(&probe);
+        fs::remove_file(&probe)?;
+        self.reuse = Some(NewFile::of(&meta?));
+        Ok(())
     }
 
     /// The staging folder.
@@ -101,38 +190,70 @@ impl Staging {
     }
 
     /// Swaps the staging folder in as the whole output folder.
-    pub fn commit_all(mut self) -> io::Result<()> {
-        for entry in fs::read_dir(&self.dir)? {
-            let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                mark(&entry.path())?;
-            }
+    pub fn commit_all(mut self) -> io::Result<Tally> {
+        let editions: Vec<String> = lock(&self.editions).iter().cloned().collect();
+        for slug in &editions {
+            self.mark_staged(slug)?;
         }
+        let previous: Vec<String> = fs::read_dir(&self.out)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        // Editions of the previous output that this build has not.
+        let gone: Vec<String> = previous
+            .into_iter()
+            .filter(|p| !editions.contains(p))
+            .collect();
+        let removed = self.removed(&gone);
+        let removed = match self.adopt(&editions) {
+            Ok(n) => removed + n,
+            Err(e) => {
+                self.move_back(&self.out.clone());
+                return Err(e);
+            }
+        };
+        let tally = self.tally(removed);
         let old = sibling(&self.out, "old");
         if self.out.exists() {
-            fs::rename(&self.out, &old)?;
+            if let Err(e) = fs::rename(&self.out, &old) {
+                self.move_back(&self.out.clone());
+                return Err(e);
+            }
         }
         if let Err(e) = fs::rename(&self.dir, &self.out) {
             // Put the previous output back before reporting.
             if old.exists() && fs::rename(&old, &self.out).is_err() {
                 self.keep = true;
+                return Err(e);
             }
+            self.move_back(&self.out.clone());
             return Err(e);
         }
         self.committed = true;
+        let _ = fs::remove_file(self.journal());
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
-        Ok(())
+        Ok(tally)
     }
 
     /// Swaps in only the named editions, leaving other editions in the
     /// output folder as they were (for `build --client`). If any swap
     /// fails, every edition already swapped is put back as it was.
-    pub fn commit_editions(mut self, editions: &[String]) -> io::Result<()> {
+    pub fn commit_editions(mut self, editions: &[String]) -> io::Result<Tally> {
         for slug in editions {
-            mark(&self.dir.join(slug))?;
+            self.mark_staged(slug)?;
         }
+        let removed = match self.adopt(editions) {
+            Ok(n) => n,
+            Err(e) => {
+                self.move_back(&self.out.clone());
+                return Err(e);
+            }
+        };
+        let tally = self.tally(removed);
         fs::create_dir_all(&self.out)?;
         let replaced = self.dir.join(REPLACED);
         fs::create_dir_all(&replaced)?;
@@ -140,11 +261,251 @@ impl Staging {
         for slug in editions {
             if let Err(e) = self.swap_in(slug, &replaced, &mut done) {
                 self.roll_back(&replaced, &done);
+                self.move_back(&self.out.clone());
                 return Err(e);
             }
         }
         self.committed = true;
+        let _ = fs::remove_file(self.journal());
         fs::remove_dir_all(&self.dir)?;
+        Ok(tally)
+    }
+
+    /// Where the folders moved from the output are listed while the build
+    /// runs (beside the staging folder, like the lock file), so that the
+    /// next build can move them back if this one is killed.
+    fn journal(&self) -> PathBuf {
+        journal_of(&self.dir)
+    }
+
+    /// Puts the unchanged files of `slugs` into the staging folder: each
+    /// folder of the previous output whose files are all unchanged (and
+    /// that holds nothing else) is moved over whole, and other unchanged
+    /// files are linked. Moving a folder costs one rename where linking
+    /// would create a folder and link each file, and leaves nothing to
+    /// delete later; on ext4 creating files soon after deleting many is
+    /// slow (BENCHMARKS.md), so both matter.
+    ///
+    /// Returns how many files of those editions' previous output the new
+    /// one does not have (counted on the same walk).
+    fn adopt(&mut self, slugs: &[String]) -> io::Result<usize> {
+        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        if unchanged.is_empty() {
+            return Ok(self.removed(slugs));
+        }
+        let mut pieces = Vec::new();
+        let mut removed = 0;
+        for slug in slugs {
+            self.plan(slug, &unchanged, &mut pieces, &mut removed);
+        }
+        let folders: Vec<&str> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Folder(rel) => Some(rel.as_str()),
+                Piece::File(..) => None,
+            })
+            .collect();
+        if !folders.is_empty() {
+            fs::write(self.journal(), folders.join("\n") + "\n")?;
+        }
+        for piece in pieces {
+            match piece {
+                Piece::Folder(rel) => {
+                    if self.move_folder(&rel).is_err() {
+                        // Another filesystem, say: keep its files one by one.
+                        let mut files = BTreeSet::new();
+                        files_under(&self.out.join(&rel), Path::new(&rel), &mut files);
+                        for file in files {
+                            let file = file.to_string_lossy().into_owned();
+                            let id = unchanged.get(&file).copied().ok_or_else(|| {
+                                io::Error::other(format!("`{file}` changed while the build ran"))
+                            })?;
+                            self.keep_file(&file, id)?;
+                        }
+                    }
+                }
+                Piece::File(rel, id) => self.keep_file(&rel, id)?,
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Adds what of the previous output's folder `rel` the new output
+    /// keeps to `pieces`; returns `Some(files)` when that is the whole
+    /// folder (every file in it unchanged, nothing else in it, no new
+    /// file written into it, and at least one file). Counts into
+    /// `removed` its files that are neither kept nor written anew.
+    fn plan(
+        &self,
+        rel: &str,
+        unchanged: &BTreeMap<String, FileId>,
+        pieces: &mut Vec<Piece>,
+        removed: &mut usize,
+    ) -> Option<usize> {
+        let entries = fs::read_dir(self.out.join(rel)).ok()?;
+        let mut whole = fs::symlink_metadata(self.dir.join(rel)).is_err();
+        let mut files = 0;
+        let mut inner = Vec::new();
+        for entry in entries {
+            let Ok(entry) = entry else {
+                whole = false;
+                continue;
+            };
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                whole = false;
+                continue;
+            };
+            let child = format!("{rel}/{name}");
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => match self.plan(&child, unchanged, &mut inner, removed) {
+                    Some(n) => files += n,
+                    None => whole = false,
+                },
+                Ok(t) if t.is_file() => match unchanged.get(&child) {
+                    Some(id) if same_entry(&entry, *id) => {
+                        files += 1;
+                        inner.push(Piece::File(child, *id));
+                    }
+                    _ => {
+                        whole = false;
+                        *removed += usize::from(self.gone(&child));
+                    }
+                },
+                _ => {
+                    whole = false;
+                    *removed += usize::from(self.gone(&child));
+                }
+            }
+        }
+        if whole && files > 0 {
+            pieces.push(Piece::Folder(rel.to_string()));
+            Some(files)
+        } else {
+            pieces.extend(inner);
+            None
+        }
+    }
+
+    /// True when the new output has nothing at `rel`, a path of the
+    /// previous one.
+    fn gone(&self, rel: &str) -> bool {
+        fs::symlink_metadata(self.dir.join(rel)).is_err()
+    }
+
+    /// Moves the previous output's folder `rel` into the staging folder.
+    fn move_folder(&mut self, rel: &str) -> io::Result<()> {
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::rename(self.out.join(rel), &target)?;
+        self.moved.push(rel.to_string());
+        Ok(())
+    }
+
+    /// Links the unchanged file `rel` into the staging folder; where a
+    /// link cannot be made (another filesystem), copies it, as long as
+    /// it is still the file that was compared.
+    fn keep_file(&self, rel: &str, id: FileId) -> io::Result<()> {
+        let (from, to) = (self.out.join(rel), self.dir.join(rel));
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        if fs::hard_link(&from, &to).is_ok()
+            && fs::symlink_metadata(&to).is_ok_and(|m| FileId::of(&m) == id)
+        {
+            return Ok(());
+        }
+        let _ = fs::remove_file(&to);
+        fs::copy(&from, &to)?;
+        if !fs::symlink_metadata(&from).is_ok_and(|m| FileId::of(&m) == id) {
+            return Err(io::Error::other(format!(
+                "`{}` changed while the build ran; build again",
+                from.display()
+            )));
+        }
+        self.linked.fetch_sub(1, Ordering::Relaxed);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Moves the folders moved into the staging folder back into `base`
+    /// (the output as it was), newest first.
+    fn move_back(&mut self, base: &Path) {
+        for rel in std::mem::take(&mut self.moved).iter().rev() {
+            let (from, to) = (self.dir.join(rel), base.join(rel));
+            if fs::symlink_metadata(&to).is_ok() || fs::rename(&from, &to).is_err() {
+                self.keep = true;
+            }
+        }
+        if !self.keep {
+            let _ = fs::remove_file(self.journal());
+        }
+    }
+
+    /// Writes the marker into a staged edition folder (linked, like any
+    /// file, when the previous one is the same).
+    fn mark_staged(&self, slug: &str) -> io::Result<()> {
+        if !lock(&self.editions).contains(slug) {
+            // Nothing was rendered into it: there is no edition to mark
+            // (and its swap fails, as it must).
+            return Ok(());
+        }
+        self.place(&format!("{slug}/{MARKER}"), MARKER_TEXT.as_bytes())
+    }
+
+    /// How many files of the output's editions `slugs` (those about to be
+    /// replaced) the new output does not have: neither written nor kept.
+    fn removed(&self, slugs: &[String]) -> usize {
+        let unchanged = lock(&self.unchanged);
+        let mut removed = 0;
+        for slug in slugs {
+            let mut old = BTreeSet::new();
+            files_under(&self.out.join(slug), Path::new(slug), &mut old);
+            removed += old
+                .iter()
+                .filter(|rel| {
+                    !unchanged.contains_key(&rel.to_string_lossy().into_owned())
+                        && fs::symlink_metadata(self.dir.join(rel)).is_err()
+                })
+                .count();
+        }
+        removed
+    }
+
+    /// The counts, with `removed`.
+    fn tally(&self, removed: usize) -> Tally {
+        Tally {
+            written: self.written.load(Ordering::Relaxed),
+            linked: self.linked.load(Ordering::Relaxed),
+            removed,
+        }
+    }
+
+    /// Puts `bytes` at `rel` (`edition/path`) in the staging folder: a
+    /// link to the previous output's file when that is reused and holds
+    /// the same bytes, else a new file.
+    fn place(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if let Some((edition, _)) = rel.split_once('/') {
+            if !lock(&self.editions).contains(edition) {
+                lock(&self.editions).insert(edition.to_string());
+            }
+        }
+        if let Some(new_file) = self.reuse {
+            if let Some(id) = same_bytes(&self.out.join(rel), bytes, new_file) {
+                // Kept at commit (moved with its folder, or linked).
+                lock(&self.unchanged).insert(rel.to_string(), id);
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&target, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -172,7 +533,11 @@ impl Staging {
         for (slug, had_old) in done.iter().rev() {
             let target = self.out.join(slug);
             let staged = self.dir.join(slug);
-            if fs::symlink_metadata(&staged).is_err() && fs::rename(&target, &staged).is_err() {
+            // The staged edition is at `target` unless its own move was
+            // what failed.
+            let swapped =
+                fs::symlink_metadata(&staged).is_err() && fs::symlink_metadata(&target).is_ok();
+            if swapped && fs::rename(&target, &staged).is_err() {
                 self.keep = true;
                 continue;
             }
@@ -185,6 +550,12 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if !self.committed && !self.moved.is_empty() {
+            // A build that ends without committing (an error, a panic)
+            // gives back what it took from the output.
+            let out = self.out.clone();
+            self.move_back(&out);
+        }
         for leftover in self.leftovers.drain(..) {
             leftover.remove();
         }
@@ -315,7 +686,13 @@ impl Leftover {
         let removed = self
             .paths
             .into_iter()
-            .filter(|p| fs::remove_dir_all(p).is_ok())
+            .filter(|p| {
+                if p.is_dir() {
+                    fs::remove_dir_all(p).is_ok()
+                } else {
+                    fs::remove_file(p).is_ok()
+                }
+            })
             .collect();
         if let Some(lock) = self.lock {
             let _ = fs::remove_file(&lock.path);
@@ -354,12 +731,19 @@ fn claim_leftovers(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<Lefto
         let staging = parent.join(staging_name(name, pid));
         let old = parent.join(format!(".{name}.old-{pid}"));
         restore_replaced(&staging.join(REPLACED), out);
+        let journal = journal_of(&staging);
+        let base = if fs::symlink_metadata(out).is_err() && fs::symlink_metadata(&old).is_ok() {
+            &old
+        } else {
+            out
+        };
+        restore_moved(&journal, &staging, base);
         if fs::symlink_metadata(&old).is_ok() && fs::symlink_metadata(out).is_err() {
             // Killed between moving the output away and moving the new one
             // in: the old output is the only one there is.
             let _ = fs::rename(&old, out);
         }
-        let paths = [staging, old]
+        let paths = [staging, old, journal]
             .into_iter()
             .filter(|p| fs::symlink_metadata(p).is_ok())
             .collect();
@@ -375,6 +759,38 @@ fn sweep(parent: &Path, name: &str, out: &Path, own: u32) -> Vec<PathBuf> {
         .into_iter()
         .flat_map(Leftover::remove)
         .collect()
+}
+
+/// The journal of the staging folder `staging`: the folders its build
+/// moved out of the output.
+fn journal_of(staging: &Path) -> PathBuf {
+    let mut name = staging.file_name().unwrap_or_default().to_os_string();
+    name.push(".moved");
+    staging.with_file_name(name)
+}
+
+/// Moves back into `base` the folders a killed build had moved from it
+/// into `staging` (as its journal lists them), where `base` lacks them.
+fn restore_moved(journal: &Path, staging: &Path, base: &Path) {
+    let Ok(list) = fs::read_to_string(journal) else {
+        return;
+    };
+    for rel in list.lines().rev().filter(|l| !l.is_empty()) {
+        // Only paths inside the folders: never `..` or a root.
+        if Path::new(rel)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            continue;
+        }
+        let (from, to) = (staging.join(rel), base.join(rel));
+        if fs::symlink_metadata(&from).is_ok() && fs::symlink_metadata(&to).is_err() {
+            if let Some(parent) = to.parent() {
+                let _ = fs::create_dir_all(parent);
+            }
+            let _ = fs::rename(from, to);
+        }
+    }
 }
 
 /// Puts back editions a killed partial build had moved aside and not yet
@@ -398,18 +814,105 @@ fn process_may_run(pid: u32) -> bool {
     proc.join(pid.to_string()).exists()
 }
 
-/// Writes the marker into a staged edition folder.
+/// Writes the marker into an edition folder (the tests' own editions).
+#[cfg(test)]
 fn mark(edition: &Path) -> io::Result<()> {
     fs::write(edition.join(MARKER), MARKER_TEXT)
 }
 
 impl Sink for Staging {
     fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        let target = self.dir.join(edition).join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
+        self.place(&format!("{edition}/{path}"), &bytes)
+    }
+}
+
+impl NewFile {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> NewFile {
+        use std::os::unix::fs::MetadataExt;
+        NewFile {
+            mode: meta.mode() & 0o7777,
+            uid: meta.uid(),
         }
-        fs::write(target, bytes)
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &fs::Metadata) -> NewFile {
+        NewFile {
+            mode: u32::from(meta.permissions().readonly()),
+            uid: 0,
+        }
+    }
+}
+
+/// True when the folder entry `entry` is the file `id` (by inode, which
+/// the listing gives without another system call).
+#[cfg(unix)]
+fn same_entry(entry: &fs::DirEntry, id: FileId) -> bool {
+    use std::os::unix::fs::DirEntryExt;
+    entry.ino() == id.1
+}
+
+#[cfg(not(unix))]
+fn same_entry(entry: &fs::DirEntry, id: FileId) -> bool {
+    entry.metadata().is_ok_and(|m| FileId::of(&m) == id)
+}
+
+/// Which file a path names: device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &fs::Metadata) -> FileId {
+        FileId(0, meta.len())
+    }
+}
+
+/// The identity of the regular file at `path` when it holds exactly
+/// `bytes` and has the mode and owner of a new file; `None` otherwise.
+fn same_bytes(path: &Path, bytes: &[u8], new_file: NewFile) -> Option<FileId> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() != bytes.len() as u64 || NewFile::of(&meta) != new_file {
+        return None;
+    }
+    let mut file = File::open(path).ok()?;
+    let opened = file.metadata().ok()?;
+    // Opened what was looked at (not a file swapped in meanwhile).
+    if FileId::of(&opened) != FileId::of(&meta) {
+        return None;
+    }
+    let mut buf = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            return rest.is_empty().then_some(FileId::of(&meta));
+        }
+        if n > rest.len() || buf[..n] != rest[..n] {
+            return None;
+        }
+        rest = &rest[n..];
+    }
+}
+
+/// Adds the path (below `rel`) of every entry under `dir` that is not a
+/// folder: what a previous edition holds.
+fn files_under(dir: &Path, rel: &Path, out: &mut BTreeSet<PathBuf>) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let rel = rel.join(entry.file_name());
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => files_under(&entry.path(), &rel, out),
+            _ => {
+                out.insert(rel);
+            }
+        }
     }
 }
 
@@ -532,6 +1035,124 @@ mod tests {
         fs::write(out.join("acme/index.html"), text).unwrap();
         mark(&out.join("acme")).unwrap();
         (dir, out)
+    }
+
+    /// What a new file gets in `dir`.
+    fn new_file_in(dir: &Path) -> NewFile {
+        let probe = dir.join("probe");
+        fs::write(&probe, b"").unwrap();
+        let n = NewFile::of(&fs::metadata(&probe).unwrap());
+        fs::remove_file(probe).unwrap();
+        n
+    }
+
+    #[test]
+    fn only_the_very_same_bytes_count_as_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let new_file = new_file_in(dir.path());
+        // Longer than one read, differing in the last byte only.
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let path = dir.path().join("page.html");
+        fs::write(&path, &bytes).unwrap();
+        assert!(same_bytes(&path, &bytes, new_file).is_some());
+        let mut other = bytes.clone();
+        *other.last_mut().unwrap() ^= 1;
+        assert!(same_bytes(&path, &other, new_file).is_none());
+        assert!(same_bytes(&path, &bytes[..bytes.len() - 1], new_file).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(same_bytes(&path, &longer, new_file).is_none());
+        let mode = NewFile {
+            mode: new_file.mode ^ 0o020,
+            ..new_file
+        };
+        assert!(same_bytes(&path, &bytes, mode).is_none());
+        assert!(same_bytes(&dir.path().join("missing"), b"", new_file).is_none());
+    }
+
+    #[test]
+    fn a_file_on_another_filesystem_is_copied_not_linked() {
+        // /dev/shm is tmpfs on Linux: a link from there fails (EXDEV).
+        let dir = tempfile::tempdir().unwrap();
+        let Ok(other) = tempfile::tempdir_in("/dev/shm") else {
+            return;
+        };
+        let (a, b) = (
+            fs::metadata(dir.path()).unwrap(),
+            fs::metadata(other.path()).unwrap(),
+        );
+        if FileId::of(&a).0 == FileId::of(&b).0 {
+            return;
+        }
+        let previous = other.path().join("site/acme/index.html");
+        fs::create_dir_all(previous.parent().unwrap()).unwrap();
+        fs::write(&previous, "same").unwrap();
+        let mut staging = Staging::new(&dir.path().join("site")).unwrap();
+        staging.reuse().unwrap();
+        // The previous output on the other filesystem.
+        staging.out = other.path().join("site");
+        staging.put("acme", "index.html", b"same".to_vec()).unwrap();
+        assert_eq!(staging.linked.load(Ordering::Relaxed), 1, "found unchanged");
+        // The folder cannot be moved there, nor its file linked: copied.
+        staging.adopt(&["acme".to_string()]).unwrap();
+        assert!(staging.moved.is_empty());
+        let id = FileId::of(&fs::metadata(&previous).unwrap());
+        let kept = staging.dir().join("acme/index.html");
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "same");
+        assert_ne!(FileId::of(&fs::metadata(&kept).unwrap()), id, "a copy");
+        assert_eq!(
+            staging.written.load(Ordering::Relaxed),
+            1,
+            "counted as written"
+        );
+        assert_eq!(fs::read_to_string(&previous).unwrap(), "same");
+    }
+
+    #[test]
+    fn a_build_that_does_not_commit_moves_back_what_it_took() {
+        let (_dir, out) = site_with_acme("previous");
+        fs::create_dir_all(out.join("acme/incident")).unwrap();
+        fs::write(out.join("acme/incident/index.html"), "kept").unwrap();
+        let before = FileId::of(&fs::metadata(out.join("acme/incident/index.html")).unwrap());
+        let mut staging = Staging::new(&out).unwrap();
+        staging.reuse().unwrap();
+        staging
+            .put("acme", "index.html", b"changed".to_vec())
+            .unwrap();
+        staging
+            .put("acme", "incident/index.html", b"kept".to_vec())
+            .unwrap();
+        staging.adopt(&["acme".to_string()]).unwrap();
+        assert_eq!(staging.moved, ["acme/incident"]);
+        assert!(!out.join("acme/incident").exists(), "moved into staging");
+        assert!(staging.journal().is_file());
+        let journal = staging.journal();
+        drop(staging);
+        let kept = out.join("acme/incident/index.html");
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "kept");
+        assert_eq!(FileId::of(&fs::metadata(&kept).unwrap()), before);
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!journal.exists());
+    }
+
+    #[test]
+    fn a_sweep_moves_back_folders_a_killed_build_had_moved_out() {
+        let (dir, out) = site_with_acme("previous");
+        let dead = u32::MAX - 3;
+        let staging = dir.path().join(staging_name("site", dead));
+        fs::create_dir_all(&staging).unwrap();
+        fs::rename(out.join("acme"), staging.join("acme")).unwrap();
+        fs::write(journal_of(&staging), "acme\n../escape\n").unwrap();
+        fs::write(dir.path().join(lock_name("site", dead)), "").unwrap();
+        sweep(dir.path(), "site", &out, std::process::id());
+        assert_eq!(
+            fs::read_to_string(out.join("acme/index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!staging.exists() && !journal_of(&staging).exists());
     }
 
     #[test]

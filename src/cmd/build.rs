@@ -66,7 +66,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     // The staging folder comes first: making it removes what killed builds
     // left beside --out (and may put back an output one of them had moved
     // away), so the check below sees --out as it really is.
-    let staging = match Staging::new(&args.out) {
+    let mut staging = match Staging::new(&args.out) {
         Ok(s) => s,
         Err(e) => return io_failure(&args.out, &e),
     };
@@ -84,6 +84,11 @@ pub fn run(args: &BuildArgs) -> u8 {
     if let Err(message) = check_safe_to_replace(&args.out, &args.source, only_slugs.as_deref()) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
+    }
+    // Only now that --out is known to be runbook's may its files be
+    // linked into the new output.
+    if let Err(e) = staging.reuse() {
+        return io_failure(&args.out, &e);
     }
     let options = EditionOptions {
         include_drafts: false,
@@ -104,20 +109,24 @@ pub fn run(args: &BuildArgs) -> u8 {
         None => staging.commit_all(),
         Some(_) => staging.commit_editions(only_slugs.as_deref().unwrap_or_default()),
     };
-    if let Err(e) = committed {
-        return io_failure(&args.out, &e);
-    }
+    let tally = match committed {
+        Ok(t) => t,
+        Err(e) => return io_failure(&args.out, &e),
+    };
     if !args.quiet {
         let editions = only
             .as_ref()
             .map_or_else(|| Reader::all(&model).len(), Vec::len);
         println!(
-            "Built {editions} edition{} ({} pages, {} run books) into {} in {:.2} s",
+            "Built {editions} edition{} ({} pages, {} run books) into {} in {:.2} s: {} written, {} unchanged (linked), {} removed",
             if editions == 1 { "" } else { "s" },
             stats.pages,
             model.runbooks.iter().filter(|r| !r.draft).count(),
             args.out.display(),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            tally.written,
+            tally.linked,
+            tally.removed,
         );
     }
     EXIT_OK

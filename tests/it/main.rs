@@ -10,6 +10,7 @@ mod contacts;
 mod corpus;
 mod docs;
 mod errors;
+mod incremental;
 mod isolation;
 mod limits;
 mod links;
