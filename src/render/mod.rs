@@ -6,12 +6,13 @@
 //! page is relative and names a file, so an edition works from disk.
 
 pub mod html;
+pub mod page;
 pub mod theme;
 mod views;
 
 use crate::diag::Diagnostic;
 use crate::edition::Edition;
-use crate::model::phase::Phase;
+pub use page::Page;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use theme::Theme;
@@ -35,60 +36,10 @@ pub struct Stats {
     pub html_bytes: usize,
 }
 
-/// One page of an edition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    /// `index.html`
-    Home,
-    /// `<runbook>/index.html`
-    Runbook(usize),
-    /// `<runbook>/<phase>/index.html`
-    Phase(usize, Phase),
-    /// `<runbook>/print/index.html`
-    RunbookPrint(usize),
-    /// `phases/<phase>/index.html`
-    PhaseIndex(Phase),
-    /// `glossary/index.html`
-    Glossary,
-    /// `print/index.html`
-    Print,
-    /// `search/index.html`
-    Search,
-    /// `404.html`
-    NotFound,
-}
-
-/// Every page of an edition, in a stable order.
-pub fn pages(edition: &Edition<'_>) -> Vec<Page> {
-    let mut out = vec![
-        Page::Home,
-        Page::Glossary,
-        Page::Print,
-        Page::Search,
-        Page::NotFound,
-    ];
-    out.extend(Phase::ALL.iter().map(|p| Page::PhaseIndex(*p)));
-    for i in 0..edition.runbooks.len() {
-        out.push(Page::Runbook(i));
-        out.push(Page::RunbookPrint(i));
-        out.extend(Phase::ALL.iter().map(|p| Page::Phase(i, *p)));
-    }
-    out
-}
-
-/// The file path of a page inside its edition.
-pub fn page_path(edition: &Edition<'_>, page: Page) -> String {
-    match page {
-        Page::Home => "index.html".into(),
-        Page::Runbook(i) => format!("{}/index.html", edition.runbooks[i].slug),
-        Page::Phase(i, p) => format!("{}/{}/index.html", edition.runbooks[i].slug, p.slug()),
-        Page::RunbookPrint(i) => format!("{}/print/index.html", edition.runbooks[i].slug),
-        Page::PhaseIndex(p) => format!("phases/{}/index.html", p.slug()),
-        Page::Glossary => "glossary/index.html".into(),
-        Page::Print => "print/index.html".into(),
-        Page::Search => "search/index.html".into(),
-        Page::NotFound => "404.html".into(),
-    }
+/// The run books' slugs of an edition, in its order: what pages name run
+/// books by (see [`Page`]).
+fn slugs<'m>(edition: &Edition<'m>) -> Vec<&'m str> {
+    edition.runbooks.iter().map(|rb| rb.slug).collect()
 }
 
 /// Renders every page and asset of an edition into `sink`.
@@ -98,13 +49,14 @@ pub fn render_edition(
     sink: &dyn Sink,
 ) -> Result<Stats, Vec<Diagnostic>> {
     let prepared = Prepared::new(edition, theme);
-    let pages = pages(edition);
+    let pages = Page::all_for(edition);
+    let slugs = slugs(edition);
     let html_bytes = AtomicUsize::new(0);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|page| {
-            let path = page_path(edition, *page);
-            match views::render_page(&prepared, theme, *page, &path) {
+            let path = page.path(&slugs);
+            match views::render_page(&prepared, theme, *page) {
                 Ok(bytes) => {
                     html_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
                     sink.put(&edition.slug, &path, bytes)
@@ -181,11 +133,12 @@ pub struct OnDemand {
 /// Prepares an edition for [`OnDemand::render`]: computes what pages share,
 /// the page paths, and the assets (including the search index).
 pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
+    let slugs = slugs(edition);
     OnDemand {
         prepared: Prepared::new(edition, theme),
-        pages: pages(edition)
+        pages: Page::all_for(edition)
             .into_iter()
-            .map(|p| (page_path(edition, p), p))
+            .map(|p| (p.path(&slugs), p))
             .collect(),
         assets: assets(edition, theme).into_iter().collect(),
     }
@@ -199,7 +152,7 @@ impl OnDemand {
             return Some(Ok(bytes.clone()));
         }
         let page = *self.pages.get(path)?;
-        Some(views::render_page(&self.prepared, theme, page, path).map_err(|d| *d))
+        Some(views::render_page(&self.prepared, theme, page).map_err(|d| *d))
     }
 
     /// Every file of the edition, pages then assets, sorted.

@@ -524,44 +524,37 @@ fn size_hint(p: &Prepared, page: Page) -> usize {
         + match page {
             Page::Phase(i, ph) => p.phases[i][ph.index()].html.len(),
             Page::RunbookPrint(i) => phases_html(&p.phases[i]) + p.heads[i].intro.len(),
-            Page::Print => {
+            Page::HandbookPrint => {
                 p.phases.iter().map(|l| phases_html(l)).sum::<usize>()
                     + p.heads.iter().map(|h| h.intro.len()).sum::<usize>()
             }
             Page::PhaseIndex(ph) => p.phases.iter().map(|l| l[ph.index()].html.len()).sum(),
-            _ => 0,
+            Page::Home | Page::Runbook(_) | Page::Glossary | Page::Search | Page::NotFound => 0,
         }
 }
 
-/// Renders one page to bytes.
+/// Renders one page to bytes. Where it goes, its template, hook and depth
+/// come from [`Page`]; this adds what its template shows.
 pub(super) fn render_page(
     p: &Prepared,
     theme: &Theme,
     page: Page,
-    _path: &str,
 ) -> Result<Vec<u8>, Box<Diagnostic>> {
     let v = p.values();
     let mut ctx = tera::Context::new();
     ctx.insert_value("site", v.site.clone());
-    let (template, kind, title, depth, runbook, phase) = match page {
+    let title = match page {
         Page::Home => {
             ctx.insert_value("categories", v.categories.clone());
             ctx.insert_value("contacts", v.contacts.clone());
             ctx.insert("call_first", &p.call_first);
             ctx.insert_value("start_here", v.start_here.clone());
-            ("home.html", "home", p.site.title.clone(), 0, None, None)
+            p.site.title.clone()
         }
         Page::Runbook(i) => {
             ctx.insert_value("rb", v.heads[i].clone());
             ctx.insert_value("phases", v.phases[i].clone());
-            (
-                "runbook.html",
-                "runbook",
-                p.heads[i].title.clone(),
-                1,
-                Some(i),
-                None,
-            )
+            p.heads[i].title.clone()
         }
         Page::Phase(i, ph) => {
             ctx.insert_value("rb", v.heads[i].clone());
@@ -579,88 +572,48 @@ pub(super) fn render_page(
             });
             ctx.insert("prev", &prev);
             ctx.insert("next", &next);
-            (
-                "phase.html",
-                "phase",
-                format!("{}: {}", ph.name(), p.heads[i].title),
-                2,
-                Some(i),
-                Some(ph),
-            )
+            format!("{}: {}", ph.name(), p.heads[i].title)
         }
         Page::RunbookPrint(i) => {
             ctx.insert_value("runbooks", Value::from(vec![v.print[i].clone()]));
             ctx.insert_value("contacts", v.contacts.clone());
             ctx.insert("scope", "runbook");
-            (
-                "print.html",
-                "print",
-                format!("{} (printable)", p.heads[i].title),
-                2,
-                Some(i),
-                None,
-            )
+            format!("{} (printable)", p.heads[i].title)
         }
         Page::PhaseIndex(ph) => {
             ctx.insert_value("entries", v.entries[ph.index()].clone());
             ctx.insert_value("phase", v.phase_info[ph.index()].clone());
-            (
-                "phase_index.html",
-                "phase-index",
-                format!("{} in every run book", ph.name()),
-                2,
-                None,
-                Some(ph),
-            )
+            format!("{} in every run book", ph.name())
         }
         Page::Glossary => {
             ctx.insert_value("terms", v.glossary.clone());
-            (
-                "glossary.html",
-                "glossary",
-                "Glossary".to_string(),
-                1,
-                None,
-                None,
-            )
+            "Glossary".to_string()
         }
-        Page::Print => {
+        Page::HandbookPrint => {
             ctx.insert_value("runbooks", v.all_print.clone());
             ctx.insert_value("contacts", v.contacts.clone());
             ctx.insert("scope", "handbook");
-            (
-                "print.html",
-                "print",
-                format!("{} (printable)", p.site.title),
-                1,
-                None,
-                None,
-            )
+            format!("{} (printable)", p.site.title)
         }
         Page::Search => {
             ctx.insert_value("runbook_links", v.all_heads.clone());
-            ("search.html", "search", "Search".to_string(), 1, None, None)
+            "Search".to_string()
         }
-        Page::NotFound => (
-            "404.html",
-            "not-found",
-            "Page not found".to_string(),
-            0,
-            None,
-            None,
-        ),
+        Page::NotFound => "Page not found".to_string(),
     };
+    let depth = page.depth();
     ctx.insert("root", &root(depth));
     ctx.insert(
         "page",
         &PageView {
-            kind,
+            kind: page.data_page(),
             title,
-            runbook: runbook.map(|i| p.heads[i].slug.clone()),
-            phase: phase.map(|ph| ph.slug()),
+            runbook: page.runbook().map(|i| p.heads[i].slug.clone()),
+            phase: page.phase().map(|ph| ph.slug()),
         },
     );
     ctx.insert_value("edition_slug", v.edition_slug.clone());
+    let template = page.template();
     let mut html = Vec::with_capacity(size_hint(p, page));
     theme
         .tera

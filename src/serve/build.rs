@@ -11,9 +11,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::{self, EditionOptions, Reader};
 use crate::model::values::Date;
 use crate::model::{self, Model, Runbook};
+use crate::render::page::{Page, Reads};
 use crate::render::theme::Theme;
 use crate::source::{self, Sources, ThemeFiles};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -406,30 +407,47 @@ fn carry(
             }
         }
     }
+    let fresh_paths = unreached_pages(&old.model, &old_reader, options, &dirty);
     let keep: HashMap<String, Bytes> = rendered
         .into_iter()
         .filter(|(path, _)| {
-            let dropped = lists_runbooks(path)
-                || path
-                    .split_once('/')
-                    .is_some_and(|(first, _)| dirty.contains(first));
-            if dropped {
+            let kept = fresh_paths.contains(path);
+            if !kept {
                 summary.invalidated += 1;
             }
-            !dropped
+            kept
         })
         .collect();
     summary.kept_pages += keep.len();
     Arc::new(Slot::with(keep))
 }
 
-/// Pages and assets that list every run book of the edition.
-fn lists_runbooks(path: &str) -> bool {
-    path == "index.html"
-        || path == "print/index.html"
-        || path == "search/index.html"
-        || path == crate::search::INDEX_PATH
-        || path.starts_with("phases/")
+/// The paths of the pages of an edition (as `reader` saw `model`) that no
+/// run book in `dirty` reaches, by what each page says it reads. Every other
+/// file rendered so far (a page the edit reaches, an asset such as the
+/// search index) is dropped and rendered again when asked for: a file this
+/// table does not know is never kept.
+fn unreached_pages(
+    model: &Model,
+    reader: &Reader<'_>,
+    options: &EditionOptions,
+    dirty: &BTreeSet<String>,
+) -> HashSet<String> {
+    let slugs: Vec<&str> = model
+        .runbooks
+        .iter()
+        .filter(|rb| edition::shows(reader, rb, options))
+        .map(|rb| rb.slug.as_str())
+        .collect();
+    Page::all(slugs.len())
+        .into_iter()
+        .filter(|page| match page.reads() {
+            Reads::NoRunbook => true,
+            Reads::OneRunbook(i) => !dirty.contains(slugs[i]),
+            Reads::EveryRunbook => false,
+        })
+        .map(|page| page.path(&slugs))
+        .collect()
 }
 
 fn shown(model: &Model, reader: &Reader<'_>, slug: &str, options: &EditionOptions) -> bool {

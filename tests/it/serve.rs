@@ -577,6 +577,73 @@ fn edits_atomic_saves_new_and_deleted_run_books_match_a_clean_build() {
     assert_equals_clean_build(&s, &source);
 }
 
+/// Serve's rule for which rendered pages an edit reaches and a full build
+/// agree: with every file of every edition rendered and kept, a run book's
+/// new title (which moves it in every list sorted by title) is on every
+/// page that shows it, byte for byte as a clean build writes it, while the
+/// pages that do not show it are kept rather than rendered again.
+#[test]
+fn a_new_title_reaches_every_page_that_shows_it_and_no_other() {
+    let (_dir, source) = sample();
+    let s = Serve::start(&source);
+    let (_tmp, out) = build(&source);
+    let files: Vec<String> = read_tree(&out).into_keys().collect();
+    for path in &files {
+        assert_eq!(s.get(&format!("/{path}")).status, 200, "{path}");
+    }
+    let before = s.status()["renders"].as_u64().unwrap();
+    for path in &files {
+        s.get(&format!("/{path}"));
+    }
+    assert_eq!(s.status()["renders"].as_u64().unwrap(), before, "memo");
+
+    // account-compromise is not the newest review, so no edition's cover
+    // date changes and only the page table decides what is dropped.
+    let g = s.generation();
+    let path = source.join("account-compromise.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let title = "A stranger is using an account";
+    atomic_write(
+        &path,
+        &text.replacen(
+            "title: Someone else is using an account",
+            &format!("title: {title}"),
+            1,
+        ),
+    );
+    s.wait_generation_after(g);
+    for page in [
+        "alder-finch/index.html",
+        "alder-finch/print/index.html",
+        "alder-finch/search/index.html",
+        "alder-finch/phases/containment/index.html",
+        "alder-finch/account-compromise/index.html",
+        "soc/account-compromise/recovery/index.html",
+    ] {
+        assert!(s.get(&format!("/{page}")).text().contains(title), "{page}");
+    }
+    assert_equals_clean_build(&s, &source);
+    let rendered = s.status()["renders"].as_u64().unwrap() - before;
+    assert!(
+        (rendered as usize) < files.len() / 2,
+        "{rendered} of {} files rendered again: pages the title does not reach were not kept",
+        files.len()
+    );
+    for kept in [
+        "alder-finch/glossary/index.html",
+        "alder-finch/ransomware/index.html",
+        "soc/lost-device/containment/index.html",
+    ] {
+        let n = s.status()["renders"].as_u64().unwrap();
+        s.get(&format!("/{kept}"));
+        assert_eq!(
+            s.status()["renders"].as_u64().unwrap(),
+            n,
+            "{kept} was rendered again"
+        );
+    }
+}
+
 #[test]
 fn a_broken_source_shows_problems_and_keeps_the_last_good_pages() {
     let (_dir, source) = sample();
