@@ -8,6 +8,7 @@
 //! the phase's name. Glossary entries are found on their own.
 
 use super::text::{self, FastMap, STOP_WORDS};
+use super::vocabulary;
 
 use crate::edition::{Edition, EditionPhase, EditionRunbook, Piece, TextPiece};
 use crate::model::markdown::BlockKind;
@@ -648,6 +649,21 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
                 .map(|s| s.to_string()),
         );
         b.push(Kind::PhaseName, p.index(), &names.join(" "), Anchor::None);
+        // The phase's description (handbook.yaml `phases`, or the built-in
+        // one) and the words readers use to ask about it ("restore", "stop
+        // it spreading"), with the name's weight: they choose the phase.
+        b.push(
+            Kind::PhaseName,
+            p.index(),
+            &edition.phase_text[p.index()],
+            Anchor::None,
+        );
+        b.push(
+            Kind::PhaseName,
+            p.index(),
+            vocabulary::PHASE_WORDS[p.index()],
+            Anchor::None,
+        );
     }
     let mut badges: Vec<BadgeEntry> = Vec::new();
     let mut runbooks = Vec::with_capacity(edition.runbooks.len());
@@ -687,6 +703,19 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
         });
         let mut members: Vec<Vec<String>> = Vec::new();
         for name in std::iter::once(&term.term).chain(&term.aliases) {
+            let stems = stems_of(name);
+            if !stems.is_empty() && !members.contains(&stems) {
+                members.push(stems);
+            }
+        }
+        if members.len() > 1 {
+            synonyms.push(members);
+        }
+    }
+    // The built-in families of everyday words, after the glossary's.
+    for family in vocabulary::SYNONYMS {
+        let mut members: Vec<Vec<String>> = Vec::new();
+        for name in family.iter() {
             let stems = stems_of(name);
             if !stems.is_empty() && !members.contains(&stems) {
                 members.push(stems);

@@ -50,6 +50,10 @@ pub const KEY_WORDS: f64 = 0.8;
 
 /// At most this many phases of one run book are listed.
 pub const PER_RUNBOOK: usize = 3;
+/// Preparation and Lessons Learned count this much of their score unless
+/// the query asks about them (a word of their name, description or phase
+/// words matched): mid-incident, a reader wants the response phases.
+pub const EDGE_PHASE: f64 = 0.7;
 
 /// One term of a parsed query.
 #[derive(Clone, Debug, PartialEq)]
@@ -148,6 +152,12 @@ pub struct Results {
     pub total: usize,
     /// Glossary entries, best first, at most `limit`.
     pub glossary: Vec<GlossaryHit>,
+    /// Query words that occur nowhere in the edition, normalized, in query
+    /// order: they were left out (the reader is told).
+    pub ignored: Vec<String>,
+    /// True when no phase held every word, so the hits are ranked by how
+    /// many words their run book holds (the fallback of rule 5).
+    pub partial: bool,
 }
 
 /// Where a block's words count.
@@ -208,25 +218,30 @@ impl Found {
         s
     }
 
-    /// The best of the run book's blocks plus the best of the phase's.
+    /// The best of the run book's blocks plus the best of the phase's
+    /// plus the best of the phase's name, description and phase words (a
+    /// separate sum: else a phase word, which every run book's phase
+    /// holds, would hide the run book's own use of the word).
     fn score(&self, doc: &DocScopes) -> f64 {
-        self.best(&doc.own) + self.best(&doc.phase)
+        self.best(&doc.own) + self.best(&doc.phase) + self.best(&doc.name)
     }
 
     fn each<'a>(&'a self, doc: &'a DocScopes) -> impl Iterator<Item = &'a Match> + 'a {
         doc.own
             .iter()
             .chain(doc.phase.iter())
+            .chain(doc.name.iter())
             .filter_map(|s| self.by_scope.get(s))
             .flatten()
     }
 }
 
 /// The scopes a document sees: its run book's (or glossary entry's) own
-/// blocks, and its phase's.
+/// blocks, its phase's, and its phase's name blocks.
 struct DocScopes {
     own: Vec<Scope>,
     phase: Vec<Scope>,
+    name: Vec<Scope>,
 }
 
 /// One way a term can match: directly, or all stems of a group together.
@@ -391,13 +406,19 @@ struct BlockMatch {
 
 /// A document's score and matched blocks, or `None` when a term does not
 /// match it.
+///
+/// With `partial`, a term that does not match is skipped instead, and the
+/// document fails only when no term matches; `matched` flags the terms
+/// that did.
 fn score_doc(
     terms: &[Vec<Alternative>],
     doc: &DocScopes,
-) -> Option<(f64, BTreeMap<u32, BlockMatch>)> {
+    partial: bool,
+) -> Option<(f64, BTreeMap<u32, BlockMatch>, Vec<bool>)> {
     let mut total = 0.0;
     let mut blocks: BTreeMap<u32, BlockMatch> = BTreeMap::new();
-    for alts in terms {
+    let mut matched = vec![false; terms.len()];
+    for (ti, alts) in terms.iter().enumerate() {
         let mut best = 0.0f64;
         // This term's matched blocks: block → (best score, stems, key).
         let mut mine: BTreeMap<u32, (f64, BTreeSet<usize>, bool)> = BTreeMap::new();
@@ -440,8 +461,12 @@ fn score_doc(
             }
         }
         if best <= 0.0 {
+            if partial {
+                continue;
+            }
             return None;
         }
+        matched[ti] = true;
         total += best;
         for (b, (s, stems, key)) in mine {
             let e = blocks.entry(b).or_default();
@@ -451,7 +476,7 @@ fn score_doc(
             e.key |= key;
         }
     }
-    Some((total, blocks))
+    matched.contains(&true).then_some((total, blocks, matched))
 }
 
 /// The block that best shows why a document matched: most terms, then the
@@ -500,14 +525,88 @@ fn stems_and_keys(
     (stems.into_iter().map(str::to_string).collect(), keys)
 }
 
+/// True when a term can match somewhere in the edition.
+fn known(alts: &[Alternative]) -> bool {
+    alts.iter().any(|alt| match alt {
+        Alternative::Direct(f) => !f.by_scope.is_empty(),
+        Alternative::All(_, parts) => {
+            !parts.is_empty() && parts.iter().all(|p| !p.by_scope.is_empty())
+        }
+    })
+}
+
 /// Runs a query. `limit` caps the run book hits and the glossary hits.
+///
+/// Words found nowhere in the edition are dropped (and listed in
+/// `ignored`). If no phase holds every remaining word, run books are ranked
+/// by how many of the words they hold anywhere, then by their best phase
+/// (`partial`): a reader's question with an answer never shows nothing.
 pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
-    let terms = parse(index, query);
-    if terms.is_empty() {
-        return Results::default();
+    let parsed = parse(index, query);
+    let mut terms = Vec::new();
+    let mut alts: Vec<Vec<Alternative>> = Vec::new();
+    let mut ignored = Vec::new();
+    for t in parsed {
+        let a = alternatives(index, &t);
+        if known(&a) {
+            terms.push(t);
+            alts.push(a);
+        } else {
+            let (Term::Word { norm, .. } | Term::Key { key: norm, .. }) = &t;
+            if !ignored.contains(norm) {
+                ignored.push(norm.clone());
+            }
+        }
     }
-    let alts: Vec<Vec<Alternative>> = terms.iter().map(|t| alternatives(index, t)).collect();
-    let mut groups: Vec<(f64, usize, Vec<Hit>)> = Vec::new();
+    if terms.is_empty() {
+        return Results {
+            ignored,
+            ..Results::default()
+        };
+    }
+    let mut hits = runbook_hits(index, &terms, &alts, false);
+    let partial = hits.is_empty();
+    if partial {
+        hits = runbook_hits(index, &terms, &alts, true);
+    }
+    let total = hits.len();
+    let mut glossary: Vec<GlossaryHit> = (0..index.glossary.len())
+        .filter_map(|g| {
+            let doc = DocScopes {
+                own: vec![Scope::Glossary(g)],
+                phase: Vec::new(),
+                name: Vec::new(),
+            };
+            let (score, blocks, _) = score_doc(&alts, &doc, false)?;
+            let snippet = best_block(index, &blocks, |k| k != Kind::GlossaryTerm)
+                .or(index.glossary[g].definition.map(|b| b as usize));
+            Some(GlossaryHit {
+                entry: g,
+                score,
+                snippet,
+                stems: stems_and_keys(index, &blocks, &terms).0,
+            })
+        })
+        .collect();
+    glossary.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    glossary.truncate(limit);
+    Results {
+        hits: hits.into_iter().take(limit).collect(),
+        total,
+        glossary,
+        ignored,
+        partial,
+    }
+}
+
+/// Every run book's hits, run books best first (see [`search`]).
+fn runbook_hits(
+    index: &IndexData,
+    terms: &[Term],
+    alts: &[Vec<Alternative>],
+    partial: bool,
+) -> Vec<Hit> {
+    let mut groups: Vec<(usize, f64, usize, Vec<Hit>)> = Vec::new();
     for (r, rb) in index.runbooks.iter().enumerate() {
         struct Passing {
             phase: usize,
@@ -516,16 +615,22 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
             specific: bool,
         }
         let mut passing: Vec<Passing> = Vec::new();
+        let mut covered = vec![false; terms.len()];
         for p in 0..6 {
             let doc = DocScopes {
                 own: vec![Scope::Runbook(r)],
-                phase: vec![Scope::Doc(r * 6 + p), Scope::Phase(p)],
+                phase: vec![Scope::Doc(r * 6 + p)],
+                name: vec![Scope::Phase(p)],
             };
-            if let Some((score, blocks)) = score_doc(&alts, &doc) {
-                let specific = blocks.keys().any(|b| {
-                    let k = index.blocks[*b as usize].kind();
-                    k.is_phase_body() || k == Kind::PhaseName
-                });
+            if let Some((mut score, blocks, matched)) = score_doc(alts, &doc, partial) {
+                let kinds = || blocks.keys().map(|b| index.blocks[*b as usize].kind());
+                let specific = kinds().any(|k| k.is_phase_body() || k == Kind::PhaseName);
+                if (p == 0 || p == 5) && !kinds().any(|k| k == Kind::PhaseName) {
+                    score *= EDGE_PHASE;
+                }
+                for (c, m) in covered.iter_mut().zip(&matched) {
+                    *c |= *m;
+                }
                 passing.push(Passing {
                     phase: p,
                     score,
@@ -561,7 +666,7 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
                         })
                     })
                     .or(rb.summary.map(|b| b as usize));
-                let (stems, keys) = stems_and_keys(index, &x.blocks, &terms);
+                let (stems, keys) = stems_and_keys(index, &x.blocks, terms);
                 Hit {
                     runbook: r,
                     phase: x.phase,
@@ -576,35 +681,13 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
             })
             .collect();
         let top = hits.iter().map(|h| h.score).fold(0.0, f64::max);
-        groups.push((top, r, hits));
+        let coverage = covered.iter().filter(|c| **c).count();
+        groups.push((coverage, top, r, hits));
     }
-    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let hits: Vec<Hit> = groups.into_iter().flat_map(|g| g.2).collect();
-    let total = hits.len();
-    let mut glossary: Vec<GlossaryHit> = (0..index.glossary.len())
-        .filter_map(|g| {
-            let doc = DocScopes {
-                own: vec![Scope::Glossary(g)],
-                phase: Vec::new(),
-            };
-            let (score, blocks) = score_doc(&alts, &doc)?;
-            let snippet = best_block(index, &blocks, |k| k != Kind::GlossaryTerm)
-                .or(index.glossary[g].definition.map(|b| b as usize));
-            Some(GlossaryHit {
-                entry: g,
-                score,
-                snippet,
-                stems: stems_and_keys(index, &blocks, &terms).0,
-            })
-        })
-        .collect();
-    glossary.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-    glossary.truncate(limit);
-    Results {
-        hits: hits.into_iter().take(limit).collect(),
-        total,
-        glossary,
-    }
+    // More of the query's words first (all of them, unless partial), then
+    // the best phase.
+    groups.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    groups.into_iter().flat_map(|g| g.3).collect()
 }
 
 /// The pieces of `text` to mark for a hit, as byte ranges in order: words
