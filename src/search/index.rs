@@ -226,9 +226,43 @@ pub struct IndexData {
     pub postings: Vec<Vec<u32>>,
     /// Alert and ATT&CK IDs (normalized) → blocks, ascending.
     pub keys: BTreeMap<String, Vec<u32>>,
-    /// Groups of words that mean the same (a glossary term and its aliases),
-    /// each member a list of stems.
+    /// Groups of words that mean the same (a glossary term and its aliases,
+    /// and the built-in families of [`super::vocabulary`]), each member a
+    /// list of stems.
     pub synonyms: Vec<Vec<Vec<String>>>,
+    /// Who to call when a search finds nothing: the provider's `soc`
+    /// contact (or its first contact with a phone number).
+    pub call: Option<CallEntry>,
+}
+
+/// A contact shown when a search finds nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallEntry {
+    /// Team or person (or the contact's label).
+    pub name: String,
+    /// Phone number as written.
+    pub phone: String,
+}
+
+/// The contact to call when a search finds nothing (see [`IndexData::call`]).
+fn call_entry(edition: &Edition<'_>) -> Option<CallEntry> {
+    let with_phone = || {
+        edition
+            .provider_contacts
+            .iter()
+            .filter(|c| c.phone.is_some())
+    };
+    let c = with_phone()
+        .find(|c| c.id == "soc")
+        .or_else(|| with_phone().next())?;
+    Some(CallEntry {
+        name: c
+            .name
+            .clone()
+            .or_else(|| c.label.clone())
+            .unwrap_or_default(),
+        phone: c.phone.clone().unwrap_or_default(),
+    })
 }
 
 impl IndexData {
@@ -753,6 +787,7 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     write_terms(&mut out, &b.used, &b.postings);
     write_field(&mut out, "keys", &b.keys);
     write_field(&mut out, "synonyms", &synonyms);
+    write_field(&mut out, "call", &call_entry(edition));
     out.extend_from_slice(b"};\n");
     b.into_scratch();
     out
