@@ -250,6 +250,21 @@ enum Alternative {
     All(f64, Vec<Found>),
 }
 
+impl Alternative {
+    fn founds(&self) -> &[Found] {
+        match self {
+            Alternative::Direct(f) => std::slice::from_ref(f),
+            Alternative::All(_, parts) => parts,
+        }
+    }
+    fn founds_mut(&mut self) -> &mut [Found] {
+        match self {
+            Alternative::Direct(f) => std::slice::from_mut(f),
+            Alternative::All(_, parts) => parts,
+        }
+    }
+}
+
 fn weight(index: &IndexData, block: u32) -> f64 {
     index.weights[index.blocks[block as usize].0 as usize]
 }
@@ -525,6 +540,58 @@ fn stems_and_keys(
     (stems.into_iter().map(str::to_string).collect(), keys)
 }
 
+/// Aliases match as phrases: a match in an alias of `n` words that only
+/// `c < n` of the query's terms match counts `c / n` of its weight, so one
+/// word of "files locked" does not weigh as much as the whole alias (and a
+/// one-word query is not led by every alias that holds the word).
+fn scale_aliases(index: &IndexData, alts: &mut [Vec<Alternative>]) {
+    let is_alias = |b: u32| {
+        matches!(
+            index.blocks[b as usize].kind(),
+            Kind::Alias | Kind::GlossaryAlias
+        )
+    };
+    let mut count: BTreeMap<u32, usize> = BTreeMap::new();
+    for term in alts.iter() {
+        let mut seen = BTreeSet::new();
+        for alt in term {
+            for f in alt.founds() {
+                for m in f.by_scope.values().flatten() {
+                    if is_alias(m.block) {
+                        seen.insert(m.block);
+                    }
+                }
+            }
+        }
+        for b in seen {
+            *count.entry(b).or_default() += 1;
+        }
+    }
+    let words: BTreeMap<u32, usize> = count
+        .keys()
+        .map(|b| {
+            let n = text::words(index.blocks[*b as usize].text())
+                .iter()
+                .filter(|w| !text::is_stop_word(&w.norm))
+                .count();
+            (*b, n)
+        })
+        .collect();
+    for term in alts.iter_mut() {
+        for alt in term.iter_mut() {
+            for f in alt.founds_mut() {
+                for m in f.by_scope.values_mut().flatten() {
+                    if let (Some(c), Some(n)) = (count.get(&m.block), words.get(&m.block)) {
+                        if c < n {
+                            m.score *= *c as f64 / *n as f64;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// True when a term can match somewhere in the edition.
 fn known(alts: &[Alternative]) -> bool {
     alts.iter().any(|alt| match alt {
@@ -564,6 +631,7 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
             ..Results::default()
         };
     }
+    scale_aliases(index, &mut alts);
     let mut hits = runbook_hits(index, &terms, &alts, false);
     let partial = hits.is_empty();
     if partial {

@@ -525,6 +525,7 @@
       if (ignored.indexOf(n) < 0) ignored.push(n);
     });
     if (!terms.length) return { hits: [], total: 0, glossary: [], ignored: ignored, partial: false };
+    this.scaleAliases(alts);
     var all = this.runbookHits(terms, alts, false), partial = all.length === 0;
     // No phase holds every word: rank run books by how many they hold.
     if (partial) all = this.runbookHits(terms, alts, true);
@@ -538,6 +539,37 @@
     });
     glossary.sort(function (a, b) { return (b.score - a.score) || (a.entry - b.entry); });
     return { hits: all.slice(0, limit), total: all.length, glossary: glossary.slice(0, limit), ignored: ignored, partial: partial };
+  };
+
+  // Aliases match as phrases: a match in an alias of n words that only c < n
+  // of the query's terms match counts c / n of its weight (as query.rs).
+  var ALIAS = 1, GLOSSARY_ALIAS = 11;
+  Engine.prototype.scaleAliases = function (alts) {
+    var data = this.data, stop = this.stop, count = new Map(), size = new Map();
+    function founds(alt) { return alt.direct ? [alt.direct] : alt.parts; }
+    function each(fn) {
+      alts.forEach(function (term, ti) {
+        term.forEach(function (alt) {
+          founds(alt).forEach(function (f) {
+            f.byScope.forEach(function (list) { for (var j = 0; j < list.length; j += 4) fn(ti, list, j); });
+          });
+        });
+      });
+    }
+    var seen = alts.map(function () { return new Set(); });
+    each(function (ti, list, j) {
+      var k = data.blocks[list[j]][0];
+      if (k === ALIAS || k === GLOSSARY_ALIAS) seen[ti].add(list[j]);
+    });
+    seen.forEach(function (set) { set.forEach(function (b) { count.set(b, (count.get(b) || 0) + 1); }); });
+    if (!count.size) return;
+    count.forEach(function (c, b) {
+      size.set(b, words(data.blocks[b][2]).filter(function (w) { return !stop.has(w.norm); }).length);
+    });
+    each(function (ti, list, j) {
+      var c = count.get(list[j]);
+      if (c !== undefined && c < size.get(list[j])) list[j + 1] *= c / size.get(list[j]);
+    });
   };
 
   // True when a term can match somewhere in the edition.
