@@ -50,6 +50,10 @@ pub const KEY_WORDS: f64 = 0.8;
 
 /// At most this many phases of one run book are listed.
 pub const PER_RUNBOOK: usize = 3;
+/// A phase's name blocks (name, description, phase words) add this share
+/// of their best match: enough to choose between phases, not enough for a
+/// description's word to outrank a step that holds the reader's words.
+pub const NAME_SHARE: f64 = 0.5;
 /// Preparation and Lessons Learned count this much of their score unless
 /// the query asks about them (a word of their name, description or phase
 /// words matched): mid-incident, a reader wants the response phases.
@@ -223,7 +227,7 @@ impl Found {
     /// separate sum: else a phase word, which every run book's phase
     /// holds, would hide the run book's own use of the word).
     fn score(&self, doc: &DocScopes) -> f64 {
-        self.best(&doc.own) + self.best(&doc.phase) + self.best(&doc.name)
+        self.best(&doc.own) + self.best(&doc.phase) + NAME_SHARE * self.best(&doc.name)
     }
 
     fn each<'a>(&'a self, doc: &'a DocScopes) -> impl Iterator<Item = &'a Match> + 'a {

@@ -242,7 +242,7 @@
   // ---- Query rules (src/search/query.rs)
 
   var EXACT = 1.0, PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.45, PREFIX_TYPO = 0.5, SYNONYM = 0.5, KEY_WORDS = 0.8;
-  var PER_RUNBOOK = 3, EDGE_PHASE = 0.7;
+  var PER_RUNBOOK = 3, EDGE_PHASE = 0.7, NAME_SHARE = 0.5;
   // Block kinds (src/search/index.rs Kind).
   var TITLE = 0, INTRO = 5, PHASE_NAME = 6, HEADING = 7, PARAGRAPH = 9, GLOSSARY_TERM = 10;
   function isRunbookLevel(k) { return k <= INTRO; }
@@ -326,7 +326,7 @@
   };
   // The best of the run book's blocks plus the best of the phase's plus the
   // best of the phase's name blocks (summed apart, as in query.rs).
-  Found.prototype.score = function (doc) { return this.best(doc.own) + this.best(doc.phase) + this.best(doc.name); };
+  Found.prototype.score = function (doc) { return this.best(doc.own) + this.best(doc.phase) + NAME_SHARE * this.best(doc.name); };
   Found.prototype.each = function (doc, fn) {
     for (var l = 0; l < 3; l++) {
       var scopes = l === 0 ? doc.own : l === 1 ? doc.phase : doc.name;
