@@ -8,6 +8,7 @@
 //! the phase's name. Glossary entries are found on their own.
 
 use super::text::{self, FastMap, STOP_WORDS};
+use super::vocabulary;
 
 use crate::edition::{Edition, EditionPhase, EditionRunbook, Piece, TextPiece};
 use crate::model::markdown::BlockKind;
@@ -225,9 +226,43 @@ pub struct IndexData {
     pub postings: Vec<Vec<u32>>,
     /// Alert and ATT&CK IDs (normalized) → blocks, ascending.
     pub keys: BTreeMap<String, Vec<u32>>,
-    /// Groups of words that mean the same (a glossary term and its aliases),
-    /// each member a list of stems.
+    /// Groups of words that mean the same (a glossary term and its aliases,
+    /// and the built-in families of [`super::vocabulary`]), each member a
+    /// list of stems.
     pub synonyms: Vec<Vec<Vec<String>>>,
+    /// Who to call when a search finds nothing: the provider's `soc`
+    /// contact (or its first contact with a phone number).
+    pub call: Option<CallEntry>,
+}
+
+/// A contact shown when a search finds nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallEntry {
+    /// Team or person (or the contact's label).
+    pub name: String,
+    /// Phone number as written.
+    pub phone: String,
+}
+
+/// The contact to call when a search finds nothing (see [`IndexData::call`]).
+fn call_entry(edition: &Edition<'_>) -> Option<CallEntry> {
+    let with_phone = || {
+        edition
+            .provider_contacts
+            .iter()
+            .filter(|c| c.phone.is_some())
+    };
+    let c = with_phone()
+        .find(|c| c.id == "soc")
+        .or_else(|| with_phone().next())?;
+    Some(CallEntry {
+        name: c
+            .name
+            .clone()
+            .or_else(|| c.label.clone())
+            .unwrap_or_default(),
+        phone: c.phone.clone().unwrap_or_default(),
+    })
 }
 
 impl IndexData {
@@ -648,6 +683,21 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
                 .map(|s| s.to_string()),
         );
         b.push(Kind::PhaseName, p.index(), &names.join(" "), Anchor::None);
+        // The phase's description (handbook.yaml `phases`, or the built-in
+        // one) and the words readers use to ask about it ("restore", "stop
+        // it spreading"), with the name's weight: they choose the phase.
+        b.push(
+            Kind::PhaseName,
+            p.index(),
+            &edition.phase_text[p.index()],
+            Anchor::None,
+        );
+        b.push(
+            Kind::PhaseName,
+            p.index(),
+            vocabulary::PHASE_WORDS[p.index()],
+            Anchor::None,
+        );
     }
     let mut badges: Vec<BadgeEntry> = Vec::new();
     let mut runbooks = Vec::with_capacity(edition.runbooks.len());
@@ -696,6 +746,19 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
             synonyms.push(members);
         }
     }
+    // The built-in families of everyday words, after the glossary's.
+    for family in vocabulary::SYNONYMS {
+        let mut members: Vec<Vec<String>> = Vec::new();
+        for name in family.iter() {
+            let stems = stems_of(name);
+            if !stems.is_empty() && !members.contains(&stems) {
+                members.push(stems);
+            }
+        }
+        if members.len() > 1 {
+            synonyms.push(members);
+        }
+    }
     let phases: Vec<PhaseEntry> = Phase::ALL
         .iter()
         .map(|p| PhaseEntry {
@@ -724,6 +787,7 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     write_terms(&mut out, &b.used, &b.postings);
     write_field(&mut out, "keys", &b.keys);
     write_field(&mut out, "synonyms", &synonyms);
+    write_field(&mut out, "call", &call_entry(edition));
     out.extend_from_slice(b"};\n");
     b.into_scratch();
     out

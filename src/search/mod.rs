@@ -15,6 +15,7 @@
 pub mod index;
 pub mod query;
 pub mod text;
+pub mod vocabulary;
 
 pub use index::{script, IndexData, INDEX_GLOBAL, INDEX_PATH};
 pub use query::{search, Hit};

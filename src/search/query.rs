@@ -50,6 +50,14 @@ pub const KEY_WORDS: f64 = 0.8;
 
 /// At most this many phases of one run book are listed.
 pub const PER_RUNBOOK: usize = 3;
+/// A phase's name blocks (name, description, phase words) add this share
+/// of their best match: enough to choose between phases, not enough for a
+/// description's word to outrank a step that holds the reader's words.
+pub const NAME_SHARE: f64 = 0.5;
+/// Preparation and Lessons Learned count this much of their score unless
+/// the query asks about them (a word of their name, description or phase
+/// words matched): mid-incident, a reader wants the response phases.
+pub const EDGE_PHASE: f64 = 0.7;
 
 /// One term of a parsed query.
 #[derive(Clone, Debug, PartialEq)]
@@ -148,6 +156,12 @@ pub struct Results {
     pub total: usize,
     /// Glossary entries, best first, at most `limit`.
     pub glossary: Vec<GlossaryHit>,
+    /// Query words that occur nowhere in the edition, normalized, in query
+    /// order: they were left out (the reader is told).
+    pub ignored: Vec<String>,
+    /// True when no phase held every word, so the hits are ranked by how
+    /// many words their run book holds (the fallback of rule 5).
+    pub partial: bool,
 }
 
 /// Where a block's words count.
@@ -208,31 +222,51 @@ impl Found {
         s
     }
 
-    /// The best of the run book's blocks plus the best of the phase's.
+    /// The best of the run book's blocks plus the best of the phase's
+    /// plus the best of the phase's name, description and phase words (a
+    /// separate sum: else a phase word, which every run book's phase
+    /// holds, would hide the run book's own use of the word).
     fn score(&self, doc: &DocScopes) -> f64 {
-        self.best(&doc.own) + self.best(&doc.phase)
+        self.best(&doc.own) + self.best(&doc.phase) + NAME_SHARE * self.best(&doc.name)
     }
 
     fn each<'a>(&'a self, doc: &'a DocScopes) -> impl Iterator<Item = &'a Match> + 'a {
         doc.own
             .iter()
             .chain(doc.phase.iter())
+            .chain(doc.name.iter())
             .filter_map(|s| self.by_scope.get(s))
             .flatten()
     }
 }
 
 /// The scopes a document sees: its run book's (or glossary entry's) own
-/// blocks, and its phase's.
+/// blocks, its phase's, and its phase's name blocks.
 struct DocScopes {
     own: Vec<Scope>,
     phase: Vec<Scope>,
+    name: Vec<Scope>,
 }
 
 /// One way a term can match: directly, or all stems of a group together.
 enum Alternative {
     Direct(Found),
     All(f64, Vec<Found>),
+}
+
+impl Alternative {
+    fn founds(&self) -> &[Found] {
+        match self {
+            Alternative::Direct(f) => std::slice::from_ref(f),
+            Alternative::All(_, parts) => parts,
+        }
+    }
+    fn founds_mut(&mut self) -> &mut [Found] {
+        match self {
+            Alternative::Direct(f) => std::slice::from_mut(f),
+            Alternative::All(_, parts) => parts,
+        }
+    }
 }
 
 fn weight(index: &IndexData, block: u32) -> f64 {
@@ -391,13 +425,19 @@ struct BlockMatch {
 
 /// A document's score and matched blocks, or `None` when a term does not
 /// match it.
+///
+/// With `partial`, a term that does not match is skipped instead, and the
+/// document fails only when no term matches; `matched` flags the terms
+/// that did.
 fn score_doc(
     terms: &[Vec<Alternative>],
     doc: &DocScopes,
-) -> Option<(f64, BTreeMap<u32, BlockMatch>)> {
+    partial: bool,
+) -> Option<(f64, BTreeMap<u32, BlockMatch>, Vec<bool>)> {
     let mut total = 0.0;
     let mut blocks: BTreeMap<u32, BlockMatch> = BTreeMap::new();
-    for alts in terms {
+    let mut matched = vec![false; terms.len()];
+    for (ti, alts) in terms.iter().enumerate() {
         let mut best = 0.0f64;
         // This term's matched blocks: block → (best score, stems, key).
         let mut mine: BTreeMap<u32, (f64, BTreeSet<usize>, bool)> = BTreeMap::new();
@@ -440,8 +480,12 @@ fn score_doc(
             }
         }
         if best <= 0.0 {
+            if partial {
+                continue;
+            }
             return None;
         }
+        matched[ti] = true;
         total += best;
         for (b, (s, stems, key)) in mine {
             let e = blocks.entry(b).or_default();
@@ -451,7 +495,7 @@ fn score_doc(
             e.key |= key;
         }
     }
-    Some((total, blocks))
+    matched.contains(&true).then_some((total, blocks, matched))
 }
 
 /// The block that best shows why a document matched: most terms, then the
@@ -500,14 +544,141 @@ fn stems_and_keys(
     (stems.into_iter().map(str::to_string).collect(), keys)
 }
 
-/// Runs a query. `limit` caps the run book hits and the glossary hits.
-pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
-    let terms = parse(index, query);
-    if terms.is_empty() {
-        return Results::default();
+/// Aliases match as phrases: a match in an alias of `n` words that only
+/// `c < n` of the query's terms match counts `c / n` of its weight, so one
+/// word of "files locked" does not weigh as much as the whole alias (and a
+/// one-word query is not led by every alias that holds the word).
+fn scale_aliases(index: &IndexData, alts: &mut [Vec<Alternative>]) {
+    let is_alias = |b: u32| {
+        matches!(
+            index.blocks[b as usize].kind(),
+            Kind::Alias | Kind::GlossaryAlias
+        )
+    };
+    let mut count: BTreeMap<u32, usize> = BTreeMap::new();
+    for term in alts.iter() {
+        let mut seen = BTreeSet::new();
+        for alt in term {
+            for f in alt.founds() {
+                for m in f.by_scope.values().flatten() {
+                    if is_alias(m.block) {
+                        seen.insert(m.block);
+                    }
+                }
+            }
+        }
+        for b in seen {
+            *count.entry(b).or_default() += 1;
+        }
     }
-    let alts: Vec<Vec<Alternative>> = terms.iter().map(|t| alternatives(index, t)).collect();
-    let mut groups: Vec<(f64, usize, Vec<Hit>)> = Vec::new();
+    let words: BTreeMap<u32, usize> = count
+        .keys()
+        .map(|b| {
+            let n = text::words(index.blocks[*b as usize].text())
+                .iter()
+                .filter(|w| !text::is_stop_word(&w.norm))
+                .count();
+            (*b, n)
+        })
+        .collect();
+    for term in alts.iter_mut() {
+        for alt in term.iter_mut() {
+            for f in alt.founds_mut() {
+                for m in f.by_scope.values_mut().flatten() {
+                    if let (Some(c), Some(n)) = (count.get(&m.block), words.get(&m.block)) {
+                        if c < n {
+                            m.score *= *c as f64 / *n as f64;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// True when a term can match somewhere in the edition.
+fn known(alts: &[Alternative]) -> bool {
+    alts.iter().any(|alt| match alt {
+        Alternative::Direct(f) => !f.by_scope.is_empty(),
+        Alternative::All(_, parts) => {
+            !parts.is_empty() && parts.iter().all(|p| !p.by_scope.is_empty())
+        }
+    })
+}
+
+/// Runs a query. `limit` caps the run book hits and the glossary hits.
+///
+/// Words found nowhere in the edition are dropped (and listed in
+/// `ignored`). If no phase holds every remaining word, run books are ranked
+/// by how many of the words they hold anywhere, then by their best phase
+/// (`partial`): a reader's question with an answer never shows nothing.
+pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
+    let parsed = parse(index, query);
+    let mut terms = Vec::new();
+    let mut alts: Vec<Vec<Alternative>> = Vec::new();
+    let mut ignored = Vec::new();
+    for t in parsed {
+        let a = alternatives(index, &t);
+        if known(&a) {
+            terms.push(t);
+            alts.push(a);
+        } else {
+            let (Term::Word { norm, .. } | Term::Key { key: norm, .. }) = &t;
+            if !ignored.contains(norm) {
+                ignored.push(norm.clone());
+            }
+        }
+    }
+    if terms.is_empty() {
+        return Results {
+            ignored,
+            ..Results::default()
+        };
+    }
+    scale_aliases(index, &mut alts);
+    let mut hits = runbook_hits(index, &terms, &alts, false);
+    let partial = hits.is_empty();
+    if partial {
+        hits = runbook_hits(index, &terms, &alts, true);
+    }
+    let total = hits.len();
+    let mut glossary: Vec<GlossaryHit> = (0..index.glossary.len())
+        .filter_map(|g| {
+            let doc = DocScopes {
+                own: vec![Scope::Glossary(g)],
+                phase: Vec::new(),
+                name: Vec::new(),
+            };
+            let (score, blocks, _) = score_doc(&alts, &doc, false)?;
+            let snippet = best_block(index, &blocks, |k| k != Kind::GlossaryTerm)
+                .or(index.glossary[g].definition.map(|b| b as usize));
+            Some(GlossaryHit {
+                entry: g,
+                score,
+                snippet,
+                stems: stems_and_keys(index, &blocks, &terms).0,
+            })
+        })
+        .collect();
+    glossary.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    glossary.truncate(limit);
+    Results {
+        hits: hits.into_iter().take(limit).collect(),
+        total,
+        glossary,
+        ignored,
+        partial,
+    }
+}
+
+/// Every run book's hits, run books best first (see [`search`]).
+fn runbook_hits(
+    index: &IndexData,
+    terms: &[Term],
+    alts: &[Vec<Alternative>],
+    partial: bool,
+) -> Vec<Hit> {
+    let mut groups: Vec<(usize, f64, usize, Vec<Hit>)> = Vec::new();
     for (r, rb) in index.runbooks.iter().enumerate() {
         struct Passing {
             phase: usize,
@@ -516,16 +687,22 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
             specific: bool,
         }
         let mut passing: Vec<Passing> = Vec::new();
+        let mut covered = vec![false; terms.len()];
         for p in 0..6 {
             let doc = DocScopes {
                 own: vec![Scope::Runbook(r)],
-                phase: vec![Scope::Doc(r * 6 + p), Scope::Phase(p)],
+                phase: vec![Scope::Doc(r * 6 + p)],
+                name: vec![Scope::Phase(p)],
             };
-            if let Some((score, blocks)) = score_doc(&alts, &doc) {
-                let specific = blocks.keys().any(|b| {
-                    let k = index.blocks[*b as usize].kind();
-                    k.is_phase_body() || k == Kind::PhaseName
-                });
+            if let Some((mut score, blocks, matched)) = score_doc(alts, &doc, partial) {
+                let kinds = || blocks.keys().map(|b| index.blocks[*b as usize].kind());
+                let specific = kinds().any(|k| k.is_phase_body() || k == Kind::PhaseName);
+                if (p == 0 || p == 5) && !kinds().any(|k| k == Kind::PhaseName) {
+                    score *= EDGE_PHASE;
+                }
+                for (c, m) in covered.iter_mut().zip(&matched) {
+                    *c |= *m;
+                }
                 passing.push(Passing {
                     phase: p,
                     score,
@@ -561,7 +738,7 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
                         })
                     })
                     .or(rb.summary.map(|b| b as usize));
-                let (stems, keys) = stems_and_keys(index, &x.blocks, &terms);
+                let (stems, keys) = stems_and_keys(index, &x.blocks, terms);
                 Hit {
                     runbook: r,
                     phase: x.phase,
@@ -576,35 +753,13 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
             })
             .collect();
         let top = hits.iter().map(|h| h.score).fold(0.0, f64::max);
-        groups.push((top, r, hits));
+        let coverage = covered.iter().filter(|c| **c).count();
+        groups.push((coverage, top, r, hits));
     }
-    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let hits: Vec<Hit> = groups.into_iter().flat_map(|g| g.2).collect();
-    let total = hits.len();
-    let mut glossary: Vec<GlossaryHit> = (0..index.glossary.len())
-        .filter_map(|g| {
-            let doc = DocScopes {
-                own: vec![Scope::Glossary(g)],
-                phase: Vec::new(),
-            };
-            let (score, blocks) = score_doc(&alts, &doc)?;
-            let snippet = best_block(index, &blocks, |k| k != Kind::GlossaryTerm)
-                .or(index.glossary[g].definition.map(|b| b as usize));
-            Some(GlossaryHit {
-                entry: g,
-                score,
-                snippet,
-                stems: stems_and_keys(index, &blocks, &terms).0,
-            })
-        })
-        .collect();
-    glossary.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-    glossary.truncate(limit);
-    Results {
-        hits: hits.into_iter().take(limit).collect(),
-        total,
-        glossary,
-    }
+    // More of the query's words first (all of them, unless partial), then
+    // the best phase.
+    groups.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    groups.into_iter().flat_map(|g| g.3).collect()
 }
 
 /// The pieces of `text` to mark for a hit, as byte ranges in order: words

@@ -21,15 +21,137 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Words that carry no meaning in a search ("what to do if hacked" searches
-/// for "hacked"). They are not indexed, and a query drops them unless it has
+/// for "hacked"), including contractions as readers type them, with and
+/// without the apostrophe ("didn't", "didnt": a query "emails I didn't send"
+/// must not look for "didn't"). They are not indexed, and a query drops them unless it has
 /// nothing else. The index file carries this list so the browser uses the
 /// same one.
 pub const STOP_WORDS: &[&str] = &[
-    "a", "about", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "did",
-    "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "such",
-    "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were",
-    "what", "when", "where", "which", "who", "will", "with", "you", "your",
+    "a",
+    "about",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "can't",
+    "cant",
+    "could",
+    "couldn't",
+    "couldnt",
+    "did",
+    "didn't",
+    "didnt",
+    "do",
+    "does",
+    "doesn't",
+    "doesnt",
+    "don't",
+    "dont",
+    "for",
+    "from",
+    "get",
+    "gets",
+    "getting",
+    "got",
+    "had",
+    "has",
+    "hasn't",
+    "hasnt",
+    "have",
+    "haven't",
+    "havent",
+    "he",
+    "her",
+    "his",
+    "how",
+    "i",
+    "i'd",
+    "i'll",
+    "i'm",
+    "i've",
+    "if",
+    "im",
+    "in",
+    "into",
+    "is",
+    "isn't",
+    "isnt",
+    "it",
+    "it's",
+    "its",
+    "ive",
+    "just",
+    "let's",
+    "me",
+    "much",
+    "my",
+    "now",
+    "of",
+    "on",
+    "or",
+    "our",
+    "really",
+    "she",
+    "should",
+    "shouldn't",
+    "shouldnt",
+    "so",
+    "some",
+    "such",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "to",
+    "too",
+    "us",
+    "very",
+    "was",
+    "wasn't",
+    "wasnt",
+    "we",
+    "we'd",
+    "we'll",
+    "we're",
+    "we've",
+    "were",
+    "weren't",
+    "werent",
+    "what",
+    "what's",
+    "whats",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "won't",
+    "wont",
+    "would",
+    "wouldn't",
+    "wouldnt",
+    "you",
+    "you're",
+    "your",
+    "youre",
 ];
 
 /// Words longer than this (in characters) are hashes or encoded data, not
@@ -82,18 +204,33 @@ pub struct Word<'t> {
 
 /// The words of a text, in order, with their offsets. Pieces that normalize
 /// to nothing and over-long words are skipped.
+///
+/// A word of the Unicode rules is cut again at full stops and colons
+/// ([`WORD_CUTS`]): UAX #29 keeps `report.pdf.exe`, `example.com` and
+/// `a:b` whole, but Chromium's `Intl.Segmenter` splits some of them, so the
+/// index and the browser only agree if both always split.
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    text.unicode_word_indices()
-        .filter_map(|(start, raw)| {
-            let norm = normalize(raw);
-            (!norm.is_empty() && norm.chars().count() <= MAX_WORD_CHARS).then_some(Word {
-                start,
-                raw,
-                norm,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (start, raw) in text.unicode_word_indices() {
+        let mut at = 0;
+        for part in raw.split(WORD_CUTS) {
+            let norm = normalize(part);
+            if !norm.is_empty() && norm.chars().count() <= MAX_WORD_CHARS {
+                out.push(Word {
+                    start: start + at,
+                    raw: part,
+                    norm,
+                });
+            }
+            // The part and the one-byte cut after it.
+            at += part.len() + 1;
+        }
+    }
+    out
 }
+
+/// Where a word of the Unicode rules is cut again (see [`words`]).
+pub const WORD_CUTS: [char; 2] = ['.', ':'];
 
 fn stemmer() -> &'static Stemmer {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
@@ -233,7 +370,32 @@ mod tests {
             .into_iter()
             .map(|w| w.norm)
             .collect();
-        assert_eq!(w, ["m365", "phish", "001", "it's", "t1566.001"]);
+        assert_eq!(w, ["m365", "phish", "001", "it's", "t1566", "001"]);
+    }
+
+    #[test]
+    fn dotted_words_are_split_like_chromium_does() {
+        let text = "Open report.pdf.exe from bob@example.com at 10:30";
+        let got: Vec<(usize, &str)> = words(text).into_iter().map(|w| (w.start, w.raw)).collect();
+        assert_eq!(
+            got,
+            [
+                (0, "Open"),
+                (5, "report"),
+                (12, "pdf"),
+                (16, "exe"),
+                (20, "from"),
+                (25, "bob"),
+                (29, "example"),
+                (37, "com"),
+                (41, "at"),
+                (44, "10"),
+                (47, "30"),
+            ]
+        );
+        for (start, raw) in got {
+            assert_eq!(&text[start..start + raw.len()], raw);
+        }
     }
 
     #[test]

@@ -91,6 +91,8 @@ test("query vectors: the same hits, scores, anchors and marks as the Rust rules"
     assert.deepEqual(hits, c.hits, `${label}: hits`);
     assert.equal(r.total, c.total, `${label}: total`);
     assert.deepEqual(glossary, c.glossary, `${label}: glossary`);
+    assert.deepEqual(r.ignored, c.ignored, `${label}: ignored`);
+    assert.equal(r.partial, c.partial, `${label}: partial`);
   }
   assert.ok(vectors.queries.length >= 30);
 });

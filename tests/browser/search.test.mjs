@@ -103,8 +103,18 @@ test("SOC-only notes are found in the SOC edition and nowhere else", async () =>
       await page.goto(url(`${edition}/index.html`));
       await search(page, "sandbox");
       assert.equal(await page.locator("[data-search-results] a").count(), 0, `${label} ${edition}`);
-      assert.match(await page.locator("[data-search-status]").innerText(), /No run book matches/);
+      assert.match(await page.locator("[data-search-status]").innerText(), /Nothing in this handbook matches/);
     }
+    // Sighted readers see it too, with the number to call and the run books.
+    const empty = page.locator(".site-search .search-note");
+    assert.ok(await empty.isVisible(), `${label}: the empty result is not shown`);
+    assert.match(await empty.innerText(), /Nothing in this handbook matches ‘sandbox’/);
+    assert.equal(await empty.locator('a[href^="tel:+44"]').count(), 1, label);
+    assert.match(await empty.locator('a[href$="index.html#runbooks-title"]').innerText(), /list of run books/);
+    // A word the handbook never uses is named and left out; the rest still finds.
+    await search(page, "ransomware zanzibar");
+    assert.match(await empty.innerText(), /left out: zanzibar/);
+    assert.ok((await hits(page)).some((t) => t.startsWith("Ransomware")), label);
     await page.goto(url("soc/index.html"));
     await search(page, "sandbox");
     assert.ok((await hits(page)).some((t) => t.startsWith("Phishing email: ")), `${label}: soc`);

@@ -39,9 +39,16 @@
   /** The words of a text: [{start, raw, norm}], start in UTF-16 units. */
   function words(text) {
     var out = [];
-    function take(start, raw) {
-      var norm = normalize(raw);
-      if (norm && chars(norm).length <= MAX_WORD_CHARS) out.push({ start: start, raw: raw, norm: norm });
+    // A word is cut again at full stops and colons, as in text.rs (WORD_CUTS):
+    // Chromium's segmenter splits "report.pdf.exe" where Node's and Rust's
+    // do not, and the index must agree with every browser.
+    function take(start, whole) {
+      var parts = whole.split(/[.:]/), at = 0;
+      for (var i = 0; i < parts.length; i++) {
+        var raw = parts[i], norm = normalize(raw);
+        if (norm && chars(norm).length <= MAX_WORD_CHARS) out.push({ start: start + at, raw: raw, norm: norm });
+        at += raw.length + 1;
+      }
     }
     if (segmenter) {
       for (var it = segmenter.segment(text)[Symbol.iterator](), s = it.next(); !s.done; s = it.next()) {
@@ -235,7 +242,7 @@
   // ---- Query rules (src/search/query.rs)
 
   var EXACT = 1.0, PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.45, PREFIX_TYPO = 0.5, SYNONYM = 0.5, KEY_WORDS = 0.8;
-  var PER_RUNBOOK = 3;
+  var PER_RUNBOOK = 3, EDGE_PHASE = 0.7, NAME_SHARE = 0.5;
   // Block kinds (src/search/index.rs Kind).
   var TITLE = 0, INTRO = 5, PHASE_NAME = 6, HEADING = 7, PARAGRAPH = 9, GLOSSARY_TERM = 10;
   function isRunbookLevel(k) { return k <= INTRO; }
@@ -317,11 +324,12 @@
     }
     return s;
   };
-  // The best of the run book's blocks plus the best of the phase's.
-  Found.prototype.score = function (doc) { return this.best(doc.own) + this.best(doc.phase); };
+  // The best of the run book's blocks plus the best of the phase's plus the
+  // best of the phase's name blocks (summed apart, as in query.rs).
+  Found.prototype.score = function (doc) { return this.best(doc.own) + this.best(doc.phase) + NAME_SHARE * this.best(doc.name); };
   Found.prototype.each = function (doc, fn) {
-    for (var l = 0; l < 2; l++) {
-      var scopes = l === 0 ? doc.own : doc.phase;
+    for (var l = 0; l < 3; l++) {
+      var scopes = l === 0 ? doc.own : l === 1 ? doc.phase : doc.name;
       for (var i = 0; i < scopes.length; i++) {
         var list = this.byScope.get(scopes[i]);
         if (list) for (var j = 0; j < list.length; j += 4) fn(list[j], list[j + 1], list[j + 2], list[j + 3]);
@@ -421,18 +429,24 @@
 
   // A document's score and matched blocks (block → {count, total, stems,
   // key}), or null when a term does not match it.
-  function scoreDoc(terms, doc) {
-    var total = 0, blocks = new Map(), i, a;
-    var bests = new Array(terms.length), scores = new Array(terms.length);
+  // With `partial`, a term that does not match is skipped instead, and the
+  // document fails only when no term matches; `matched` flags the terms that did.
+  function scoreDoc(terms, doc, partial) {
+    var total = 0, blocks = new Map(), i, a, any = false;
+    var bests = new Array(terms.length), scores = new Array(terms.length), matched = new Array(terms.length);
     // Scores first: most documents fail a term, and cost nothing more.
     for (i = 0; i < terms.length; i++) {
       var best = 0, ss = new Array(terms[i].length);
       for (a = 0; a < terms[i].length; a++) { ss[a] = altScore(terms[i][a], doc); if (ss[a] > best) best = ss[a]; }
-      if (!(best > 0)) return null;
+      matched[i] = best > 0;
+      if (!matched[i] && !partial) return null;
+      if (matched[i]) any = true;
       bests[i] = best;
       scores[i] = ss;
     }
+    if (!any) return null;
     for (i = 0; i < terms.length; i++) {
+      if (!matched[i]) continue;
       var mine = new Map();
       var take = function (block, score, stem, key) {
         var e = mine.get(block);
@@ -458,7 +472,7 @@
         if (m.key) e.key = true;
       });
     }
-    return { score: total, blocks: blocks };
+    return { score: total, blocks: blocks, matched: matched };
   }
 
   // The block that best shows why a document matched: most terms, then the
@@ -502,19 +516,90 @@
    */
   Engine.prototype.search = function (query, limit) {
     var self = this, data = this.data, R = this.R;
-    var terms = this.parse(query);
-    if (!terms.length) return { hits: [], total: 0, glossary: [] };
-    var alts = terms.map(function (t) { return self.alternatives(t); });
+    var terms = [], alts = [], ignored = [];
+    // Words found nowhere in the edition are dropped, and listed.
+    this.parse(query).forEach(function (t) {
+      var a = self.alternatives(t);
+      if (known(a)) { terms.push(t); alts.push(a); return; }
+      var n = t.key !== undefined ? t.key : t.norm;
+      if (ignored.indexOf(n) < 0) ignored.push(n);
+    });
+    if (!terms.length) return { hits: [], total: 0, glossary: [], ignored: ignored, partial: false };
+    this.scaleAliases(alts);
+    var all = this.runbookHits(terms, alts, false), partial = all.length === 0;
+    // No phase holds every word: rank run books by how many they hold.
+    if (partial) all = this.runbookHits(terms, alts, true);
+    var glossary = [];
+    data.glossary.forEach(function (entry, g) {
+      var s = scoreDoc(alts, { own: [7 * R + 6 + g], phase: [], name: [] }, false);
+      if (!s) return;
+      var snippet = self.bestBlock(s.blocks, function (k) { return k !== GLOSSARY_TERM; });
+      if (snippet === null && entry.definition !== null && entry.definition !== undefined) snippet = entry.definition;
+      glossary.push({ entry: g, score: s.score, snippet: snippet, stems: self.stemsAndKeys(s.blocks, terms).stems });
+    });
+    glossary.sort(function (a, b) { return (b.score - a.score) || (a.entry - b.entry); });
+    return { hits: all.slice(0, limit), total: all.length, glossary: glossary.slice(0, limit), ignored: ignored, partial: partial };
+  };
+
+  // Aliases match as phrases: a match in an alias of n words that only c < n
+  // of the query's terms match counts c / n of its weight (as query.rs).
+  var ALIAS = 1, GLOSSARY_ALIAS = 11;
+  Engine.prototype.scaleAliases = function (alts) {
+    var data = this.data, stop = this.stop, count = new Map(), size = new Map();
+    function founds(alt) { return alt.direct ? [alt.direct] : alt.parts; }
+    function each(fn) {
+      alts.forEach(function (term, ti) {
+        term.forEach(function (alt) {
+          founds(alt).forEach(function (f) {
+            f.byScope.forEach(function (list) { for (var j = 0; j < list.length; j += 4) fn(ti, list, j); });
+          });
+        });
+      });
+    }
+    var seen = alts.map(function () { return new Set(); });
+    each(function (ti, list, j) {
+      var k = data.blocks[list[j]][0];
+      if (k === ALIAS || k === GLOSSARY_ALIAS) seen[ti].add(list[j]);
+    });
+    seen.forEach(function (set) { set.forEach(function (b) { count.set(b, (count.get(b) || 0) + 1); }); });
+    if (!count.size) return;
+    count.forEach(function (c, b) {
+      size.set(b, words(data.blocks[b][2]).filter(function (w) { return !stop.has(w.norm); }).length);
+    });
+    each(function (ti, list, j) {
+      var c = count.get(list[j]);
+      if (c !== undefined && c < size.get(list[j])) list[j + 1] *= c / size.get(list[j]);
+    });
+  };
+
+  // True when a term can match somewhere in the edition.
+  function known(alts) {
+    return alts.some(function (alt) {
+      if (alt.direct) return alt.direct.byScope.size > 0;
+      return alt.parts.length > 0 && alt.parts.every(function (p) { return p.byScope.size > 0; });
+    });
+  }
+
+  Engine.prototype.runbookHits = function (terms, alts, partial) {
+    var self = this, data = this.data, R = this.R;
     var groups = [];
     data.runbooks.forEach(function (rb, r) {
-      for (var i = 0; i < alts.length; i++) if (!mayMatch(alts[i], r)) return;
-      var passing = [];
+      var may = 0;
+      for (var i = 0; i < alts.length; i++) if (mayMatch(alts[i], r)) may++;
+      if (partial ? may === 0 : may < alts.length) return;
+      var passing = [], covered = new Array(terms.length).fill(false);
       for (var p = 0; p < 6; p++) {
-        var s = scoreDoc(alts, { own: [r], phase: [R + r * 6 + p, 7 * R + p] });
+        var s = scoreDoc(alts, { own: [r], phase: [R + r * 6 + p], name: [7 * R + p] }, partial);
         if (!s) continue;
-        var specific = false;
-        s.blocks.forEach(function (e, b) { var k = data.blocks[b][0]; if (isPhaseBody(k) || k === PHASE_NAME) specific = true; });
-        passing.push({ phase: p, score: s.score, blocks: s.blocks, specific: specific });
+        var specific = false, asked = false, score = s.score;
+        s.blocks.forEach(function (e, b) {
+          var k = data.blocks[b][0];
+          if (isPhaseBody(k) || k === PHASE_NAME) specific = true;
+          if (k === PHASE_NAME) asked = true;
+        });
+        if ((p === 0 || p === 5) && !asked) score *= EDGE_PHASE;
+        s.matched.forEach(function (m, t) { if (m) covered[t] = true; });
+        passing.push({ phase: p, score: score, blocks: s.blocks, specific: specific });
       }
       var anySpecific = passing.some(function (x) { return x.specific; });
       var chosen = anySpecific ? passing.filter(function (x) { return x.specific; }) : passing.slice();
@@ -537,21 +622,13 @@
       });
       var top = 0;
       hits.forEach(function (h) { top = Math.max(top, h.score); });
-      groups.push({ top: top, r: r, hits: hits });
+      groups.push({ coverage: covered.filter(Boolean).length, top: top, r: r, hits: hits });
     });
-    groups.sort(function (a, b) { return (b.top - a.top) || (a.r - b.r); });
+    // More of the query's words first (all of them, unless partial), then the best phase.
+    groups.sort(function (a, b) { return (b.coverage - a.coverage) || (b.top - a.top) || (a.r - b.r); });
     var all = [];
     groups.forEach(function (g) { all = all.concat(g.hits); });
-    var glossary = [];
-    data.glossary.forEach(function (entry, g) {
-      var s = scoreDoc(alts, { own: [7 * R + 6 + g], phase: [] });
-      if (!s) return;
-      var snippet = self.bestBlock(s.blocks, function (k) { return k !== GLOSSARY_TERM; });
-      if (snippet === null && entry.definition !== null && entry.definition !== undefined) snippet = entry.definition;
-      glossary.push({ entry: g, score: s.score, snippet: snippet, stems: self.stemsAndKeys(s.blocks, terms).stems });
-    });
-    glossary.sort(function (a, b) { return (b.score - a.score) || (a.entry - b.entry); });
-    return { hits: all.slice(0, limit), total: all.length, glossary: glossary.slice(0, limit) };
+    return all;
   };
 
   /** The pieces of `text` to mark: [[start, end]] in UTF-16 units, in order. */

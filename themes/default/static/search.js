@@ -133,6 +133,8 @@
     function showPanel(show) { if (panel) panel.hidden = !show; }
     function clear() {
       list.textContent = "";
+      var note = form.querySelector(".search-note");
+      if (note) { note.textContent = ""; note.hidden = true; }
       if (glossList) glossList.textContent = "";
       if (gloss) gloss.hidden = true;
       if (more) more.hidden = true;
@@ -164,8 +166,41 @@
       appendMarked(p, block[2], engine.marks(block[2], stems, keys), isPage ? 240 : 140);
       return p;
     }
+    // Above the results: when nothing matches, say so, give the number to
+    // call and a way to the run books (a blank panel helps nobody mid-
+    // incident); otherwise name the words left out as not in the handbook.
+    function notice(data, res, q) {
+      var note = form.querySelector(".search-note");
+      if (!note) {
+        note = document.createElement("div");
+        note.className = "search-note";
+        list.parentNode.insertBefore(note, list);
+      }
+      note.textContent = "";
+      function line(cls) { var p = document.createElement("p"); p.className = cls; note.appendChild(p); return p; }
+      if (!res.total) {
+        line("search-empty").textContent = "Nothing in this handbook matches \u2018" + q.trim() + "\u2019.";
+        if (data.call && data.call.phone) {
+          var c = line("search-call");
+          c.appendChild(document.createTextNode("Not sure what to do? Call " + data.call.name + " on "));
+          var tel = document.createElement("a");
+          tel.href = "tel:" + data.call.phone.replace(/[^+\d]/g, "");
+          tel.textContent = data.call.phone;
+          c.appendChild(tel);
+          c.appendChild(document.createTextNode("."));
+        }
+        var all = document.createElement("a");
+        all.href = root + "index.html#runbooks-title";
+        all.textContent = "See the list of run books";
+        line("search-list").appendChild(all);
+      } else if (res.ignored && res.ignored.length) {
+        line("search-ignored").textContent = "Not in this handbook, so left out: " + res.ignored.join(", ") + ".";
+      }
+      note.hidden = !note.children.length;
+    }
     function render(engine, res, q) {
       var data = engine.data;
+      notice(data, res, q);
       list.textContent = "";
       res.hits.forEach(function (hit) {
         var rb = data.runbooks[hit.runbook], ph = data.phases[hit.phase];
@@ -207,7 +242,7 @@
       }
       var words = res.total
         ? plural(res.total, "result", "results") + " for \u201c" + q.trim() + "\u201d" + (res.total > res.hits.length ? ", showing the first " + res.hits.length : "")
-        : "No run book matches \u201c" + q.trim() + "\u201d. Try fewer or other words, or browse by phase";
+        : "Nothing in this handbook matches \u201c" + q.trim() + "\u201d" + (data.call && data.call.phone ? ". Call " + data.call.name + " on " + data.call.phone : "") + ", or see the list of run books";
       if (res.glossary.length) words += "; " + plural(res.glossary.length, "glossary entry", "glossary entries");
       say(words + ".");
       showPanel(true);
@@ -231,7 +266,7 @@
     }
     function items() {
       var all = [input];
-      form.querySelectorAll("[data-search-results] a, [data-search-glossary] a, .search-more a").forEach(function (a) {
+      form.querySelectorAll(".search-note a, [data-search-results] a, [data-search-glossary] a, .search-more a").forEach(function (a) {
         if (a.offsetParent !== null || a.getClientRects().length) all.push(a);
       });
       return all;
