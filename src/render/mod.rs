@@ -6,6 +6,7 @@
 //! page is relative and names a file, so an edition works from disk.
 
 pub mod html;
+pub mod routes;
 pub mod theme;
 mod views;
 
@@ -56,7 +57,14 @@ pub enum Page {
     Search,
     /// `404.html`
     NotFound,
+    /// `alerts/index.html`: the alert lookup (SOC edition only).
+    Alerts,
+    /// `attack/index.html`: ATT&CK coverage (SOC edition only).
+    Attack,
 }
+
+/// Where each edition's routes from alerts to run books are written.
+pub const ALERTS_JSON: &str = "alerts.json";
 
 /// Every page of an edition, in a stable order.
 pub fn pages(edition: &Edition<'_>) -> Vec<Page> {
@@ -68,6 +76,9 @@ pub fn pages(edition: &Edition<'_>) -> Vec<Page> {
         Page::NotFound,
     ];
     out.extend(Phase::ALL.iter().map(|p| Page::PhaseIndex(*p)));
+    if edition.is_soc() {
+        out.extend([Page::Alerts, Page::Attack]);
+    }
     for i in 0..edition.runbooks.len() {
         out.push(Page::Runbook(i));
         out.push(Page::RunbookPrint(i));
@@ -88,6 +99,8 @@ pub fn page_path(edition: &Edition<'_>, page: Page) -> String {
         Page::Print => "print/index.html".into(),
         Page::Search => "search/index.html".into(),
         Page::NotFound => "404.html".into(),
+        Page::Alerts => "alerts/index.html".into(),
+        Page::Attack => "attack/index.html".into(),
     }
 }
 
@@ -156,6 +169,7 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
         "assets/edition.css".into(),
         views::edition_css(edition).into_bytes(),
     ));
+    out.push((ALERTS_JSON.to_string(), routes::json(edition)));
     out.push((
         crate::search::INDEX_PATH.to_string(),
         crate::search::script(edition),

@@ -429,6 +429,9 @@ fn lists_runbooks(path: &str) -> bool {
         || path == "print/index.html"
         || path == "search/index.html"
         || path == crate::search::INDEX_PATH
+        || path == crate::render::ALERTS_JSON
+        || path.starts_with("alerts/")
+        || path.starts_with("attack/")
         || path.starts_with("phases/")
 }
 
