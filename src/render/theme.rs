@@ -82,6 +82,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         "search.css",
         include_bytes!("../../themes/default/static/search.css"),
     ),
+    (
+        "lookup.js",
+        include_bytes!("../../themes/default/static/lookup.js"),
+    ),
 ];
 
 /// The name prefix under which the built-in templates can always be
