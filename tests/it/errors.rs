@@ -464,6 +464,19 @@ fn bad_file_name() {
 }
 
 #[test]
+fn run_books_cannot_take_the_soc_editions_routing_pages_names() {
+    for name in ["alerts.md", "attack.md"] {
+        expect(
+            &[(name, &runbook_with("title: B\nsummary: s\n", BODY))],
+            "RB007",
+            name,
+            0,
+            "cannot be a run book name",
+        );
+    }
+}
+
+#[test]
 fn theme_template_error_names_the_template() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("runbooks");
