@@ -35,6 +35,26 @@ impl Rng {
     }
 }
 
+/// Current ATT&CK Enterprise technique IDs the corpus's run books name.
+const TECHNIQUES: &[&str] = &[
+    "T1566",
+    "T1566.001",
+    "T1566.002",
+    "T1486",
+    "T1490",
+    "T1078",
+    "T1110.003",
+    "T1190",
+    "T1021.001",
+    "T1059.001",
+    "T1204.002",
+    "T1567.002",
+    "T1498",
+    "T1530",
+    "T1656",
+    "T1195",
+];
+
 const SUBJECTS: &[&str] = &[
     "The team",
     "Your IT lead",
@@ -150,7 +170,8 @@ fn runbook(i: usize, rng: &mut Rng) -> String {
         "alerts: [\"SIEM-{:04}\", \"EDR {topic} alert {i}\"]",
         1000 + i
     );
-    let _ = writeln!(s, "attack: [T{}]", 1000 + (i * 37) % 600);
+    // Real technique IDs: `check` validates them against ATT&CK (RB037).
+    let _ = writeln!(s, "attack: [{}]", TECHNIQUES[(i * 37) % TECHNIQUES.len()]);
     let _ = writeln!(s, "owner: Corpus SOC");
     let _ = writeln!(s, "reviewed: 2026-{:02}-{:02}", 1 + i % 10, 1 + i % 28);
     if i.is_multiple_of(5) {

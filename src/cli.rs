@@ -24,6 +24,31 @@ pub enum Command {
     New(NewArgs),
     /// Preview every edition from memory, rebuilding and reloading on save.
     Serve(ServeArgs),
+    /// The run books an alert, detection rule or ATT&CK ID leads to.
+    Lookup(LookupArgs),
+}
+
+/// `runbook lookup`.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// An alert name or ID, a detection rule ID or name, or an ATT&CK
+    /// technique ID.
+    pub id: String,
+    /// The folder holding handbook.yaml.
+    #[arg(long, default_value = "runbooks")]
+    pub source: PathBuf,
+    /// `human`: one run book per line (slug, title, phase page); `json`.
+    #[arg(long, value_enum, default_value_t = LookupFormat::Human)]
+    pub format: LookupFormat,
+}
+
+/// How `runbook lookup` prints what it found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LookupFormat {
+    /// `slug  title  path` lines.
+    Human,
+    /// A JSON array.
+    Json,
 }
 
 /// `runbook build`.

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod lookup;
 pub mod new;
 pub mod serve;
 
@@ -26,6 +27,7 @@ pub fn run(command: Command) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::New(args) => new::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Lookup(args) => lookup::run(&args),
     }
 }
 

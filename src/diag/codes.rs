@@ -69,6 +69,8 @@ codes! {
     ReservedSlug = "RB034", Error, "A client file uses a reserved or invalid name.";
     BadLogo = "RB035", Error, "A client logo is missing or not an allowed image type.";
     BadColour = "RB036", Error, "A client colour is not a `#rrggbb` colour.";
+    UnknownTechnique = "RB037", Error, "An `attack:` ID is not a technique of the shipped MITRE ATT&CK Enterprise list.";
+    RetiredTechnique = "RB038", Warning, "An `attack:` ID names a revoked or deprecated ATT&CK technique.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
     DanglingLink = "RB060", Error, "A link names a run book that does not exist.";

@@ -124,6 +124,8 @@ pub struct EditionRunbook<'m> {
     pub alerts: &'m [String],
     /// ATT&CK IDs.
     pub attack: &'m [String],
+    /// Detection rule IDs or names.
+    pub detections: &'m [String],
     /// Keeper.
     pub owner: Option<&'m str>,
     /// Last review.
@@ -297,6 +299,7 @@ fn edition_runbook<'m>(
         aliases: &rb.aliases,
         alerts: &rb.alerts,
         attack: &rb.attack,
+        detections: &rb.detections,
         owner: rb.owner.as_deref(),
         reviewed: rb.reviewed,
         draft: rb.draft,

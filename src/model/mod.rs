@@ -11,6 +11,7 @@
 //! types are re-exported here, so callers name `model::Client`, not where
 //! it is validated.
 
+pub mod attack;
 pub mod client;
 pub mod glossary;
 pub mod handbook;

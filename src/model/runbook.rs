@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 /// Run book slugs that would collide with the edition's own pages.
 pub const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
-    "assets", "glossary", "phases", "print", "search", "index", "404",
+    "assets", "glossary", "phases", "print", "search", "index", "404", "alerts", "attack",
 ];
 
 /// A run book.
@@ -40,8 +40,10 @@ pub struct Runbook {
     pub aliases: Vec<String>,
     /// SIEM alert names or IDs.
     pub alerts: Vec<String>,
-    /// ATT&CK technique IDs.
+    /// ATT&CK technique IDs, in MITRE's spelling where known.
     pub attack: Vec<String>,
+    /// Detection rule IDs or names (Sigma rule IDs, vendor rule names).
+    pub detections: Vec<String>,
     /// Who keeps it.
     pub owner: Option<String>,
     /// Last review.
@@ -108,7 +110,8 @@ pub(super) fn validate(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runb
         severity,
         aliases: trimmed_list(&front.aliases),
         alerts: trimmed_list(&front.alerts),
-        attack: trimmed_list(&front.attack),
+        attack: super::attack::check(&front.attack, yaml, diags),
+        detections: trimmed_list(&front.detections),
         owner: text_value(&front.owner),
         reviewed,
         audience,

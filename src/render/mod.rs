@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod page;
+pub mod routes;
 pub mod theme;
 mod views;
 
@@ -41,6 +42,9 @@ pub struct Stats {
 fn slugs<'m>(edition: &Edition<'m>) -> Vec<&'m str> {
     edition.runbooks.iter().map(|rb| rb.slug).collect()
 }
+
+/// Where each edition's routes from alerts to run books are written.
+pub const ALERTS_JSON: &str = "alerts.json";
 
 /// Renders every page and asset of an edition into `sink`.
 pub fn render_edition(
@@ -108,6 +112,7 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
         "assets/edition.css".into(),
         views::edition_css(edition).into_bytes(),
     ));
+    out.push((ALERTS_JSON.to_string(), routes::json(edition)));
     out.push((
         crate::search::INDEX_PATH.to_string(),
         crate::search::script(edition),

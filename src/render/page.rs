@@ -34,6 +34,12 @@ pub enum Page {
     Search,
     /// `404.html`
     NotFound,
+    /// `alerts/index.html`: paste an alert or rule ID, land on the run book
+    /// (SOC edition only).
+    Alerts,
+    /// `attack/index.html`: ATT&CK techniques by tactic and the run books
+    /// covering each (SOC edition only).
+    Attack,
 }
 
 /// What a page shows of the edition's run books, beyond what every page of
@@ -65,8 +71,16 @@ const INDEX: &str = "index.html";
 impl Page {
     /// Every page of an edition, in a stable order.
     pub fn all_for(edition: &Edition<'_>) -> Vec<Page> {
-        Page::all(edition.runbooks.len())
+        let mut pages = Page::all(edition.runbooks.len());
+        if edition.is_soc() {
+            pages.extend(Page::SOC_ONLY);
+        }
+        pages
     }
+
+    /// The pages only the SOC edition has. [`Page::all`] leaves them out:
+    /// they read every run book, so serve never keeps them after an edit.
+    pub const SOC_ONLY: [Page; 2] = [Page::Alerts, Page::Attack];
 
     /// Every page of an edition that shows `runbooks` run books, in a
     /// stable order: the edition's own pages, then each run book's.
@@ -101,6 +115,8 @@ impl Page {
             Page::HandbookPrint => ([Some(Named("print")), None], INDEX),
             Page::Search => ([Some(Named("search")), None], INDEX),
             Page::NotFound => ([None, None], "404.html"),
+            Page::Alerts => ([Some(Named("alerts")), None], INDEX),
+            Page::Attack => ([Some(Named("attack")), None], INDEX),
         }
     }
 
@@ -137,6 +153,8 @@ impl Page {
             Page::Glossary => "glossary.html",
             Page::Search => "search.html",
             Page::NotFound => "404.html",
+            Page::Alerts => "alerts.html",
+            Page::Attack => "attack.html",
         }
     }
 
@@ -152,6 +170,8 @@ impl Page {
             Page::Glossary => "glossary",
             Page::Search => "search",
             Page::NotFound => "not-found",
+            Page::Alerts => "alerts",
+            Page::Attack => "attack",
         }
     }
 
@@ -164,7 +184,9 @@ impl Page {
             | Page::Glossary
             | Page::HandbookPrint
             | Page::Search
-            | Page::NotFound => None,
+            | Page::NotFound
+            | Page::Alerts
+            | Page::Attack => None,
         }
     }
 
@@ -178,7 +200,9 @@ impl Page {
             | Page::Glossary
             | Page::HandbookPrint
             | Page::Search
-            | Page::NotFound => None,
+            | Page::NotFound
+            | Page::Alerts
+            | Page::Attack => None,
         }
     }
 
@@ -187,9 +211,12 @@ impl Page {
     pub fn reads(self) -> Reads {
         match self {
             Page::Runbook(i) | Page::Phase(i, _) | Page::RunbookPrint(i) => Reads::OneRunbook(i),
-            Page::Home | Page::PhaseIndex(_) | Page::HandbookPrint | Page::Search => {
-                Reads::EveryRunbook
-            }
+            Page::Home
+            | Page::PhaseIndex(_)
+            | Page::HandbookPrint
+            | Page::Search
+            | Page::Alerts
+            | Page::Attack => Reads::EveryRunbook,
             Page::Glossary | Page::NotFound => Reads::NoRunbook,
         }
     }
@@ -226,9 +253,16 @@ mod tests {
         }
     }
 
+    /// Every page the SOC edition of `n` run books has.
+    fn soc_pages(n: usize) -> Vec<Page> {
+        let mut pages = Page::all(n);
+        pages.extend(Page::SOC_ONLY);
+        pages
+    }
+
     #[test]
     fn depth_is_the_folders_in_the_path() {
-        for page in Page::all(SLUGS.len()) {
+        for page in soc_pages(SLUGS.len()) {
             let path = page.path(&SLUGS);
             assert_eq!(page.depth(), path.matches('/').count(), "{path}");
         }
@@ -237,8 +271,8 @@ mod tests {
     #[test]
     fn every_page_of_an_edition_has_its_own_path() {
         for n in 0..=SLUGS.len() {
-            let pages = Page::all(n);
-            assert_eq!(pages.len(), 5 + 6 + n * 8);
+            let pages = soc_pages(n);
+            assert_eq!(pages.len(), 5 + 6 + 2 + n * 8);
             let paths: BTreeSet<String> = pages.iter().map(|p| p.path(&SLUGS)).collect();
             assert_eq!(paths.len(), pages.len(), "{paths:?}");
             let distinct: std::collections::HashSet<&Page> = pages.iter().collect();
@@ -250,7 +284,7 @@ mod tests {
     fn pages_of_the_edition_itself_use_only_reserved_names() {
         // A run book may not take the name of an edition page's folder or
         // file, or its pages would collide with the edition's own.
-        for page in Page::all(0) {
+        for page in soc_pages(0) {
             let path = page.path(&[]);
             let first = path.split('/').next().unwrap_or_default();
             let name = first.strip_suffix(".html").unwrap_or(first);
@@ -263,7 +297,7 @@ mod tests {
 
     #[test]
     fn hooks_templates_and_run_books_match_the_kind() {
-        let hooks: BTreeSet<&str> = Page::all(1).iter().map(|p| p.data_page()).collect();
+        let hooks: BTreeSet<&str> = soc_pages(1).iter().map(|p| p.data_page()).collect();
         let want: BTreeSet<&str> = [
             "home",
             "runbook",
@@ -273,10 +307,12 @@ mod tests {
             "print",
             "search",
             "not-found",
+            "alerts",
+            "attack",
         ]
         .into();
         assert_eq!(hooks, want);
-        for page in Page::all(SLUGS.len()) {
+        for page in soc_pages(SLUGS.len()) {
             assert!(page.template().ends_with(".html"));
             // A page of a run book sits in that run book's folder.
             let path = page.path(&SLUGS);

@@ -50,6 +50,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "search.html",
         include_str!("../../themes/default/templates/search.html"),
     ),
+    (
+        "alerts.html",
+        include_str!("../../themes/default/templates/alerts.html"),
+    ),
+    (
+        "attack.html",
+        include_str!("../../themes/default/templates/attack.html"),
+    ),
 ];
 
 /// Built-in static files, by path under `assets/`.
@@ -73,6 +81,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     (
         "search.css",
         include_bytes!("../../themes/default/static/search.css"),
+    ),
+    (
+        "lookup.js",
+        include_bytes!("../../themes/default/static/lookup.js"),
     ),
 ];
 

@@ -124,6 +124,9 @@ pub(super) struct Prepared {
     /// In-place definitions, by glossary index: (slug, escaped definition).
     tips: Vec<(String, String)>,
     edition_slug: String,
+    /// Routes from alerts to run books (SOC edition only: its lookup and
+    /// coverage pages read them).
+    routes: Vec<super::routes::Route>,
     /// The same, converted to template values once per edition (on first use).
     values: OnceLock<Values>,
 }
@@ -337,6 +340,11 @@ impl Prepared {
                 .map(|t| (t.slug.clone(), escape(&t.definition)))
                 .collect(),
             edition_slug: edition.slug.clone(),
+            routes: if edition.is_soc() {
+                super::routes::routes(edition)
+            } else {
+                Vec::new()
+            },
             values: OnceLock::new(),
         }
     }
@@ -529,7 +537,13 @@ fn size_hint(p: &Prepared, page: Page) -> usize {
                     + p.heads.iter().map(|h| h.intro.len()).sum::<usize>()
             }
             Page::PhaseIndex(ph) => p.phases.iter().map(|l| l[ph.index()].html.len()).sum(),
-            Page::Home | Page::Runbook(_) | Page::Glossary | Page::Search | Page::NotFound => 0,
+            Page::Home
+            | Page::Runbook(_)
+            | Page::Glossary
+            | Page::Search
+            | Page::NotFound
+            | Page::Alerts
+            | Page::Attack => 0,
         }
 }
 
@@ -598,6 +612,17 @@ pub(super) fn render_page(
         Page::Search => {
             ctx.insert_value("runbook_links", v.all_heads.clone());
             "Search".to_string()
+        }
+        Page::Alerts => {
+            ctx.insert_value("rows", super::routes::lookup_rows(&p.routes));
+            "Alert lookup".to_string()
+        }
+        Page::Attack => {
+            let (uncovered, tactics) = super::routes::coverage(&p.routes);
+            ctx.insert_value("uncovered", uncovered);
+            ctx.insert_value("tactics", tactics);
+            ctx.insert("attack_version", crate::model::attack::VERSION);
+            "ATT&CK coverage".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
     };

@@ -188,6 +188,9 @@ pub struct RawFrontMatter {
     /// MITRE ATT&CK technique IDs.
     #[serde(default)]
     pub attack: Vec<Spanned<String>>,
+    /// Detection rule IDs or names (Sigma rule IDs, vendor rule names).
+    #[serde(default)]
+    pub detections: Vec<Spanned<String>>,
     /// Who keeps it.
     #[serde(default)]
     pub owner: Option<Spanned<String>>,

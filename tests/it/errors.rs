@@ -464,6 +464,19 @@ fn bad_file_name() {
 }
 
 #[test]
+fn run_books_cannot_take_the_soc_editions_routing_pages_names() {
+    for name in ["alerts.md", "attack.md"] {
+        expect(
+            &[(name, &runbook_with("title: B\nsummary: s\n", BODY))],
+            "RB007",
+            name,
+            0,
+            "cannot be a run book name",
+        );
+    }
+}
+
+#[test]
 fn theme_template_error_names_the_template() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("runbooks");
@@ -1091,4 +1104,48 @@ fn internal_class_in_raw_html_is_an_error() {
         );
         assert_eq!(p["column"], 1, "{html}: {p}");
     }
+}
+
+#[test]
+fn unknown_attack_id_is_an_error_with_the_nearest_technique() {
+    let rb = runbook_with("title: T\nsummary: S.\nattack: [T1566, T15666]\n", BODY);
+    let p = expect(&[("t.md", &rb)], "RB037", "t.md", 4, "`T15666`");
+    assert_eq!(p["column"], 17, "{p}");
+    let hint = p["hint"].as_str().unwrap();
+    assert!(hint.contains("did you mean `T1566` (Phishing)"), "{hint}");
+    // A technique's name instead of its ID is pointed at the ID.
+    let rb = runbook_with("title: T\nsummary: S.\nattack:\n  - Phishing\n", BODY);
+    let p = expect(&[("t.md", &rb)], "RB037", "t.md", 5, "`Phishing`");
+    assert!(p["hint"].as_str().unwrap().contains("`T1566`"), "{p}");
+}
+
+#[test]
+fn revoked_and_deprecated_attack_ids_are_warnings_naming_the_replacement() {
+    let rb = runbook_with(
+        "title: T\nsummary: S.\nattack: [t1566.002, T1066, T1043]\n",
+        BODY,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &src);
+    std::fs::write(src.join("t.md"), &rb).unwrap();
+    let run = check_all_formats(&src, &[]);
+    assert!(run.human.contains("t.md:4:21"), "{}", run.human);
+    assert_eq!(run.status, 0, "warnings only: {:#?}", run.json);
+    let found: Vec<&Value> = run.json.iter().filter(|p| p["code"] == "RB038").collect();
+    assert_eq!(found.len(), 2, "{:#?}", run.json);
+    assert_eq!(found[0]["severity"], "warning");
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(4), Some(21))
+    );
+    assert!(found[0]["message"].as_str().unwrap().contains("`T1066`"));
+    let hint = found[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("`T1027.005`"), "{hint}");
+    assert!(found[1]["message"].as_str().unwrap().contains("`T1043`"));
+    assert!(found[1]["message"].as_str().unwrap().contains("deprecated"));
+    assert!(
+        !run.json.iter().any(|p| p["code"] == "RB037"),
+        "lowercase IDs are known"
+    );
 }

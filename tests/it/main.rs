@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod alerts;
 mod build;
 mod check;
 mod contacts;
