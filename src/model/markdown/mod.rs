@@ -353,9 +353,7 @@ pub fn parse_fragment(
     id_prefix: &str,
     diags: &mut Diagnostics,
 ) -> Section {
-    let text = &source.text[offset..];
-    let ctx = Ctx::new(source, offset);
-    let events = prepare(&ctx, events(text), MarkdownKind::Fragment, diags);
+    let (ctx, events) = parse_from(source, offset, MarkdownKind::Fragment, diags);
     let place = SectionPlace {
         kind: MarkdownKind::Fragment,
         slug: id_prefix,
@@ -363,6 +361,20 @@ pub fn parse_fragment(
         line: 0,
     };
     render_section(&ctx, &events, place, diags)
+}
+
+/// Parses `source.text` from byte `offset` on as Markdown of `kind`: the
+/// context that places its positions in the whole file, and its events
+/// with nesting and internal-definition problems already reported.
+fn parse_from<'s>(
+    source: &'s SourceText,
+    offset: usize,
+    kind: MarkdownKind,
+    diags: &mut Diagnostics,
+) -> (Ctx<'s>, Vec<Spanned<'s>>) {
+    let ctx = Ctx::new(source, offset);
+    let events = prepare(&ctx, events(&source.text[offset..]), kind, diags);
+    (ctx, events)
 }
 
 /// Reports what [`events`] found nested too deep and public uses of
