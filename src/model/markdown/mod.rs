@@ -1252,6 +1252,18 @@ mod tests {
         (p, d)
     }
 
+    /// The HTML of `segments`, with a `|` standing for each segment that is
+    /// not HTML, so tests can see where links and internal parts break it.
+    fn html_of(segments: &[Segment]) -> String {
+        segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "|",
+            })
+            .collect()
+    }
+
     const ALL: &str = "## Preparation\n\n- [SOC] one\n- two {{ provider }}\n\n## Identification\n\nx\n\n## Containment\n\n- [ ] [Client] box\n\n### Notes {.internal}\n\nsecret\n\n### Public\n\nok\n\n## Eradication\n\nx\n\n## Recovery\n\nx\n\n## Lessons Learned\n\nx\n";
 
     #[test]
@@ -1267,14 +1279,7 @@ mod tests {
         assert!(cont.steps[0].task);
         assert_eq!(cont.steps[0].marker, Some(Party::Client));
         assert!(cont.segments.contains(&Segment::InternalStart));
-        let html: String = cont
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "|",
-            })
-            .collect();
+        let html = html_of(&cont.segments);
         assert!(html.contains("id=\"t-containment-notes\""), "{html}");
         assert!(cont.blocks.iter().any(|b| b.text == "secret" && b.internal));
         assert!(cont.blocks.iter().any(|b| b.text == "ok" && !b.internal));
@@ -1427,14 +1432,7 @@ mod tests {
             .position(|s| *s == Segment::LinkEnd(0))
             .unwrap();
         assert!(start < end);
-        let html: String = prep
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "|",
-            })
-            .collect();
+        let html = html_of(&prep.segments);
         // The link text stays; only other sites' links stay as `<a>`.
         assert!(html.contains("|see <strong>ransomware</strong>|"), "{html}");
         assert!(html.contains("href=\"https://example.org\""), "{html}");
