@@ -79,7 +79,7 @@ impl Project {
     /// `runbook build` into `out` with `extra` arguments: stdout; panics
     /// unless it exits with `code`.
     fn build_into(&self, out: &Path, extra: &[&str], code: i32) -> String {
-        let o = build_command(&self.src, &out).args(extra).output().unwrap();
+        let o = build_command(&self.src, out).args(extra).output().unwrap();
         assert_eq!(
             o.status.code(),
             Some(code),

@@ -122,7 +122,7 @@ fn refuses_to_replace_a_folder_runbook_did_not_write() {
 /// `runbook build` of the `layers` fixture into `out`, with `extra`
 /// arguments: exit code and stderr.
 fn build_layers(out: &std::path::Path, extra: &[&str]) -> (i32, String) {
-    let o = build_command(&fixture("layers"), &out)
+    let o = build_command(&fixture("layers"), out)
         .args(extra)
         .output()
         .unwrap();
