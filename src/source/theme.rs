@@ -64,34 +64,15 @@ pub fn load(
     // theme, so a theme folder that is itself a link elsewhere (or a file
     // linked out of it) publishes nothing from outside.
     let confine = dir.parent().unwrap_or(&dir).to_path_buf();
-    let any = |_: &Path| true;
     let templates = dir.join("templates");
-    let listed = super::files::list(
-        &templates,
-        &confine,
-        THEME_ROOT,
-        shown_root,
-        super::files::Depth::Deep,
-        &any,
-        diags,
-    );
-    for entry in listed {
+    for entry in list_theme_folder(&templates, &confine, shown_root, diags) {
         let name = relative_name(&templates, &entry);
         if let Some(text) = super::read_text_in(shown_root, &confine, THEME_ROOT, &entry, diags) {
             theme.templates.insert(name, text);
         }
     }
     let statics = dir.join("static");
-    let listed = super::files::list(
-        &statics,
-        &confine,
-        THEME_ROOT,
-        shown_root,
-        super::files::Depth::Deep,
-        &any,
-        diags,
-    );
-    for entry in listed {
+    for entry in list_theme_folder(&statics, &confine, shown_root, diags) {
         let name = relative_name(&statics, &entry);
         match super::files::read_inside(&confine, &entry) {
             Ok(bytes) => {
@@ -107,6 +88,25 @@ pub fn load(
 
 /// How messages name the folder that theme files must stay in.
 const THEME_ROOT: &str = "the themes folder";
+
+/// Every file under `folder` (a theme's `templates/` or `static/`), at any
+/// depth, keeping only those that stay inside `confine`.
+fn list_theme_folder(
+    folder: &Path,
+    confine: &Path,
+    shown_root: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    super::files::list(
+        folder,
+        confine,
+        THEME_ROOT,
+        shown_root,
+        super::files::Depth::Deep,
+        &|_: &Path| true,
+        diags,
+    )
+}
 
 fn relative_name(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)

@@ -357,12 +357,7 @@ fn theme_overrides_replace_templates_file_by_file() {
     std::fs::create_dir_all(dir.path().join("themes/plain/static")).unwrap();
     std::fs::write(dir.path().join("themes/plain/static/extra.txt"), "hello").unwrap();
     let out = dir.path().join("site");
-    crate::runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(dir.path().join("runbooks"))
-        .arg("--out")
-        .arg(&out)
+    crate::build_command(&dir.path().join("runbooks"), &out)
         .assert()
         .success();
     assert!(page(&out.join("alpha"), "404.html").contains("THEMED404"));
@@ -402,12 +397,7 @@ fn sample_handbook_builds_every_edition() {
 fn the_smallest_valid_handbook_builds() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let run = crate::runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("smallest"))
-        .arg("--out")
-        .arg(&out)
+    let run = crate::build_command(&fixture("smallest"), &out)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);

@@ -2,7 +2,7 @@
 //! `lints` fixture, asserted in all three output formats; `build` shows the
 //! same warnings; the sample passes `--strict` cleanly.
 
-use crate::{copy_dir, fixture, root, runbook};
+use crate::{build_command, copy_dir, fixture, root, runbook};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -391,14 +391,7 @@ fn strict_fails_on_lint_warnings_and_build_shows_the_same() {
     // `build` reports the same problems (human format) and succeeds without --strict.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let build = runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let build = build_command(&src, &out).output().unwrap();
     assert_eq!(build.status.code(), Some(0));
     let text = String::from_utf8(build.stderr).unwrap();
     for e in LINTS {

@@ -3,7 +3,7 @@
 //! changes one file.
 
 use crate::check::{assert_reported, check_all_formats, Expect, Run};
-use crate::{copy_dir, fixture, runbook};
+use crate::{build_command, copy_dir, fixture, runbook};
 use serde_json::Value;
 use std::path::Path;
 
@@ -23,14 +23,7 @@ fn check_run(files: &[(&str, &[u8])]) -> (Run, String, tempfile::TempDir) {
     let run = check_all_formats(&src, &[]);
     // `build` reports the same problems, with the file:line:column and exit 1.
     let out = dir.path().join("site");
-    let build = runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let build = build_command(&src, &out).output().unwrap();
     assert_eq!(
         build.status.code(),
         Some(run.status),
@@ -573,7 +566,7 @@ fn usage_errors_exit_2() {
 #[cfg(unix)]
 mod files {
     use crate::check::check_all_formats;
-    use crate::{copy_dir, fixture, read_tree, runbook};
+    use crate::{build_command, copy_dir, fixture, read_tree};
     use serde_json::Value;
     use std::os::unix::fs::symlink;
     use std::path::{Path, PathBuf};
@@ -627,12 +620,7 @@ mod files {
         /// `runbook build`: exit code and everything it printed. A build
         /// that hangs (reading a FIFO) fails the test instead of hanging it.
         fn build(&self) -> (i32, String) {
-            let out = runbook()
-                .arg("build")
-                .arg("--source")
-                .arg(&self.src)
-                .arg("--out")
-                .arg(&self.out)
+            let out = build_command(&self.src, &self.out)
                 .timeout(Duration::from_secs(60))
                 .output()
                 .unwrap();

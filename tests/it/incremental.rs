@@ -2,7 +2,7 @@
 //! (issue 22): the others are linked from it and keep their inode and
 //! modification time, and the result is always a clean build's bytes.
 
-use crate::{copy_dir, fixture, read_tree, runbook, MARKER};
+use crate::{build_command, copy_dir, fixture, read_tree, MARKER};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -79,15 +79,7 @@ impl Project {
     /// `runbook build` into `out` with `extra` arguments: stdout; panics
     /// unless it exits with `code`.
     fn build_into(&self, out: &Path, extra: &[&str], code: i32) -> String {
-        let o = runbook()
-            .arg("build")
-            .arg("--source")
-            .arg(&self.src)
-            .arg("--out")
-            .arg(out)
-            .args(extra)
-            .output()
-            .unwrap();
+        let o = build_command(&self.src, out).args(extra).output().unwrap();
         assert_eq!(
             o.status.code(),
             Some(code),

@@ -3,7 +3,7 @@
 //! leaves the run book out).
 
 use crate::check::{assert_reported, check_all_formats, Expect};
-use crate::{build, fixture, html, page, read_tree, runbook, select};
+use crate::{build, build_command, fixture, html, page, read_tree, select};
 use std::path::Path;
 
 /// `(text, href)` of every link in a page's `<main>`.
@@ -294,14 +294,7 @@ fn dangling_links_are_errors_with_file_line_and_column() {
     // build fails on them too, and writes nothing.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let build = runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let build = build_command(&src, &out).output().unwrap();
     assert_eq!(build.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&build.stderr).contains("--> phishing.md:9:20"));
     assert!(!out.exists());

@@ -54,18 +54,22 @@ pub fn runbook() -> Command {
     cmd
 }
 
+/// `runbook build` from `source` into `out`, ready for more arguments.
+pub fn build_command(source: &Path, out: &Path) -> Command {
+    let mut cmd = runbook();
+    cmd.arg("build")
+        .arg("--source")
+        .arg(source)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
 /// Builds `source` into a fresh temporary folder and returns it.
 pub fn build(source: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(source)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    build_command(source, &out).assert().success();
     (dir, out)
 }
 

@@ -1,6 +1,6 @@
 //! Deterministic and atomic output.
 
-use crate::{build, copy_dir, fixture, read_tree, runbook, MARKER};
+use crate::{build, build_command, copy_dir, fixture, read_tree, runbook, MARKER};
 
 #[test]
 fn two_builds_are_byte_identical() {
@@ -39,28 +39,14 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let src = dir.path().join("runbooks");
     copy_dir(&fixture("layers"), &src);
     let out = dir.path().join("site");
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    build_command(&src, &out).assert().success();
     let before = read_tree(&out);
     std::fs::write(
         src.join("incident.md"),
         "---\ntitle: broken\n---\n## Nonsense\n",
     )
     .unwrap();
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
+    build_command(&src, &out).assert().code(1);
     assert_eq!(read_tree(&out), before);
     // No staging or backup folders are left behind.
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
@@ -77,14 +63,7 @@ fn a_removed_runbook_leaves_no_stale_pages() {
     let src = dir.path().join("runbooks");
     copy_dir(&fixture("layers"), &src);
     let out = dir.path().join("site");
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    build_command(&src, &out).assert().success();
     assert!(out.join("alpha/other/index.html").is_file());
     std::fs::remove_file(src.join("other.md")).unwrap();
     std::fs::write(
@@ -92,14 +71,7 @@ fn a_removed_runbook_leaves_no_stale_pages() {
         "name: Beta Co\nplan: bronze\ncontacts:\n  it_lead: {name: Bob, phone: \"1\"}\n",
     )
     .unwrap();
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    build_command(&src, &out).assert().success();
     assert!(!out.join("alpha/other").exists());
     assert!(!out.join("soc/other").exists());
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
@@ -114,35 +86,20 @@ fn a_removed_runbook_leaves_no_stale_pages() {
 fn build_client_replaces_only_the_named_edition() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("layers"))
-        .arg("--out")
-        .arg(&out)
+    build_command(&fixture("layers"), &out)
         .arg("--client")
         .arg("beta")
         .assert()
         .success();
     assert!(out.join("beta/index.html").is_file());
     assert!(!out.join("alpha").exists());
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("layers"))
-        .arg("--out")
-        .arg(&out)
+    build_command(&fixture("layers"), &out)
         .arg("--client")
         .arg("alpha")
         .assert()
         .success();
     assert!(out.join("beta/index.html").is_file() && out.join("alpha/index.html").is_file());
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("layers"))
-        .arg("--out")
-        .arg(&out)
+    build_command(&fixture("layers"), &out)
         .arg("--client")
         .arg("nobody")
         .assert()
@@ -155,14 +112,7 @@ fn refuses_to_replace_a_folder_runbook_did_not_write() {
     let out = dir.path().join("site");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("layers"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
+    build_command(&fixture("layers"), &out).assert().code(2);
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
         "mine"
@@ -172,12 +122,7 @@ fn refuses_to_replace_a_folder_runbook_did_not_write() {
 /// `runbook build` of the `layers` fixture into `out`, with `extra`
 /// arguments: exit code and stderr.
 fn build_layers(out: &std::path::Path, extra: &[&str]) -> (i32, String) {
-    let o = runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("layers"))
-        .arg("--out")
-        .arg(out)
+    let o = build_command(&fixture("layers"), out)
         .args(extra)
         .output()
         .unwrap();

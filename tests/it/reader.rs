@@ -1,7 +1,7 @@
 //! Who reads an edition (`Reader`): one definition that every stage asks,
 //! and an unknown edition slug is an error everywhere.
 
-use super::{copy_dir, fixture, root, runbook};
+use super::{build_command, copy_dir, fixture, root, runbook};
 use runbook::edition::{self, EditionOptions, Reader, SOC_SLUG};
 
 fn with_drafts() -> EditionOptions {
@@ -155,12 +155,7 @@ fn an_unknown_edition_is_a_usage_error_even_when_the_sources_have_errors() {
 fn an_edition_named_twice_is_built_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(fixture("layers"))
-        .arg("--out")
-        .arg(&out)
+    build_command(&fixture("layers"), &out)
         .args(["--client", "beta", "--client", "beta"])
         .assert()
         .success();

@@ -1,7 +1,7 @@
 //! `runbook serve`: the real server on a free loopback port, driven over
 //! plain TCP so that raw request paths reach it unchanged.
 
-use super::{build, copy_dir, read_tree, root, runbook};
+use super::{build, build_command, copy_dir, read_tree, root};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -1047,12 +1047,7 @@ fn theme_changes_rebuild_everything_and_template_errors_keep_the_last_good_build
         !st["errors"].as_array().unwrap().is_empty()
     });
     assert_eq!(st["generation"].as_u64().unwrap(), g);
-    runbook()
-        .arg("build")
-        .arg("--source")
-        .arg(&source)
-        .arg("--out")
-        .arg(dir.path().join("out"))
+    build_command(&source, &dir.path().join("out"))
         .assert()
         .code(1);
     std::fs::remove_file(&template).unwrap();

@@ -353,9 +353,7 @@ pub fn parse_fragment(
     id_prefix: &str,
     diags: &mut Diagnostics,
 ) -> Section {
-    let text = &source.text[offset..];
-    let ctx = Ctx::new(source, offset);
-    let events = prepare(&ctx, events(text), MarkdownKind::Fragment, diags);
+    let (ctx, events) = parse_from(source, offset, MarkdownKind::Fragment, diags);
     let place = SectionPlace {
         kind: MarkdownKind::Fragment,
         slug: id_prefix,
@@ -363,6 +361,20 @@ pub fn parse_fragment(
         line: 0,
     };
     render_section(&ctx, &events, place, diags)
+}
+
+/// Parses `source.text` from byte `offset` on as Markdown of `kind`: the
+/// context that places its positions in the whole file, and its events
+/// with nesting and internal-definition problems already reported.
+fn parse_from<'s>(
+    source: &'s SourceText,
+    offset: usize,
+    kind: MarkdownKind,
+    diags: &mut Diagnostics,
+) -> (Ctx<'s>, Vec<Spanned<'s>>) {
+    let ctx = Ctx::new(source, offset);
+    let events = prepare(&ctx, events(&source.text[offset..]), kind, diags);
+    (ctx, events)
 }
 
 /// Reports what [`events`] found nested too deep and public uses of
@@ -1240,6 +1252,18 @@ mod tests {
         (p, d)
     }
 
+    /// The HTML of `segments`, with a `|` standing for each segment that is
+    /// not HTML, so tests can see where links and internal parts break it.
+    fn html_of(segments: &[Segment]) -> String {
+        segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "|",
+            })
+            .collect()
+    }
+
     const ALL: &str = "## Preparation\n\n- [SOC] one\n- two {{ provider }}\n\n## Identification\n\nx\n\n## Containment\n\n- [ ] [Client] box\n\n### Notes {.internal}\n\nsecret\n\n### Public\n\nok\n\n## Eradication\n\nx\n\n## Recovery\n\nx\n\n## Lessons Learned\n\nx\n";
 
     #[test]
@@ -1255,14 +1279,7 @@ mod tests {
         assert!(cont.steps[0].task);
         assert_eq!(cont.steps[0].marker, Some(Party::Client));
         assert!(cont.segments.contains(&Segment::InternalStart));
-        let html: String = cont
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "|",
-            })
-            .collect();
+        let html = html_of(&cont.segments);
         assert!(html.contains("id=\"t-containment-notes\""), "{html}");
         assert!(cont.blocks.iter().any(|b| b.text == "secret" && b.internal));
         assert!(cont.blocks.iter().any(|b| b.text == "ok" && !b.internal));
@@ -1415,14 +1432,7 @@ mod tests {
             .position(|s| *s == Segment::LinkEnd(0))
             .unwrap();
         assert!(start < end);
-        let html: String = prep
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "|",
-            })
-            .collect();
+        let html = html_of(&prep.segments);
         // The link text stays; only other sites' links stay as `<a>`.
         assert!(html.contains("|see <strong>ransomware</strong>|"), "{html}");
         assert!(html.contains("href=\"https://example.org\""), "{html}");

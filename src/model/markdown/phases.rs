@@ -6,9 +6,9 @@
 //! writer fixes a misspelt or misplaced phase where it is written.
 
 use super::attributes::{attribute_problem, is_internal_class, ATTRIBUTE_HINT};
-use super::events::{events, Spanned};
+use super::events::Spanned;
 use super::{
-    find_heading_end, heading_text, plain_text, prepare, render_section, Ctx, MarkdownKind,
+    find_heading_end, heading_text, parse_from, plain_text, render_section, Ctx, MarkdownKind,
     ParsedBody, Section, SectionPlace,
 };
 use crate::diag::{Code, Diagnostics, SourceText};
@@ -37,9 +37,7 @@ pub fn parse_runbook_body(
     slug: &str,
     diags: &mut Diagnostics,
 ) -> ParsedBody {
-    let body = &source.text[body_start..];
-    let ctx = Ctx::new(source, body_start);
-    let events = prepare(&ctx, events(body), MarkdownKind::RunbookBody, diags);
+    let (ctx, events) = parse_from(source, body_start, MarkdownKind::RunbookBody, diags);
     let headings = phase_headings(&ctx, &events, diags);
     let seen = check_phase_headings(&ctx, &headings, diags);
     report_missing_phases(&ctx, &headings, &seen, diags);
