@@ -472,6 +472,28 @@ impl<'s> Ctx<'s> {
         self.source
             .diag(code, self.body_start + range.start, len, message)
     }
+
+    /// The problem with a heading's attributes (see [`attribute_problem`]),
+    /// if `start` is a heading's start tag and `inside` its events. The body
+    /// and the phase split both read headings, so both ask this.
+    fn heading_attributes(
+        &self,
+        start: &Event<'_>,
+        inside: &[Spanned<'_>],
+        range: &Range<usize>,
+    ) -> Option<crate::diag::Diagnostic> {
+        let Event::Start(Tag::Heading {
+            id, classes, attrs, ..
+        }) = start
+        else {
+            return None;
+        };
+        let problem = attribute_problem(id.as_deref(), classes, attrs, &heading_text(inside))?;
+        Some(
+            self.diag(Code::UnknownAttribute, range, problem)
+                .hint(ATTRIBUTE_HINT),
+        )
+    }
 }
 
 fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
@@ -699,25 +721,16 @@ impl Builder<'_, '_> {
         let (event, range) = &events[i];
         match event {
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
+                level, id, classes, ..
             }) => {
                 let end = find_heading_end(events, i);
                 let text = plain_text(&events[i + 1..end]);
                 let is_internal = classes.iter().any(|c| is_internal_class(c));
-                if let Some(problem) = attribute_problem(
-                    id.as_deref(),
-                    classes,
-                    attrs,
-                    &heading_text(&events[i + 1..end]),
-                ) {
-                    diags.push(
-                        self.ctx
-                            .diag(Code::UnknownAttribute, range, problem)
-                            .hint(ATTRIBUTE_HINT),
-                    );
+                if let Some(d) = self
+                    .ctx
+                    .heading_attributes(event, &events[i + 1..end], range)
+                {
+                    diags.push(d);
                 }
                 if self.container_depth == 0 {
                     if let Some(open) = self.internal_level {

@@ -5,11 +5,11 @@
 //! render each section. Every problem names the heading's line, because a
 //! writer fixes a misspelt or misplaced phase where it is written.
 
-use super::attributes::{attribute_problem, is_internal_class, ATTRIBUTE_HINT};
+use super::attributes::is_internal_class;
 use super::events::Spanned;
 use super::{
-    find_heading_end, heading_text, parse_from, plain_text, render_section, Ctx, MarkdownKind,
-    ParsedBody, Section, SectionPlace,
+    find_heading_end, parse_from, plain_text, render_section, Ctx, MarkdownKind, ParsedBody,
+    Section, SectionPlace,
 };
 use crate::diag::{Code, Diagnostics, SourceText};
 use crate::model::phase::Phase;
@@ -59,25 +59,18 @@ fn phase_headings(
         match &events[i].0 {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
-                id,
                 classes,
-                attrs,
+                ..
             }) => {
                 let end = find_heading_end(events, i);
                 let range = events[i].1.clone();
                 if depth > 0 {
                     diags.push(ctx.diag(Code::UnknownPhase, &range, "a `## ` heading inside a list or quote").hint("phase headings stand on their own line at the start of the line; use `###` for headings inside a phase"));
                 } else {
-                    if let Some(problem) = attribute_problem(
-                        id.as_deref(),
-                        classes,
-                        attrs,
-                        &heading_text(&events[i + 1..end]),
-                    ) {
-                        diags.push(
-                            ctx.diag(Code::UnknownAttribute, &range, problem)
-                                .hint(ATTRIBUTE_HINT),
-                        );
+                    if let Some(d) =
+                        ctx.heading_attributes(&events[i].0, &events[i + 1..end], &range)
+                    {
+                        diags.push(d);
                     }
                     if classes.iter().any(|c| is_internal_class(c)) {
                         diags.push(
