@@ -83,16 +83,9 @@ FRESH=$PWD/target/release/examples/fresh_pages
 "$CORPUS" "$WORK/c200" --runbooks 40 --clients 200 >/dev/null
 OUT=$WORK/out
 mkdir -p "$OUT"
-SETTLE=${SETTLE:-361}
-if [ "$SETTLE" -gt 0 ]; then
-  echo "settling: sync, then ${SETTLE} s so that no file deleted before now slows the timed runs" >&2
-  sync
-  sleep "$SETTLE"
-fi
-
-now() { date +%s.%N; }
-calc() { awk "BEGIN {print $1}"; }
-median() { sort -g | awk '{a[NR]=$1} END {m=int((NR+1)/2); if (NR%2) print a[m]; else printf "%.4f\n", (a[m]+a[m+1])/2}'; }
+# settle, now, calc, median
+. benches/lib.sh  # the scripts run from the project root (cd above)
+settle
 max() { sort -g | tail -1; }
 
 # run NAME ROUND: runs one timed command; prints "seconds peak_rss_kb".

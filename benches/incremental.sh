@@ -49,16 +49,9 @@ cp "$RUNBOOK" "$WORK/runbook.orig"
 cp "$CLIENT" "$WORK/client.orig"
 grep -q '+44 20 7946 0000' "$CLIENT" || { echo "client-000 has no IT lead phone to edit" >&2; exit 2; }
 "$BIN" build --quiet --source "$SRC" --out "$OUT/inc" 2>/dev/null
-SETTLE=${SETTLE:-361}
-if [ "$SETTLE" -gt 0 ]; then
-  echo "settling: sync, then ${SETTLE} s" >&2
-  sync
-  sleep "$SETTLE"
-fi
-
-now() { date +%s.%N; }
-calc() { awk "BEGIN {print $1}"; }
-median() { sort -g | awk '{a[NR]=$1} END {m=int((NR+1)/2); if (NR%2) print a[m]; else printf "%.4f\n", (a[m]+a[m+1])/2}'; }
+# settle, now, calc, median
+. benches/lib.sh  # the scripts run from the project root (cd above)
+settle
 
 # run NAME ROUND: prepares the sources, runs one timed build; prints
 # "seconds written linked removed".
