@@ -105,6 +105,17 @@ impl Kind {
         (self as u8) <= Kind::Intro as u8
     }
 
+    /// True for the blocks that say what the situation is: the run book's
+    /// title, aliases, summary and introduction, the text of its overview
+    /// page. They are the overview's own text in a search (alerts and
+    /// ATT&CK IDs, also run-book-wide, lead to a phase).
+    pub fn is_situation(self) -> bool {
+        matches!(
+            self,
+            Kind::Title | Kind::Alias | Kind::Summary | Kind::Intro
+        )
+    }
+
     /// True for blocks inside one phase of one run book.
     pub fn is_phase_body(self) -> bool {
         matches!(self, Kind::Heading | Kind::Step | Kind::Paragraph)
@@ -861,11 +872,27 @@ fn stems_of(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a run book says about the situation it is for, as index blocks:
+/// its title, aliases and summary, in that order. A search for the
+/// situation finds the run book's overview through these (with its
+/// introduction). This is the one place they are listed: the front
+/// matter's `symptom:` line, when it lands, is one more entry here (as
+/// `Kind::Summary`, or a kind of its own that [`Kind::is_situation`] names).
+fn situation<'a>(rb: &'a EditionRunbook<'_>) -> Vec<(Kind, &'a str)> {
+    let mut out = vec![(Kind::Title, rb.title)];
+    out.extend(rb.aliases.iter().map(|a| (Kind::Alias, a.as_str())));
+    out.push((Kind::Summary, rb.summary));
+    out
+}
+
 /// Adds a run book's blocks; returns its summary's block.
 fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
-    b.push_shared(Kind::Title, r, rb.title, Anchor::None);
-    for alias in rb.aliases {
-        b.push_shared(Kind::Alias, r, alias, Anchor::None);
+    let mut summary = None;
+    for (kind, text) in situation(rb) {
+        let id = b.push_shared(kind, r, text, Anchor::None);
+        if kind == Kind::Summary {
+            summary = id;
+        }
     }
     for alert in rb.alerts {
         if let Some(id) = b.push_shared(Kind::Alert, r, alert, Anchor::None) {
@@ -889,7 +916,6 @@ fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<
             b.key(key, id);
         }
     }
-    let summary = b.push_shared(Kind::Summary, r, rb.summary, Anchor::None);
     for piece in &rb.intro_text {
         b.push_text(Kind::Intro, r, &piece.text, Anchor::None);
     }
