@@ -227,6 +227,18 @@ impl Found {
             .push(m);
     }
 
+    /// True when run book `r` holds a match in its own blocks or in a
+    /// phase's text (not counting phase names, which every run book shares).
+    fn holds(&self, r: usize) -> bool {
+        self.by_scope.contains_key(&Scope::Runbook(r))
+            || self.by_scope.contains_key(&Scope::Situation(r))
+            || self
+                .by_scope
+                .range(Scope::Doc(r * 6)..=Scope::Doc(r * 6 + 5))
+                .next()
+                .is_some()
+    }
+
     fn best(&self, scopes: &[Scope]) -> f64 {
         let mut s = 0.0f64;
         for sc in scopes {
@@ -443,11 +455,12 @@ struct BlockMatch {
 ///
 /// With `partial`, a term that does not match is skipped instead, and the
 /// document fails only when no term matches; `matched` flags the terms
-/// that did.
+/// that did. `weights`, when given, multiplies each term's score.
 fn score_doc(
     terms: &[Vec<Alternative>],
     doc: &DocScopes,
     partial: bool,
+    weights: Option<&[f64]>,
 ) -> Option<(f64, BTreeMap<u32, BlockMatch>, Vec<bool>)> {
     let mut total = 0.0;
     let mut blocks: BTreeMap<u32, BlockMatch> = BTreeMap::new();
@@ -501,7 +514,10 @@ fn score_doc(
             return None;
         }
         matched[ti] = true;
-        total += best;
+        total += match weights {
+            Some(w) => best * w[ti],
+            None => best,
+        };
         for (b, (s, stems, key)) in mine {
             let e = blocks.entry(b).or_default();
             e.count += 1;
@@ -661,7 +677,7 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
                 phase: Vec::new(),
                 name: Vec::new(),
             };
-            let (score, blocks, _) = score_doc(&alts, &doc, false)?;
+            let (score, blocks, _) = score_doc(&alts, &doc, false, None)?;
             let snippet = best_block(index, &blocks, |k| k != Kind::GlossaryTerm)
                 .or(index.glossary[g].definition.map(|b| b as usize));
             Some(GlossaryHit {
@@ -681,6 +697,34 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
         ignored,
         partial,
     }
+}
+
+/// How much each term counts in a page's score: a word that every run book
+/// holds counts once, one that only one of `R` run books holds nearly
+/// twice: `1 + (R - df) / (R + df)`, where `df` counts the run books that
+/// hold it in their own blocks or a phase's text (phase names, which all
+/// share, do not count). Else a common word in one run book's title
+/// ("computers" in "Malware on computers") outweighs the rarer word that
+/// names the reader's situation ("ransomware"). Plain arithmetic, not a
+/// logarithm, so the browser's engine agrees to the last bit.
+fn term_weights(index: &IndexData, alts: &[Vec<Alternative>]) -> Vec<f64> {
+    let r_count = index.runbooks.len();
+    alts.iter()
+        .map(|term| {
+            let df = (0..r_count)
+                .filter(|&r| {
+                    term.iter().any(|alt| match alt {
+                        Alternative::Direct(f) => f.holds(r),
+                        Alternative::All(_, parts) => {
+                            !parts.is_empty() && parts.iter().all(|p| p.holds(r))
+                        }
+                    })
+                })
+                .count();
+            let (all, df) = (r_count as f64, df as f64);
+            1.0 + (all - df) / (all + df)
+        })
+        .collect()
 }
 
 /// A page of a run book, scored.
@@ -710,6 +754,7 @@ struct Page {
 /// another that matches the rest far better.
 fn runbook_hits(index: &IndexData, terms: &[Term], alts: &[Vec<Alternative>]) -> (Vec<Hit>, bool) {
     let n = terms.len();
+    let weights = term_weights(index, alts);
     let mut partial = true;
     let mut groups: Vec<(f64, usize, Vec<Hit>)> = Vec::new();
     for (r, rb) in index.runbooks.iter().enumerate() {
@@ -731,7 +776,8 @@ fn runbook_hits(index: &IndexData, terms: &[Term], alts: &[Vec<Alternative>]) ->
                     name: Vec::new(),
                 },
             };
-            let Some((mut score, blocks, matched)) = score_doc(alts, &doc, true) else {
+            let Some((mut score, blocks, matched)) = score_doc(alts, &doc, true, Some(&weights))
+            else {
                 continue;
             };
             let kinds = || blocks.keys().map(|b| index.blocks[*b as usize].kind());

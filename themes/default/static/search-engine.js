@@ -435,7 +435,8 @@
   // key}), or null when a term does not match it.
   // With `partial`, a term that does not match is skipped instead, and the
   // document fails only when no term matches; `matched` flags the terms that did.
-  function scoreDoc(terms, doc, partial) {
+  // `weights` (or null for 1) multiplies each term's score.
+  function scoreDoc(terms, doc, partial, weights) {
     var total = 0, blocks = new Map(), i, a, any = false;
     var bests = new Array(terms.length), scores = new Array(terms.length), matched = new Array(terms.length);
     // Scores first: most documents fail a term, and cost nothing more.
@@ -466,7 +467,7 @@
         if (alt.direct) alt.direct.each(doc, take);
         else for (var p = 0; p < alt.parts.length; p++) alt.parts[p].each(doc, take);
       }
-      total += bests[i];
+      total += weights ? bests[i] * weights[i] : bests[i];
       mine.forEach(function (m, b) {
         var e = blocks.get(b);
         if (!e) { e = { count: 0, total: 0, stems: [], key: false }; blocks.set(b, e); }
@@ -582,11 +583,34 @@
     });
   }
 
+  // How much each term counts: a word that every run book holds counts
+  // once, one that only one of R holds nearly twice: 1 + (R - df) / (R + df),
+  // where df counts the run books holding it in their own blocks or a
+  // phase's text (phase names, shared by all, do not count). As query.rs
+  // term_weights; plain arithmetic, so both sides agree to the last bit.
+  function termWeights(alts, R) {
+    return alts.map(function (a) {
+      var df = 0;
+      for (var r = 0; r < R; r++) {
+        for (var i = 0; i < a.length; i++) {
+          var alt = a[i], holds;
+          if (alt.direct) holds = alt.direct.rb[r] === 1;
+          else {
+            holds = alt.parts.length > 0;
+            for (var p = 0; p < alt.parts.length && holds; p++) holds = alt.parts[p].rb[r] === 1;
+          }
+          if (holds) { df++; break; }
+        }
+      }
+      return 1 + (R - df) / (R + df);
+    });
+  }
+
   // Every run book's hits, run books best first, and whether no page held
   // every word (as query.rs runbook_hits): {hits, partial}.
   Engine.prototype.runbookHits = function (terms, alts) {
     var self = this, data = this.data, R = this.R, n = terms.length, partial = true;
-    var groups = [];
+    var groups = [], weights = termWeights(alts, R);
     data.runbooks.forEach(function (rb, r) {
       var may = false;
       for (var i = 0; i < alts.length && !may; i++) may = mayMatch(alts[i], r);
@@ -597,7 +621,7 @@
       for (var p = 0; p <= 6; p++) {
         var overview = p === 6;
         var doc = overview ? { own: own, phase: [R + r], name: [] } : { own: own, phase: [2 * R + r * 6 + p], name: [8 * R + p] };
-        var s = scoreDoc(alts, doc, true);
+        var s = scoreDoc(alts, doc, true, weights);
         if (!s) continue;
         var specific = false, asked = false, score = s.score, held = 0;
         s.blocks.forEach(function (e, b) {
