@@ -28,7 +28,8 @@ pub const INDEX_PATH: &str = "assets/search-index.js";
 pub const INDEX_GLOBAL: &str = "RUNBOOK_SEARCH_INDEX";
 
 /// Version of the file format; the engine refuses an index of another one.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: phase descriptions have a kind of their own.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What a block is. The number is its code in the file; the weight (in
 /// [`IndexData::weights`]) is how much a word found there counts, so that
@@ -62,11 +63,17 @@ pub enum Kind {
     GlossaryAlias = 11,
     /// A glossary definition (doc: glossary entry).
     GlossaryDefinition = 12,
+    /// A phase's description (handbook.yaml `phases`, or the built-in one),
+    /// shared by every run book (doc: phase). Apart from [`Kind::PhaseName`]
+    /// because it is an everyday sentence ("taking a computer off the
+    /// network"): its words help choose the phase, but do not mean the
+    /// query asks about the phase.
+    PhaseDescription = 13,
 }
 
 impl Kind {
     /// Every kind, by code.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Title,
         Kind::Alias,
         Kind::Alert,
@@ -80,6 +87,7 @@ impl Kind {
         Kind::GlossaryTerm,
         Kind::GlossaryAlias,
         Kind::GlossaryDefinition,
+        Kind::PhaseDescription,
     ];
 
     /// The kind with this code.
@@ -93,7 +101,7 @@ impl Kind {
             Kind::Title | Kind::GlossaryTerm => 10.0,
             Kind::Alias | Kind::GlossaryAlias => 8.0,
             Kind::Alert | Kind::Attack => 6.0,
-            Kind::Summary | Kind::PhaseName => 3.0,
+            Kind::Summary | Kind::PhaseName | Kind::PhaseDescription => 3.0,
             Kind::Heading => 2.0,
             Kind::Intro | Kind::Step => 1.5,
             Kind::Paragraph | Kind::GlossaryDefinition => 1.0,
@@ -123,7 +131,16 @@ impl Kind {
 
     /// True for glossary blocks.
     pub fn is_glossary(self) -> bool {
-        (self as u8) >= Kind::GlossaryTerm as u8
+        matches!(
+            self,
+            Kind::GlossaryTerm | Kind::GlossaryAlias | Kind::GlossaryDefinition
+        )
+    }
+
+    /// True for the blocks that name and describe a phase, which every run
+    /// book's phase sees.
+    pub fn is_phase_name(self) -> bool {
+        matches!(self, Kind::PhaseName | Kind::PhaseDescription)
     }
 }
 
@@ -698,7 +715,7 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
         // one) and the words readers use to ask about it ("restore", "stop
         // it spreading"), with the name's weight: they choose the phase.
         b.push(
-            Kind::PhaseName,
+            Kind::PhaseDescription,
             p.index(),
             &edition.phase_text[p.index()],
             Anchor::None,

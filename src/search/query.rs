@@ -193,7 +193,7 @@ fn scope(index: &IndexData, block: u32) -> Scope {
         Scope::Situation(b.doc())
     } else if kind.is_runbook_level() {
         Scope::Runbook(b.doc())
-    } else if kind == Kind::PhaseName {
+    } else if kind.is_phase_name() {
         Scope::Phase(b.doc())
     } else if kind.is_glossary() {
         Scope::Glossary(b.doc())
@@ -738,7 +738,8 @@ struct Page {
     specific: bool,
     /// How many terms it holds.
     held: usize,
-    /// A term matched the phase's name blocks: the query asks about it.
+    /// A term matched the phase's name or phase words (not only its
+    /// description): the query asks about the phase.
     asked: bool,
 }
 
@@ -782,7 +783,7 @@ fn runbook_hits(index: &IndexData, terms: &[Term], alts: &[Vec<Alternative>]) ->
             };
             let kinds = || blocks.keys().map(|b| index.blocks[*b as usize].kind());
             let specific = match phase {
-                Some(_) => kinds().any(|k| k.is_phase_body() || k == Kind::PhaseName),
+                Some(_) => kinds().any(|k| k.is_phase_body() || k.is_phase_name()),
                 None => kinds().any(Kind::is_situation),
             };
             // An overview found only by an alert is not listed: the home

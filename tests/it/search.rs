@@ -254,6 +254,7 @@ fn each_edition_indexes_its_own_text_only() {
             Kind::Summary,
             Kind::Intro,
             Kind::PhaseName,
+            Kind::PhaseDescription,
             Kind::Step,
             Kind::Heading,
             Kind::GlossaryTerm,

@@ -245,15 +245,18 @@
   var PER_RUNBOOK = 3, EDGE_PHASE = 0.7, NAME_SHARE = 0.5;
   // Block kinds (src/search/index.rs Kind).
   var TITLE = 0, ALIAS = 1, SUMMARY = 4, INTRO = 5, PHASE_NAME = 6, HEADING = 7, PARAGRAPH = 9, GLOSSARY_TERM = 10;
+  var GLOSSARY_DEFINITION = 12, PHASE_DESCRIPTION = 13;
   function isRunbookLevel(k) { return k <= INTRO; }
   // What the run book's overview page says about the situation: its title,
   // aliases, summary and introduction (alerts and ATT&CK IDs lead to a phase).
   function isSituation(k) { return k === TITLE || k === ALIAS || k === SUMMARY || k === INTRO; }
   function isPhaseBody(k) { return k >= HEADING && k <= PARAGRAPH; }
-  function isGlossary(k) { return k >= GLOSSARY_TERM; }
+  function isGlossary(k) { return k >= GLOSSARY_TERM && k <= GLOSSARY_DEFINITION; }
+  // A phase's name and phase words, or its description: seen by every run book.
+  function isPhaseName(k) { return k === PHASE_NAME || k === PHASE_DESCRIPTION; }
 
   function Engine(data) {
-    if (!data || data.version !== 1) throw new Error("search index format not supported");
+    if (!data || data.version !== 2) throw new Error("search index format not supported");
     this.data = data;
     this.stop = new Set(data.stop);
     this.termIndex = new Map();
@@ -268,7 +271,7 @@
       var k = b[0], d = b[1];
       if (isSituation(k)) return R + d;
       if (isRunbookLevel(k)) return d;
-      if (k === PHASE_NAME) return 8 * R + d;
+      if (isPhaseName(k)) return 8 * R + d;
       if (isGlossary(k)) return 8 * R + 6 + d;
       return 2 * R + d;
     });
@@ -626,7 +629,9 @@
         var specific = false, asked = false, score = s.score, held = 0;
         s.blocks.forEach(function (e, b) {
           var k = data.blocks[b][0];
-          if (overview ? isSituation(k) : (isPhaseBody(k) || k === PHASE_NAME)) specific = true;
+          if (overview ? isSituation(k) : (isPhaseBody(k) || isPhaseName(k))) specific = true;
+          // The phase's name or phase words, not only its description (an
+          // everyday sentence): the query asks about this phase.
           if (k === PHASE_NAME) asked = true;
         });
         // An overview found only by an alert is not listed: the home phase
