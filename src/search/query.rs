@@ -8,8 +8,9 @@
 //! 3. A word matches index stems: its own stem exactly; while it is still
 //!    being typed (the query's last word, with no space after it), any stem
 //!    it begins, or that begins it; with a typo or two (one from 5 letters,
-//!    two from 9, counted on the word and on its stem; same first letter),
-//!    by edit distance; and the other members
+//!    two from 9, counted on the word and on its stem; same first letter;
+//!    only when its stem is not in the edition), by edit distance; and the
+//!    other members
 //!    of its glossary entry (a term and its aliases mean the same).
 //! 4. A hit is a page of a run book: one of its phases, or its overview.
 //!    A phase sees its own blocks, the run book's title, aliases, alerts,
@@ -326,7 +327,8 @@ fn candidates(index: &IndexData, norm: &str, stem: &str, open: bool) -> BTreeMap
             *e = q;
         }
     };
-    if let Some(t) = exact(index, stem) {
+    let known = exact(index, stem);
+    if let Some(t) = known {
         offer(t, EXACT);
     }
     let chars: Vec<char> = norm.chars().collect();
@@ -349,10 +351,12 @@ fn candidates(index: &IndexData, norm: &str, stem: &str, open: bool) -> BTreeMap
         }
     }
     // Typos: the typed word against stems within its budget, and its stem
-    // against stems within the stem's own (shorter) budget.
+    // against stems within the stem's own (shorter) budget. Only for a word
+    // the edition does not hold as it is: a reader who typed a word the
+    // handbook uses meant that word ("changed" is not a typo of "chance").
     let stem_len = stem.chars().count();
     let (budget, stem_budget) = (text::typo_budget(n), text::typo_budget(stem_len));
-    if budget > 0 || stem_budget > 0 {
+    if (budget > 0 || stem_budget > 0) && known.is_none() {
         let first = chars[0];
         for (t, term) in index.terms.iter().enumerate() {
             if !term.starts_with(first) {

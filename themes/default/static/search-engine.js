@@ -364,10 +364,11 @@
       }
     }
     // Typos: the typed word against stems within its budget, and its stem
-    // against stems within the stem's own (shorter) budget.
+    // against stems within the stem's own (shorter) budget; only for a word
+    // the edition does not hold as it is.
     var sc = chars(stemText), stemLen = sc.length;
     var budget = typoBudget(n), stemBudget = typoBudget(stemLen);
-    if (budget > 0 || stemBudget > 0) {
+    if ((budget > 0 || stemBudget > 0) && ex === undefined) {
       var first = cs[0];
       for (i = 0; i < terms.length; i++) {
         var tc = termChars[i];
