@@ -323,11 +323,22 @@
     else if (scope < 8 * R + 6) this.everywhere = true;
   };
   Found.prototype.mayMatch = function (r) { return this.everywhere || this.rb[r] === 1; };
+  // The best score in each scope, worked out once: every page of a run book
+  // asks for its run book's scopes again. Scores are final by then
+  // (scaleAliases runs before any page is scored).
   Found.prototype.best = function (scopes) {
-    var s = 0;
+    var s = 0, max = this.max;
+    if (!max) {
+      max = this.max = new Map();
+      this.byScope.forEach(function (list, scope) {
+        var m = 0;
+        for (var j = 1; j < list.length; j += 4) if (list[j] > m) m = list[j];
+        max.set(scope, m);
+      });
+    }
     for (var i = 0; i < scopes.length; i++) {
-      var list = this.byScope.get(scopes[i]);
-      if (list) for (var j = 1; j < list.length; j += 4) if (list[j] > s) s = list[j];
+      var m = max.get(scopes[i]);
+      if (m > s) s = m;
     }
     return s;
   };
@@ -570,8 +581,12 @@
     });
     seen.forEach(function (set) { set.forEach(function (b) { count.set(b, (count.get(b) || 0) + 1); }); });
     if (!count.size) return;
+    // An alias's size in words, counted once per engine (splitting text
+    // into words is most of a query's cost otherwise).
+    var sizes = this.aliasSizes || (this.aliasSizes = new Map());
     count.forEach(function (c, b) {
-      size.set(b, words(data.blocks[b][2]).filter(function (w) { return !stop.has(w.norm); }).length);
+      if (!sizes.has(b)) sizes.set(b, words(data.blocks[b][2]).filter(function (w) { return !stop.has(w.norm); }).length);
+      size.set(b, sizes.get(b));
     });
     each(function (ti, list, j) {
       var c = count.get(list[j]);
