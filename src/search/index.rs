@@ -28,7 +28,8 @@ pub const INDEX_PATH: &str = "assets/search-index.js";
 pub const INDEX_GLOBAL: &str = "RUNBOOK_SEARCH_INDEX";
 
 /// Version of the file format; the engine refuses an index of another one.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: phase descriptions have a kind of their own.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What a block is. The number is its code in the file; the weight (in
 /// [`IndexData::weights`]) is how much a word found there counts, so that
@@ -62,11 +63,17 @@ pub enum Kind {
     GlossaryAlias = 11,
     /// A glossary definition (doc: glossary entry).
     GlossaryDefinition = 12,
+    /// A phase's description (handbook.yaml `phases`, or the built-in one),
+    /// shared by every run book (doc: phase). Apart from [`Kind::PhaseName`]
+    /// because it is an everyday sentence ("taking a computer off the
+    /// network"): its words help choose the phase, but do not mean the
+    /// query asks about the phase.
+    PhaseDescription = 13,
 }
 
 impl Kind {
     /// Every kind, by code.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Title,
         Kind::Alias,
         Kind::Alert,
@@ -80,6 +87,7 @@ impl Kind {
         Kind::GlossaryTerm,
         Kind::GlossaryAlias,
         Kind::GlossaryDefinition,
+        Kind::PhaseDescription,
     ];
 
     /// The kind with this code.
@@ -93,7 +101,7 @@ impl Kind {
             Kind::Title | Kind::GlossaryTerm => 10.0,
             Kind::Alias | Kind::GlossaryAlias => 8.0,
             Kind::Alert | Kind::Attack => 6.0,
-            Kind::Summary | Kind::PhaseName => 3.0,
+            Kind::Summary | Kind::PhaseName | Kind::PhaseDescription => 3.0,
             Kind::Heading => 2.0,
             Kind::Intro | Kind::Step => 1.5,
             Kind::Paragraph | Kind::GlossaryDefinition => 1.0,
@@ -105,6 +113,17 @@ impl Kind {
         (self as u8) <= Kind::Intro as u8
     }
 
+    /// True for the blocks that say what the situation is: the run book's
+    /// title, aliases, summary and introduction, the text of its overview
+    /// page. They are the overview's own text in a search (alerts and
+    /// ATT&CK IDs, also run-book-wide, lead to a phase).
+    pub fn is_situation(self) -> bool {
+        matches!(
+            self,
+            Kind::Title | Kind::Alias | Kind::Summary | Kind::Intro
+        )
+    }
+
     /// True for blocks inside one phase of one run book.
     pub fn is_phase_body(self) -> bool {
         matches!(self, Kind::Heading | Kind::Step | Kind::Paragraph)
@@ -112,7 +131,16 @@ impl Kind {
 
     /// True for glossary blocks.
     pub fn is_glossary(self) -> bool {
-        (self as u8) >= Kind::GlossaryTerm as u8
+        matches!(
+            self,
+            Kind::GlossaryTerm | Kind::GlossaryAlias | Kind::GlossaryDefinition
+        )
+    }
+
+    /// True for the blocks that name and describe a phase, which every run
+    /// book's phase sees.
+    pub fn is_phase_name(self) -> bool {
+        matches!(self, Kind::PhaseName | Kind::PhaseDescription)
     }
 }
 
@@ -687,7 +715,7 @@ pub fn script(edition: &Edition<'_>) -> Vec<u8> {
         // one) and the words readers use to ask about it ("restore", "stop
         // it spreading"), with the name's weight: they choose the phase.
         b.push(
-            Kind::PhaseName,
+            Kind::PhaseDescription,
             p.index(),
             &edition.phase_text[p.index()],
             Anchor::None,
@@ -861,11 +889,27 @@ fn stems_of(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a run book says about the situation it is for, as index blocks:
+/// its title, aliases and summary, in that order. A search for the
+/// situation finds the run book's overview through these (with its
+/// introduction). This is the one place they are listed: the front
+/// matter's `symptom:` line, when it lands, is one more entry here (as
+/// `Kind::Summary`, or a kind of its own that [`Kind::is_situation`] names).
+fn situation<'a>(rb: &'a EditionRunbook<'_>) -> Vec<(Kind, &'a str)> {
+    let mut out = vec![(Kind::Title, rb.title)];
+    out.extend(rb.aliases.iter().map(|a| (Kind::Alias, a.as_str())));
+    out.push((Kind::Summary, rb.summary));
+    out
+}
+
 /// Adds a run book's blocks; returns its summary's block.
 fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
-    b.push_shared(Kind::Title, r, rb.title, Anchor::None);
-    for alias in rb.aliases {
-        b.push_shared(Kind::Alias, r, alias, Anchor::None);
+    let mut summary = None;
+    for (kind, text) in situation(rb) {
+        let id = b.push_shared(kind, r, text, Anchor::None);
+        if kind == Kind::Summary {
+            summary = id;
+        }
     }
     for alert in rb.alerts {
         if let Some(id) = b.push_shared(Kind::Alert, r, alert, Anchor::None) {
@@ -889,7 +933,6 @@ fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<
             b.key(key, id);
         }
     }
-    let summary = b.push_shared(Kind::Summary, r, rb.summary, Anchor::None);
     for piece in &rb.intro_text {
         b.push_text(Kind::Intro, r, &piece.text, Anchor::None);
     }

@@ -8,21 +8,28 @@
 //! 3. A word matches index stems: its own stem exactly; while it is still
 //!    being typed (the query's last word, with no space after it), any stem
 //!    it begins, or that begins it; with a typo or two (one from 5 letters,
-//!    two from 9, counted on the word and on its stem; same first letter),
-//!    by edit distance; and the other members
+//!    two from 9, counted on the word and on its stem; same first letter;
+//!    only when its stem is not in the edition), by edit distance; and the
+//!    other members
 //!    of its glossary entry (a term and its aliases mean the same).
-//! 4. A hit is a phase of a run book. It sees the phase's own blocks, the run
-//!    book's title, aliases, alerts, ATT&CK IDs, summary and introduction,
-//!    and the phase's name. Every term must match there (AND).
+//! 4. A hit is a page of a run book: one of its phases, or its overview.
+//!    A phase sees its own blocks, the run book's title, aliases, alerts,
+//!    ATT&CK IDs, summary and introduction, and the phase's name blocks.
+//!    The overview sees the run book's blocks, and its situation blocks
+//!    (title, aliases, summary, introduction) are its own text.
 //! 5. A block scores its weight (titles and aliases weigh most) times how
 //!    well the word matched (exact beats prefix beats typo). A term scores
 //!    its best block among the run book's own blocks plus its best block in
-//!    the phase (so a phase that also mentions the word ranks higher). A hit
-//!    scores the sum over its terms.
-//! 6. Each run book shows up to three of its phases whose own text (or
-//!    name) matched, best first (the home phase first among equals); a run
-//!    book found only by its title, aliases or alerts shows its home phase.
-//!    Run books are ordered by their best hit.
+//!    the page (so a page that also holds the word ranks higher). A hit
+//!    scores the sum over the terms it holds; Preparation and Lessons
+//!    Learned count less unless the query asks about them.
+//! 6. Each run book shows up to three of its pages that hold the most
+//!    terms and whose own text (or name) matched, best first (the overview,
+//!    then the home phase, first among equals); a run book found only by
+//!    its alerts shows its home phase. Run books are ordered by their best
+//!    page times the share of the terms they hold on any page, so a page
+//!    needs not hold every word, but a run book that holds more of them
+//!    ranks higher.
 //! 7. The snippet is the phase's block that matched the most terms (then
 //!    the highest total), which is also where the link points; failing
 //!    that, the run book's best block other than its title; failing that,
@@ -58,6 +65,9 @@ pub const NAME_SHARE: f64 = 0.5;
 /// the query asks about them (a word of their name, description or phase
 /// words matched): mid-incident, a reader wants the response phases.
 pub const EDGE_PHASE: f64 = 0.7;
+/// The pages of a run book in a search: its six phases (0–5), then its
+/// overview, which a hit names with `phase: None`.
+const PAGES: usize = 7;
 
 /// One term of a parsed query.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,13 +124,13 @@ pub fn parse(index: &IndexData, query: &str) -> Vec<Term> {
     terms
 }
 
-/// A phase of a run book that matched.
+/// A page of a run book that matched: a phase, or the overview.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
     /// Run book (index into the index's run books).
     pub runbook: usize,
-    /// Phase (0–5).
-    pub phase: usize,
+    /// Phase (0–5), or `None` for the run book's overview page.
+    pub phase: Option<usize>,
     /// Score: higher is better.
     pub score: f64,
     /// Anchor suffix on the phase page of the step or section the snippet
@@ -159,15 +169,19 @@ pub struct Results {
     /// Query words that occur nowhere in the edition, normalized, in query
     /// order: they were left out (the reader is told).
     pub ignored: Vec<String>,
-    /// True when no phase held every word, so the hits are ranked by how
-    /// many words their run book holds (the fallback of rule 5).
+    /// True when no page held every word: every hit misses some of them
+    /// (the reader may want to say it another way).
     pub partial: bool,
 }
 
 /// Where a block's words count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Scope {
+    /// A run book's alerts and ATT&CK IDs.
     Runbook(usize),
+    /// A run book's situation blocks ([`Kind::is_situation`]).
+    Situation(usize),
+    /// A phase of a run book (run book × 6 + phase).
     Doc(usize),
     Phase(usize),
     Glossary(usize),
@@ -176,9 +190,11 @@ enum Scope {
 fn scope(index: &IndexData, block: u32) -> Scope {
     let b = &index.blocks[block as usize];
     let kind = b.kind();
-    if kind.is_runbook_level() {
+    if kind.is_situation() {
+        Scope::Situation(b.doc())
+    } else if kind.is_runbook_level() {
         Scope::Runbook(b.doc())
-    } else if kind == Kind::PhaseName {
+    } else if kind.is_phase_name() {
         Scope::Phase(b.doc())
     } else if kind.is_glossary() {
         Scope::Glossary(b.doc())
@@ -210,6 +226,18 @@ impl Found {
             .entry(scope(index, m.block))
             .or_default()
             .push(m);
+    }
+
+    /// True when run book `r` holds a match in its own blocks or in a
+    /// phase's text (not counting phase names, which every run book shares).
+    fn holds(&self, r: usize) -> bool {
+        self.by_scope.contains_key(&Scope::Runbook(r))
+            || self.by_scope.contains_key(&Scope::Situation(r))
+            || self
+                .by_scope
+                .range(Scope::Doc(r * 6)..=Scope::Doc(r * 6 + 5))
+                .next()
+                .is_some()
     }
 
     fn best(&self, scopes: &[Scope]) -> f64 {
@@ -299,7 +327,8 @@ fn candidates(index: &IndexData, norm: &str, stem: &str, open: bool) -> BTreeMap
             *e = q;
         }
     };
-    if let Some(t) = exact(index, stem) {
+    let known = exact(index, stem);
+    if let Some(t) = known {
         offer(t, EXACT);
     }
     let chars: Vec<char> = norm.chars().collect();
@@ -322,10 +351,12 @@ fn candidates(index: &IndexData, norm: &str, stem: &str, open: bool) -> BTreeMap
         }
     }
     // Typos: the typed word against stems within its budget, and its stem
-    // against stems within the stem's own (shorter) budget.
+    // against stems within the stem's own (shorter) budget. Only for a word
+    // the edition does not hold as it is: a reader who typed a word the
+    // handbook uses meant that word ("changed" is not a typo of "chance").
     let stem_len = stem.chars().count();
     let (budget, stem_budget) = (text::typo_budget(n), text::typo_budget(stem_len));
-    if budget > 0 || stem_budget > 0 {
+    if (budget > 0 || stem_budget > 0) && known.is_none() {
         let first = chars[0];
         for (t, term) in index.terms.iter().enumerate() {
             if !term.starts_with(first) {
@@ -428,11 +459,12 @@ struct BlockMatch {
 ///
 /// With `partial`, a term that does not match is skipped instead, and the
 /// document fails only when no term matches; `matched` flags the terms
-/// that did.
+/// that did. `weights`, when given, multiplies each term's score.
 fn score_doc(
     terms: &[Vec<Alternative>],
     doc: &DocScopes,
     partial: bool,
+    weights: Option<&[f64]>,
 ) -> Option<(f64, BTreeMap<u32, BlockMatch>, Vec<bool>)> {
     let mut total = 0.0;
     let mut blocks: BTreeMap<u32, BlockMatch> = BTreeMap::new();
@@ -486,7 +518,10 @@ fn score_doc(
             return None;
         }
         matched[ti] = true;
-        total += best;
+        total += match weights {
+            Some(w) => best * w[ti],
+            None => best,
+        };
         for (b, (s, stems, key)) in mine {
             let e = blocks.entry(b).or_default();
             e.count += 1;
@@ -609,9 +644,10 @@ fn known(alts: &[Alternative]) -> bool {
 /// Runs a query. `limit` caps the run book hits and the glossary hits.
 ///
 /// Words found nowhere in the edition are dropped (and listed in
-/// `ignored`). If no phase holds every remaining word, run books are ranked
-/// by how many of the words they hold anywhere, then by their best phase
-/// (`partial`): a reader's question with an answer never shows nothing.
+/// `ignored`). A page need not hold every remaining word: run books are
+/// ranked by their best page and the share of the words they hold (see
+/// [`runbook_hits`]), so a reader's question with an answer never shows
+/// nothing; `partial` says when no page held them all.
 pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
     let parsed = parse(index, query);
     let mut terms = Vec::new();
@@ -636,11 +672,7 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
         };
     }
     scale_aliases(index, &mut alts);
-    let mut hits = runbook_hits(index, &terms, &alts, false);
-    let partial = hits.is_empty();
-    if partial {
-        hits = runbook_hits(index, &terms, &alts, true);
-    }
+    let (hits, partial) = runbook_hits(index, &terms, &alts);
     let total = hits.len();
     let mut glossary: Vec<GlossaryHit> = (0..index.glossary.len())
         .filter_map(|g| {
@@ -649,7 +681,7 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
                 phase: Vec::new(),
                 name: Vec::new(),
             };
-            let (score, blocks, _) = score_doc(&alts, &doc, false)?;
+            let (score, blocks, _) = score_doc(&alts, &doc, false, None)?;
             let snippet = best_block(index, &blocks, |k| k != Kind::GlossaryTerm)
                 .or(index.glossary[g].definition.map(|b| b as usize));
             Some(GlossaryHit {
@@ -671,73 +703,158 @@ pub fn search(index: &IndexData, query: &str, limit: usize) -> Results {
     }
 }
 
-/// Every run book's hits, run books best first (see [`search`]).
-fn runbook_hits(
-    index: &IndexData,
-    terms: &[Term],
-    alts: &[Vec<Alternative>],
-    partial: bool,
-) -> Vec<Hit> {
-    let mut groups: Vec<(usize, f64, usize, Vec<Hit>)> = Vec::new();
+/// How much each term counts in a page's score: a word that every run book
+/// holds counts once, one that only one of `R` run books holds nearly
+/// twice: `1 + (R - df) / (R + df)`, where `df` counts the run books that
+/// hold it in their own blocks or a phase's text (phase names, which all
+/// share, do not count). Else a common word in one run book's title
+/// ("computers" in "Malware on computers") outweighs the rarer word that
+/// names the reader's situation ("ransomware"). Plain arithmetic, not a
+/// logarithm, so the browser's engine agrees to the last bit.
+fn term_weights(index: &IndexData, alts: &[Vec<Alternative>]) -> Vec<f64> {
+    let r_count = index.runbooks.len();
+    alts.iter()
+        .map(|term| {
+            let df = (0..r_count)
+                .filter(|&r| {
+                    term.iter().any(|alt| match alt {
+                        Alternative::Direct(f) => f.holds(r),
+                        Alternative::All(_, parts) => {
+                            !parts.is_empty() && parts.iter().all(|p| p.holds(r))
+                        }
+                    })
+                })
+                .count();
+            let (all, df) = (r_count as f64, df as f64);
+            1.0 + (all - df) / (all + df)
+        })
+        .collect()
+}
+
+/// A page of a run book, scored.
+struct Page {
+    /// Phase, or `None` for the overview.
+    phase: Option<usize>,
+    score: f64,
+    blocks: BTreeMap<u32, BlockMatch>,
+    /// Its own text (or a phase's name blocks) matched, not only the
+    /// run book's blocks that every page sees.
+    specific: bool,
+    /// How many terms it holds.
+    held: usize,
+    /// A term matched the phase's name or phase words (not only its
+    /// description): the query asks about the phase.
+    asked: bool,
+}
+
+/// Every run book's hits, run books best first, and whether no page held
+/// every term.
+///
+/// Each page (six phases and the overview) scores the terms it holds.
+/// A run book lists up to [`PER_RUNBOOK`] of its pages that hold the most
+/// terms, preferring those whose own text matched, best first. Run books
+/// are ordered by their best listed page times the share of the terms the
+/// run book holds on any page: a term no page of it holds costs a share,
+/// but a filler word that one run book happens to use does not hide
+/// another that matches the rest far better.
+fn runbook_hits(index: &IndexData, terms: &[Term], alts: &[Vec<Alternative>]) -> (Vec<Hit>, bool) {
+    let n = terms.len();
+    let weights = term_weights(index, alts);
+    let mut partial = true;
+    let mut groups: Vec<(f64, usize, Vec<Hit>)> = Vec::new();
     for (r, rb) in index.runbooks.iter().enumerate() {
-        struct Passing {
-            phase: usize,
-            score: f64,
-            blocks: BTreeMap<u32, BlockMatch>,
-            specific: bool,
-        }
-        let mut passing: Vec<Passing> = Vec::new();
-        let mut covered = vec![false; terms.len()];
-        for p in 0..6 {
-            let doc = DocScopes {
-                own: vec![Scope::Runbook(r)],
-                phase: vec![Scope::Doc(r * 6 + p)],
-                name: vec![Scope::Phase(p)],
+        let mut pages: Vec<Page> = Vec::new();
+        let mut covered = vec![false; n];
+        for p in 0..PAGES {
+            let phase = (p < 6).then_some(p);
+            let own = vec![Scope::Runbook(r), Scope::Situation(r)];
+            // The overview's own text is the run book's situation blocks.
+            let doc = match phase {
+                Some(p) => DocScopes {
+                    own,
+                    phase: vec![Scope::Doc(r * 6 + p)],
+                    name: vec![Scope::Phase(p)],
+                },
+                None => DocScopes {
+                    own,
+                    phase: vec![Scope::Situation(r)],
+                    name: Vec::new(),
+                },
             };
-            if let Some((mut score, blocks, matched)) = score_doc(alts, &doc, partial) {
-                let kinds = || blocks.keys().map(|b| index.blocks[*b as usize].kind());
-                let specific = kinds().any(|k| k.is_phase_body() || k == Kind::PhaseName);
-                if (p == 0 || p == 5) && !kinds().any(|k| k == Kind::PhaseName) {
-                    score *= EDGE_PHASE;
-                }
-                for (c, m) in covered.iter_mut().zip(&matched) {
-                    *c |= *m;
-                }
-                passing.push(Passing {
-                    phase: p,
-                    score,
-                    blocks,
-                    specific,
-                });
+            let Some((mut score, blocks, matched)) = score_doc(alts, &doc, true, Some(&weights))
+            else {
+                continue;
+            };
+            let kinds = || blocks.keys().map(|b| index.blocks[*b as usize].kind());
+            let specific = match phase {
+                Some(_) => kinds().any(|k| k.is_phase_body() || k.is_phase_name()),
+                None => kinds().any(Kind::is_situation),
+            };
+            // An overview found only by an alert is not listed: the home
+            // phase is where such a reader starts (and every phase sees
+            // what it holds).
+            if phase.is_none() && !specific {
+                continue;
             }
+            let asked = kinds().any(|k| k == Kind::PhaseName);
+            if matches!(phase, Some(0 | 5)) && !asked {
+                score *= EDGE_PHASE;
+            }
+            for (c, m) in covered.iter_mut().zip(&matched) {
+                *c |= *m;
+            }
+            let held = matched.iter().filter(|m| **m).count();
+            partial &= held < n;
+            pages.push(Page {
+                phase,
+                score,
+                blocks,
+                specific,
+                held,
+                asked,
+            });
         }
-        let home_first = |a: &Passing, b: &Passing| {
-            (b.phase == rb.home)
-                .cmp(&(a.phase == rb.home))
-                .then(a.phase.cmp(&b.phase))
+        let most = pages.iter().map(|x| x.held).max().unwrap_or(0);
+        let mut chosen: Vec<&Page> = pages.iter().filter(|x| x.held == most).collect();
+        if chosen.iter().any(|x| x.specific) {
+            chosen.retain(|x| x.specific);
+        }
+        // Best first; among equals the home phase, then phase order.
+        let order = |x: &Page| x.phase.map_or(0, |p| if p == rb.home { 0 } else { 1 + p });
+        chosen.sort_by(|a, b| b.score.total_cmp(&a.score).then(order(a).cmp(&order(b))));
+        let Some(best) = chosen.first() else {
+            continue;
         };
-        let mut chosen: Vec<&Passing> = if passing.iter().any(|x| x.specific) {
-            passing.iter().filter(|x| x.specific).collect()
-        } else {
-            passing.iter().collect()
-        };
-        chosen.sort_by(|a, b| b.score.total_cmp(&a.score).then(home_first(a, b)));
+        let value = best.score * covered.iter().filter(|c| **c).count() as f64 / n as f64;
+        // The overview leads when it is listed (the situation's words
+        // matched its title, aliases or summary), unless the best phase is
+        // one the query asks about ("ransomware: how do we restore").
+        if let Some(at) = chosen.iter().position(|x| x.phase.is_none()) {
+            let overview = chosen.remove(at);
+            let to = usize::from(chosen.first().is_some_and(|x| x.asked));
+            chosen.insert(to, overview);
+        }
         let specific = chosen.first().is_some_and(|x| x.specific);
         chosen.truncate(if specific { PER_RUNBOOK } else { 1 });
-        if chosen.is_empty() {
-            continue;
-        }
         let hits: Vec<Hit> = chosen
             .into_iter()
             .map(|x| {
-                let body = best_block(index, &x.blocks, Kind::is_phase_body);
-                let snippet = body
-                    .or_else(|| {
+                // A phase shows its own block, else the run book's best
+                // one (an alias, an alert); the overview its own (an alias,
+                // a line of the introduction). Failing that, the summary,
+                // which the overview page shows first.
+                let body = x
+                    .phase
+                    .and_then(|_| best_block(index, &x.blocks, Kind::is_phase_body));
+                let snippet = match x.phase {
+                    Some(_) => body.or_else(|| {
                         best_block(index, &x.blocks, |k| {
                             k.is_runbook_level() && k != Kind::Title
                         })
-                    })
-                    .or(rb.summary.map(|b| b as usize));
+                    }),
+                    None => best_block(index, &x.blocks, |k| k.is_situation() && k != Kind::Title),
+                }
+                .or(rb.summary.map(|b| b as usize));
                 let (stems, keys) = stems_and_keys(index, &x.blocks, terms);
                 Hit {
                     runbook: r,
@@ -752,14 +869,10 @@ fn runbook_hits(
                 }
             })
             .collect();
-        let top = hits.iter().map(|h| h.score).fold(0.0, f64::max);
-        let coverage = covered.iter().filter(|c| **c).count();
-        groups.push((coverage, top, r, hits));
+        groups.push((value, r, hits));
     }
-    // More of the query's words first (all of them, unless partial), then
-    // the best phase.
-    groups.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    groups.into_iter().flat_map(|g| g.3).collect()
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    (groups.into_iter().flat_map(|g| g.2).collect(), partial)
 }
 
 /// The pieces of `text` to mark for a hit, as byte ranges in order: words

@@ -173,8 +173,14 @@ pub const SYNONYMS: &[&[&str]] = &[
         "timing out",
         "not loading",
         "flooded",
+        "overloaded",
+        "overload",
+        "overwhelmed",
+        "swamped",
     ],
-    &["traffic", "visits", "visitors", "requests", "flood"],
+    &[
+        "traffic", "visits", "visitors", "requests", "flood", "bots", "bot", "botnet",
+    ],
     // Being locked out.
     &[
         "locked out",
@@ -199,6 +205,27 @@ pub const SYNONYMS: &[&[&str]] = &[
     ],
     // Mail.
     &["email", "e-mail", "mail", "mailbox", "inbox", "outlook"],
+    // Ransomware by the names readers have heard in the news.
+    &[
+        "ransomware",
+        "cryptolocker",
+        "wannacry",
+        "lockbit",
+        "ryuk",
+        "ransom note",
+    ],
+    // Files that arrive by mail, by what readers see of them.
+    &[
+        "attachment",
+        "attached",
+        "pdf",
+        "exe",
+        "zip",
+        "docm",
+        "xlsm",
+        "macro",
+        "macros",
+    ],
     // Files scrambled.
     &[
         "encrypted",

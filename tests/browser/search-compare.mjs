@@ -132,6 +132,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     results.push({ name, ...m });
     console.log(`| ${name} | ${m.top1.toFixed(2)} | ${m.top3.toFixed(2)} | ${m.mrr.toFixed(2)} | ${m.empty} | ${m.phase} | ${ms(pct(r.times, 0.5))} / ${ms(pct(r.times, 0.95))} |`);
   }
+  // Each batch of the set on its own: the later ones were written before
+  // the tuning that followed them, so they show what tuning did not see.
+  const batches = [...new Set(set.queries.map((q) => q.set || "first"))];
+  if (batches.length > 1) {
+    console.log("\n| engine | queries | n | top-1 | top-3 | MRR | empty lists | phase right |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const [name, r] of rows) {
+      for (const b of batches) {
+        const at = set.queries.map((q, i) => ((q.set || "first") === b ? i : -1)).filter((i) => i >= 0);
+        const m = measure(at.map((i) => set.queries[i]), at.map((i) => r.answers[i]));
+        console.log(`| ${name} | ${b} | ${m.n} | ${m.top1.toFixed(2)} | ${m.top3.toFixed(2)} | ${m.mrr.toFixed(2)} | ${m.empty} | ${m.phase} |`);
+      }
+    }
+  }
   for (const r of results) {
     console.log(`\n${r.name}: ${r.failing.length} not right first`);
     for (const f of r.failing) console.log(`- "${f.q}": want ${f.want}, got ${f.got.join(", ") || "nothing"}`);

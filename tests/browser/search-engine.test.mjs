@@ -74,7 +74,7 @@ test("query vectors: the same hits, scores, anchors and marks as the Rust rules"
       const snippet = h.snippet === null ? null : d.blocks[h.snippet][2];
       return {
         runbook: d.runbooks[h.runbook].slug,
-        phase: d.phases[h.phase].slug,
+        phase: h.phase === null ? "overview" : d.phases[h.phase].slug,
         score: h.score,
         anchor: h.anchor,
         snippet,

@@ -9,6 +9,8 @@ import { buildSite, fileUrl, serveStatic, launch, guard, assertNoAxeViolations }
 let site, server, context, watched;
 const CLIENT = "meridian-freight";
 const PHASE_NAMES = "Preparation|Identification|Containment|Eradication|Recovery|Lessons Learned";
+// A hit names a phase, or the run book's overview page.
+const PAGE_NAMES = `${PHASE_NAMES}|Overview`;
 
 before(async () => {
   site = buildSite();
@@ -80,18 +82,40 @@ test("real queries find the right run book and phase, from disk and over HTTP", 
       assert.ok((await links.count()) > 0, `${label} ${query}: no results`);
       const texts = await hits(page);
       assert.match(texts[0], first, `${label} ${query}: ${texts}`);
-      for (const t of texts) assert.match(t, new RegExp(`^.+: (${PHASE_NAMES})$`), `${label}: link names run book and phase`);
-      // Each hit shows its phase's badge and a snippet with the match marked.
+      for (const t of texts) assert.match(t, new RegExp(`^.+: (${PAGE_NAMES})$`), `${label}: link names run book and phase`);
+      // Each phase hit shows its phase's badge (an overview has none: its
+      // page shows every phase's), and a snippet with the match marked.
       const hit = page.locator("[data-search-results] li").first();
       const badge = hit.locator("[data-lead]");
-      assert.equal(await badge.count(), 1);
-      assert.match(await badge.getAttribute("data-lead"), /^(soc|client|shared)$/);
-      assert.ok((await hit.locator("mark").count()) > 0, `${label} ${query}: nothing marked`);
+      assert.equal(await badge.count(), texts[0].endsWith(": Overview") ? 0 : 1, `${label} ${query}: ${texts[0]}`);
+      if (await badge.count()) assert.match(await badge.getAttribute("data-lead"), /^(soc|client|shared)$/);
+      if (!/^(phising|T1486|M365-PHISH-001)$/.test(query)) assert.ok((await hit.locator("mark").count()) > 0, `${label} ${query}: nothing marked`);
     }
     const idHit = page.locator("[data-search-results] li").first();
     await search(page, "M365-PHISH-001");
     assert.equal(await idHit.locator("mark").first().innerText(), "M365-PHISH-001");
     assert.match(await page.locator("[data-search-status]").innerText(), /\d+ results? for “M365-PHISH-001”/);
+    await page.close();
+  }
+});
+
+test("a query about the situation opens the run book's overview first; a phase question its phase", async () => {
+  for (const [label, url] of bases()) {
+    const page = await context.newPage();
+    await page.goto(url(`${CLIENT}/index.html`));
+    await search(page, "ransomware");
+    const texts = await hits(page);
+    assert.equal(texts[0], "Ransomware: Overview", `${label}: ${texts}`);
+    assert.match(texts[1], new RegExp(`^Ransomware: (${PHASE_NAMES})$`), `${label}: phase hits follow: ${texts}`);
+    const first = page.locator("[data-search-results] a").first();
+    assert.match(await first.getAttribute("href"), /^ransomware\/index\.html\?highlight=ransomwar$/);
+    await search(page, "ransomware how do we restore our systems");
+    assert.equal((await hits(page))[0], "Ransomware: Recovery", label);
+    // Opening the overview result lands on the overview page, words marked.
+    await search(page, "ransomware");
+    await Promise.all([page.waitForURL(/ransomware\/index\.html\?highlight=/), first.click()]);
+    assert.equal(await page.locator("main").getAttribute("data-page"), "runbook", label);
+    await page.waitForSelector("mark.search-mark");
     await page.close();
   }
 });

@@ -83,6 +83,11 @@ fn text_vectors() {
     }
 }
 
+/// The slug of a hit's page: its phase's, or "overview".
+fn page_slug(ix: &IndexData, phase: Option<usize>) -> &str {
+    phase.map_or("overview", |p| ix.phases[p].slug.as_str())
+}
+
 /// The exact answer to a query, in the vectors' form.
 fn answer(ix: &IndexData, r: &Results) -> (Value, Value) {
     let hits: Vec<Value> = r
@@ -92,7 +97,7 @@ fn answer(ix: &IndexData, r: &Results) -> (Value, Value) {
             let snippet = h.snippet.map(|b| ix.blocks[b].text().to_string());
             json!({
                 "runbook": ix.runbooks[h.runbook].slug,
-                "phase": ix.phases[h.phase].slug,
+                "phase": page_slug(ix, h.phase),
                 "score": h.score,
                 "anchor": h.anchor,
                 "snippet": snippet,
@@ -142,7 +147,7 @@ fn query_vectors() {
         }
         if let Some(want) = e["first_phase"].as_str() {
             assert!(!r.hits.is_empty(), "{label}: no hits");
-            assert_eq!(ix.phases[r.hits[0].phase].slug, want, "{label}");
+            assert_eq!(page_slug(&ix, r.hits[0].phase), want, "{label}");
         }
         if let Some(want) = e["first_anchor"].as_str() {
             assert_eq!(r.hits[0].anchor, want, "{label}");
@@ -249,6 +254,7 @@ fn each_edition_indexes_its_own_text_only() {
             Kind::Summary,
             Kind::Intro,
             Kind::PhaseName,
+            Kind::PhaseDescription,
             Kind::Step,
             Kind::Heading,
             Kind::GlossaryTerm,
@@ -363,6 +369,100 @@ fn every_anchor_in_the_index_is_on_its_phase_page() {
             checked += 1;
         }
         assert!(checked > 100, "{edition}: only {checked} anchors");
+    }
+}
+
+/// Each hit of a query on an index as `(run book, page)` slugs.
+fn pages(ix: &IndexData, query: &str) -> Vec<(String, String)> {
+    search(ix, query, 20)
+        .hits
+        .iter()
+        .map(|h| {
+            (
+                ix.runbooks[h.runbook].slug.clone(),
+                page_slug(ix, h.phase).to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_overview_leads_for_the_situation_and_edge_phases_follow_the_response() {
+    let (_t, out) = build(&root().join("runbooks"));
+    let ix = index(&out, "meridian-freight");
+    // A query about the situation (the run book's title, an alias, its
+    // summary) opens the run book's overview first; its phases follow.
+    for (query, runbook) in [
+        ("ransomware", "ransomware"),
+        ("fake invoice", "invoice-fraud"),
+        ("lost laptop", "lost-device"),
+        ("website defaced", "website-defacement"),
+        ("what is password spraying", "password-spraying"),
+    ] {
+        let got = pages(&ix, query);
+        assert_eq!(
+            got[0],
+            (runbook.into(), "overview".into()),
+            "{query}: {got:?}"
+        );
+        assert!(
+            got.get(1)
+                .is_some_and(|(r, p)| r == runbook && p != "overview"),
+            "{query}: a phase of the run book follows: {got:?}"
+        );
+    }
+    // A question about a phase lands on that phase, before the overview.
+    for (query, runbook, phase) in [
+        (
+            "ransomware how do we restore our systems",
+            "ransomware",
+            "recovery",
+        ),
+        (
+            "how do we get ready for ransomware",
+            "ransomware",
+            "preparation",
+        ),
+        ("phishing what did we learn", "phishing", "lessons-learned"),
+        (
+            "stop the virus spreading to other computers",
+            "malware-outbreak",
+            "containment",
+        ),
+    ] {
+        let got = pages(&ix, query);
+        assert_eq!(got[0], (runbook.into(), phase.into()), "{query}: {got:?}");
+    }
+    // An alert ID is not a description of the situation: it opens the
+    // phase where a reader confirms what is happening.
+    assert_eq!(
+        pages(&ix, "M365-PHISH-001")[0],
+        ("phishing".into(), "identification".into())
+    );
+    // Preparation and Lessons Learned come after the response phases of the
+    // same run book unless the query asks about before or after: each of
+    // these lists one of them second without the demotion.
+    let response = ["identification", "containment", "eradication", "recovery"];
+    for query in [
+        "fake invoice",
+        "website down",
+        "backups",
+        "suspicious email",
+        "hacked account",
+    ] {
+        let got = pages(&ix, query);
+        let first = &got[0].0;
+        let phases: Vec<&str> = got
+            .iter()
+            .filter(|(r, p)| r == first && p != "overview")
+            .map(|(_, p)| p.as_str())
+            .collect();
+        assert!(response.contains(&phases[0]), "{query}: {got:?}");
+        let edge = phases.iter().position(|p| !response.contains(p));
+        assert!(
+            edge.is_none_or(|at| phases[at..].iter().all(|p| !response.contains(p))),
+            "{query}: an edge phase before a response phase: {got:?}"
+        );
     }
 }
 

@@ -244,29 +244,36 @@
   var EXACT = 1.0, PREFIX = 0.8, TYPO1 = 0.6, TYPO2 = 0.45, PREFIX_TYPO = 0.5, SYNONYM = 0.5, KEY_WORDS = 0.8;
   var PER_RUNBOOK = 3, EDGE_PHASE = 0.7, NAME_SHARE = 0.5;
   // Block kinds (src/search/index.rs Kind).
-  var TITLE = 0, INTRO = 5, PHASE_NAME = 6, HEADING = 7, PARAGRAPH = 9, GLOSSARY_TERM = 10;
+  var TITLE = 0, ALIAS = 1, SUMMARY = 4, INTRO = 5, PHASE_NAME = 6, HEADING = 7, PARAGRAPH = 9, GLOSSARY_TERM = 10;
+  var GLOSSARY_DEFINITION = 12, PHASE_DESCRIPTION = 13;
   function isRunbookLevel(k) { return k <= INTRO; }
+  // What the run book's overview page says about the situation: its title,
+  // aliases, summary and introduction (alerts and ATT&CK IDs lead to a phase).
+  function isSituation(k) { return k === TITLE || k === ALIAS || k === SUMMARY || k === INTRO; }
   function isPhaseBody(k) { return k >= HEADING && k <= PARAGRAPH; }
-  function isGlossary(k) { return k >= GLOSSARY_TERM; }
+  function isGlossary(k) { return k >= GLOSSARY_TERM && k <= GLOSSARY_DEFINITION; }
+  // A phase's name and phase words, or its description: seen by every run book.
+  function isPhaseName(k) { return k === PHASE_NAME || k === PHASE_DESCRIPTION; }
 
   function Engine(data) {
-    if (!data || data.version !== 1) throw new Error("search index format not supported");
+    if (!data || data.version !== 2) throw new Error("search index format not supported");
     this.data = data;
     this.stop = new Set(data.stop);
     this.termIndex = new Map();
     for (var i = 0; i < data.terms.length; i++) this.termIndex.set(data.terms[i], i);
     this.termChars = data.terms.map(function (t) { return chars(t); });
     this.decoded = new Array(data.terms.length);
-    // Scopes are numbered: run books, then their phases, then phase names,
-    // then glossary entries.
+    // Scopes are numbered: run books' alerts and IDs, then their situation
+    // blocks, then their phases, then phase names, then glossary entries.
     var R = data.runbooks.length;
     this.R = R;
     this.scopeOf = data.blocks.map(function (b) {
       var k = b[0], d = b[1];
+      if (isSituation(k)) return R + d;
       if (isRunbookLevel(k)) return d;
-      if (k === PHASE_NAME) return 7 * R + d;
-      if (isGlossary(k)) return 7 * R + 6 + d;
-      return R + d;
+      if (isPhaseName(k)) return 8 * R + d;
+      if (isGlossary(k)) return 8 * R + 6 + d;
+      return 2 * R + d;
     });
     this.weightOf = data.blocks.map(function (b) { return data.weights[b[0]]; });
   }
@@ -311,16 +318,27 @@
     if (!list) { list = []; this.byScope.set(scope, list); }
     list.push(block, score, stem, key ? 1 : 0);
     var R = this.R;
-    if (scope < R) this.rb[scope] = 1;
-    else if (scope < 7 * R) this.rb[Math.floor((scope - R) / 6)] = 1;
-    else if (scope < 7 * R + 6) this.everywhere = true;
+    if (scope < 2 * R) this.rb[scope % R] = 1;
+    else if (scope < 8 * R) this.rb[Math.floor((scope - 2 * R) / 6)] = 1;
+    else if (scope < 8 * R + 6) this.everywhere = true;
   };
   Found.prototype.mayMatch = function (r) { return this.everywhere || this.rb[r] === 1; };
+  // The best score in each scope, worked out once: every page of a run book
+  // asks for its run book's scopes again. Scores are final by then
+  // (scaleAliases runs before any page is scored).
   Found.prototype.best = function (scopes) {
-    var s = 0;
+    var s = 0, max = this.max;
+    if (!max) {
+      max = this.max = new Map();
+      this.byScope.forEach(function (list, scope) {
+        var m = 0;
+        for (var j = 1; j < list.length; j += 4) if (list[j] > m) m = list[j];
+        max.set(scope, m);
+      });
+    }
     for (var i = 0; i < scopes.length; i++) {
-      var list = this.byScope.get(scopes[i]);
-      if (list) for (var j = 1; j < list.length; j += 4) if (list[j] > s) s = list[j];
+      var m = max.get(scopes[i]);
+      if (m > s) s = m;
     }
     return s;
   };
@@ -357,10 +375,11 @@
       }
     }
     // Typos: the typed word against stems within its budget, and its stem
-    // against stems within the stem's own (shorter) budget.
+    // against stems within the stem's own (shorter) budget; only for a word
+    // the edition does not hold as it is.
     var sc = chars(stemText), stemLen = sc.length;
     var budget = typoBudget(n), stemBudget = typoBudget(stemLen);
-    if (budget > 0 || stemBudget > 0) {
+    if ((budget > 0 || stemBudget > 0) && ex === undefined) {
       var first = cs[0];
       for (i = 0; i < terms.length; i++) {
         var tc = termChars[i];
@@ -431,7 +450,8 @@
   // key}), or null when a term does not match it.
   // With `partial`, a term that does not match is skipped instead, and the
   // document fails only when no term matches; `matched` flags the terms that did.
-  function scoreDoc(terms, doc, partial) {
+  // `weights` (or null for 1) multiplies each term's score.
+  function scoreDoc(terms, doc, partial, weights) {
     var total = 0, blocks = new Map(), i, a, any = false;
     var bests = new Array(terms.length), scores = new Array(terms.length), matched = new Array(terms.length);
     // Scores first: most documents fail a term, and cost nothing more.
@@ -462,7 +482,7 @@
         if (alt.direct) alt.direct.each(doc, take);
         else for (var p = 0; p < alt.parts.length; p++) alt.parts[p].each(doc, take);
       }
-      total += bests[i];
+      total += weights ? bests[i] * weights[i] : bests[i];
       mine.forEach(function (m, b) {
         var e = blocks.get(b);
         if (!e) { e = { count: 0, total: 0, stems: [], key: false }; blocks.set(b, e); }
@@ -526,12 +546,10 @@
     });
     if (!terms.length) return { hits: [], total: 0, glossary: [], ignored: ignored, partial: false };
     this.scaleAliases(alts);
-    var all = this.runbookHits(terms, alts, false), partial = all.length === 0;
-    // No phase holds every word: rank run books by how many they hold.
-    if (partial) all = this.runbookHits(terms, alts, true);
+    var ranked = this.runbookHits(terms, alts), all = ranked.hits, partial = ranked.partial;
     var glossary = [];
     data.glossary.forEach(function (entry, g) {
-      var s = scoreDoc(alts, { own: [7 * R + 6 + g], phase: [], name: [] }, false);
+      var s = scoreDoc(alts, { own: [8 * R + 6 + g], phase: [], name: [] }, false);
       if (!s) return;
       var snippet = self.bestBlock(s.blocks, function (k) { return k !== GLOSSARY_TERM; });
       if (snippet === null && entry.definition !== null && entry.definition !== undefined) snippet = entry.definition;
@@ -563,8 +581,12 @@
     });
     seen.forEach(function (set) { set.forEach(function (b) { count.set(b, (count.get(b) || 0) + 1); }); });
     if (!count.size) return;
+    // An alias's size in words, counted once per engine (splitting text
+    // into words is most of a query's cost otherwise).
+    var sizes = this.aliasSizes || (this.aliasSizes = new Map());
     count.forEach(function (c, b) {
-      size.set(b, words(data.blocks[b][2]).filter(function (w) { return !stop.has(w.norm); }).length);
+      if (!sizes.has(b)) sizes.set(b, words(data.blocks[b][2]).filter(function (w) { return !stop.has(w.norm); }).length);
+      size.set(b, sizes.get(b));
     });
     each(function (ti, list, j) {
       var c = count.get(list[j]);
@@ -580,38 +602,95 @@
     });
   }
 
-  Engine.prototype.runbookHits = function (terms, alts, partial) {
-    var self = this, data = this.data, R = this.R;
-    var groups = [];
+  // How much each term counts: a word that every run book holds counts
+  // once, one that only one of R holds nearly twice: 1 + (R - df) / (R + df),
+  // where df counts the run books holding it in their own blocks or a
+  // phase's text (phase names, shared by all, do not count). As query.rs
+  // term_weights; plain arithmetic, so both sides agree to the last bit.
+  function termWeights(alts, R) {
+    return alts.map(function (a) {
+      var df = 0;
+      for (var r = 0; r < R; r++) {
+        for (var i = 0; i < a.length; i++) {
+          var alt = a[i], holds;
+          if (alt.direct) holds = alt.direct.rb[r] === 1;
+          else {
+            holds = alt.parts.length > 0;
+            for (var p = 0; p < alt.parts.length && holds; p++) holds = alt.parts[p].rb[r] === 1;
+          }
+          if (holds) { df++; break; }
+        }
+      }
+      return 1 + (R - df) / (R + df);
+    });
+  }
+
+  // Every run book's hits, run books best first, and whether no page held
+  // every word (as query.rs runbook_hits): {hits, partial}.
+  Engine.prototype.runbookHits = function (terms, alts) {
+    var self = this, data = this.data, R = this.R, n = terms.length, partial = true;
+    var groups = [], weights = termWeights(alts, R);
     data.runbooks.forEach(function (rb, r) {
-      var may = 0;
-      for (var i = 0; i < alts.length; i++) if (mayMatch(alts[i], r)) may++;
-      if (partial ? may === 0 : may < alts.length) return;
-      var passing = [], covered = new Array(terms.length).fill(false);
-      for (var p = 0; p < 6; p++) {
-        var s = scoreDoc(alts, { own: [r], phase: [R + r * 6 + p], name: [7 * R + p] }, partial);
+      var may = false;
+      for (var i = 0; i < alts.length && !may; i++) may = mayMatch(alts[i], r);
+      if (!may) return;
+      var own = [r, R + r], docs = [], covered = 0, seen = new Array(n).fill(false);
+      // Six phases, then the overview (phase null), whose own text is the
+      // run book's situation blocks.
+      for (var p = 0; p <= 6; p++) {
+        var overview = p === 6;
+        var doc = overview ? { own: own, phase: [R + r], name: [] } : { own: own, phase: [2 * R + r * 6 + p], name: [8 * R + p] };
+        var s = scoreDoc(alts, doc, true, weights);
         if (!s) continue;
-        var specific = false, asked = false, score = s.score;
+        var specific = false, asked = false, score = s.score, held = 0;
         s.blocks.forEach(function (e, b) {
           var k = data.blocks[b][0];
-          if (isPhaseBody(k) || k === PHASE_NAME) specific = true;
+          if (overview ? isSituation(k) : (isPhaseBody(k) || isPhaseName(k))) specific = true;
+          // The phase's name or phase words, not only its description (an
+          // everyday sentence): the query asks about this phase.
           if (k === PHASE_NAME) asked = true;
         });
+        // An overview found only by an alert is not listed: the home phase
+        // is where such a reader starts (and every phase sees what it holds).
+        if (overview && !specific) continue;
         if ((p === 0 || p === 5) && !asked) score *= EDGE_PHASE;
-        s.matched.forEach(function (m, t) { if (m) covered[t] = true; });
-        passing.push({ phase: p, score: score, blocks: s.blocks, specific: specific });
+        s.matched.forEach(function (m, t) {
+          if (!m) return;
+          held++;
+          if (!seen[t]) { seen[t] = true; covered++; }
+        });
+        if (held === n) partial = false;
+        docs.push({ phase: overview ? null : p, score: score, blocks: s.blocks, specific: specific, held: held, asked: asked });
       }
-      var anySpecific = passing.some(function (x) { return x.specific; });
-      var chosen = anySpecific ? passing.filter(function (x) { return x.specific; }) : passing.slice();
-      chosen.sort(function (a, b) {
-        return (b.score - a.score) || ((b.phase === rb.home) - (a.phase === rb.home)) || (a.phase - b.phase);
-      });
-      chosen = chosen.slice(0, chosen.length && chosen[0].specific ? PER_RUNBOOK : 1);
+      var most = 0;
+      docs.forEach(function (x) { most = Math.max(most, x.held); });
+      // The pages that hold the most words; of those, the ones whose own
+      // text matched, best first (the home phase, then phase order, among
+      // equals).
+      var chosen = docs.filter(function (x) { return x.held === most; });
+      if (chosen.some(function (x) { return x.specific; })) chosen = chosen.filter(function (x) { return x.specific; });
+      var order = function (x) { return x.phase === null || x.phase === rb.home ? 0 : 1 + x.phase; };
+      chosen.sort(function (a, b) { return (b.score - a.score) || (order(a) - order(b)); });
       if (!chosen.length) return;
+      var value = chosen[0].score * covered / n;
+      // The overview leads when it is listed, unless the best phase is one
+      // the query asks about.
+      for (var at = 0; at < chosen.length; at++) {
+        if (chosen[at].phase !== null) continue;
+        var ov = chosen.splice(at, 1)[0];
+        chosen.splice(chosen.length && chosen[0].asked ? 1 : 0, 0, ov);
+        break;
+      }
+      chosen = chosen.slice(0, chosen[0].specific ? PER_RUNBOOK : 1);
       var hits = chosen.map(function (x) {
-        var body = self.bestBlock(x.blocks, isPhaseBody);
-        var snippet = body;
-        if (snippet === null) snippet = self.bestBlock(x.blocks, function (k) { return isRunbookLevel(k) && k !== TITLE; });
+        // A phase shows its own block, else the run book's best one (an
+        // alias, an alert); the overview its own (an alias, a line of the
+        // introduction). Failing that, the summary, which the overview page
+        // shows first.
+        var body = x.phase === null ? null : self.bestBlock(x.blocks, isPhaseBody);
+        var snippet = x.phase === null
+          ? self.bestBlock(x.blocks, function (k) { return isSituation(k) && k !== TITLE; })
+          : body !== null ? body : self.bestBlock(x.blocks, function (k) { return isRunbookLevel(k) && k !== TITLE; });
         if (snippet === null && rb.summary !== null && rb.summary !== undefined) snippet = rb.summary;
         var sk = self.stemsAndKeys(x.blocks, terms);
         return {
@@ -620,15 +699,14 @@
           snippet: snippet, stems: sk.stems, keys: sk.keys
         };
       });
-      var top = 0;
-      hits.forEach(function (h) { top = Math.max(top, h.score); });
-      groups.push({ coverage: covered.filter(Boolean).length, top: top, r: r, hits: hits });
+      groups.push({ value: value, r: r, hits: hits });
     });
-    // More of the query's words first (all of them, unless partial), then the best phase.
-    groups.sort(function (a, b) { return (b.coverage - a.coverage) || (b.top - a.top) || (a.r - b.r); });
+    // Run books by their best page times the share of the query's words the
+    // run book holds on any of its pages.
+    groups.sort(function (a, b) { return (b.value - a.value) || (a.r - b.r); });
     var all = [];
     groups.forEach(function (g) { all = all.concat(g.hits); });
-    return all;
+    return { hits: all, partial: partial };
   };
 
   /** The pieces of `text` to mark: [[start, end]] in UTF-16 units, in order. */

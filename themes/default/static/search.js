@@ -141,13 +141,14 @@
       showPanel(false);
       say("", true);
     }
+    // A hit is a phase page, or the run book's overview (phase null).
     function hitLink(data, hit) {
-      var rb = data.runbooks[hit.runbook], ph = data.phases[hit.phase];
-      var href = root + rb.slug + "/" + ph.slug + "/index.html";
+      var rb = data.runbooks[hit.runbook], ph = hit.phase === null ? null : data.phases[hit.phase];
+      var href = root + rb.slug + "/" + (ph ? ph.slug + "/" : "") + "index.html";
       if (hit.stems.length) href += "?highlight=" + encodeURIComponent(hit.stems.join(" "));
       // A step's anchor is its whole id ("#step-3"); a heading's lacks the
       // "<runbook>-<phase>-" that its page's address already says.
-      if (hit.anchor) href += hit.anchor.charAt(0) === "#" ? hit.anchor : "#" + rb.slug + "-" + ph.slug + "-" + hit.anchor;
+      if (hit.anchor && ph) href += hit.anchor.charAt(0) === "#" ? hit.anchor : "#" + rb.slug + "-" + ph.slug + "-" + hit.anchor;
       return href;
     }
     // A hit that links to a step shows that step's badge: its marker may
@@ -203,7 +204,7 @@
       notice(data, res, q);
       list.textContent = "";
       res.hits.forEach(function (hit) {
-        var rb = data.runbooks[hit.runbook], ph = data.phases[hit.phase];
+        var rb = data.runbooks[hit.runbook], ph = hit.phase === null ? null : data.phases[hit.phase];
         var li = document.createElement("li");
         li.className = "search-hit";
         var a = document.createElement("a");
@@ -213,12 +214,15 @@
         t.textContent = rb.title;
         var sep = document.createElement("span");
         sep.className = "search-hit-phase";
-        sep.textContent = ": " + ph.name;
+        sep.textContent = ": " + (ph ? ph.name : "Overview");
         a.appendChild(t);
         a.appendChild(sep);
         li.appendChild(a);
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(badge(data, data.badges[hitBadge(rb, hit)], ph.slug));
+        // The overview has no one badge: its page shows who does each phase.
+        if (ph) {
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(badge(data, data.badges[hitBadge(rb, hit)], ph.slug));
+        }
         if (hit.snippet !== null) li.appendChild(snippet(engine, hit.snippet, hit.stems, hit.keys));
         list.appendChild(li);
       });
