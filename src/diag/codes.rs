@@ -71,7 +71,10 @@ codes! {
     BadColour = "RB036", Error, "A client colour is not a `#rrggbb` colour.";
     UnknownTechnique = "RB037", Error, "An `attack:` ID is not a technique of the shipped MITRE ATT&CK Enterprise list.";
     RetiredTechnique = "RB038", Warning, "An `attack:` ID names a revoked or deprecated ATT&CK technique.";
+    BadCallTree = "RB039", Error, "A client's `escalation` names an unknown contact or one twice, or a contact's `backup` is unknown or itself.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
+    BadDeadline = "RB045", Error, "A duty's `within` is not a deadline such as `72h`, `24 hours`, `3 days` or `1 week`.";
+    IncompleteCallTree = "RB046", Warning, "A call tree entry has no phone number, or a duty has no deadline.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
     DanglingLink = "RB060", Error, "A link names a run book that does not exist.";
     UnknownLinkSection = "RB061", Error, "A link's `#fragment` names no phase or heading in its run book.";
