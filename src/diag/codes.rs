@@ -63,7 +63,7 @@ codes! {
     ClientLacksContact = "RB022", Error, "A placeholder names a contact that one client (and the provider) lacks.";
     ContactLacksField = "RB023", Error, "A placeholder asks for a contact detail that the contact does not have.";
     UnknownPlan = "RB030", Error, "A client names a plan that handbook.yaml does not define.";
-    UnknownRunbook = "RB031", Error, "A client names a run book that does not exist.";
+    UnknownRunbook = "RB031", Error, "A client (or `card:` in handbook.yaml) names a run book that does not exist.";
     UnknownPhaseKey = "RB032", Error, "A responsibility map names a phase that does not exist.";
     BadResponsibility = "RB033", Error, "A responsibility is not `soc`, `client` or `shared` (with an optional advisor).";
     ReservedSlug = "RB034", Error, "A client file uses a reserved or invalid name.";
