@@ -22,6 +22,9 @@ pub const MAX_CALLS: usize = 8;
 pub const MAX_DEADLINES: usize = 6;
 /// How many run books' first steps the card shows.
 pub const FIRST_STEPS: usize = 4;
+/// How full a card may be, in half lines of calls and deadlines, before it
+/// is set in smaller type (see [`card`]).
+pub const DENSE_AFTER: usize = 30;
 /// The longest first step, in characters, before it is cut at a word.
 pub const MAX_STEP_CHARS: usize = 160;
 
@@ -317,9 +320,10 @@ pub(super) fn card(edition: &Edition<'_>) -> CardView {
     let soc = edition.is_soc();
     let with_backup = calls.iter().filter(|c| c.backup.is_some()).count();
     CardView {
-        // Past about five rows of calls (a backup is half a row) or three
-        // deadlines, normal type would push the run books off the page.
-        dense: calls.len() * 2 + with_backup > 10 || deadlines.len() > 3,
+        // In half lines: a call is two, its backup one more, a deadline
+        // about three. Past 30 (say eight calls with backups and four
+        // deadlines), normal type would push the run books off the page.
+        dense: calls.len() * 2 + with_backup + deadlines.len() * 3 > DENSE_AFTER,
         calls,
         calls_more,
         deadlines,
