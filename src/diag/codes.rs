@@ -63,7 +63,7 @@ codes! {
     ClientLacksContact = "RB022", Error, "A placeholder names a contact that one client (and the provider) lacks.";
     ContactLacksField = "RB023", Error, "A placeholder asks for a contact detail that the contact does not have.";
     UnknownPlan = "RB030", Error, "A client names a plan that handbook.yaml does not define.";
-    UnknownRunbook = "RB031", Error, "A client names a run book that does not exist.";
+    UnknownRunbook = "RB031", Error, "A client (or `card:` in handbook.yaml) names a run book that does not exist.";
     UnknownPhaseKey = "RB032", Error, "A responsibility map names a phase that does not exist.";
     BadResponsibility = "RB033", Error, "A responsibility is not `soc`, `client` or `shared` (with an optional advisor).";
     ReservedSlug = "RB034", Error, "A client file uses a reserved or invalid name.";
@@ -71,7 +71,10 @@ codes! {
     BadColour = "RB036", Error, "A client colour is not a `#rrggbb` colour.";
     UnknownTechnique = "RB037", Error, "An `attack:` ID is not a technique of the shipped MITRE ATT&CK Enterprise list.";
     RetiredTechnique = "RB038", Warning, "An `attack:` ID names a revoked or deprecated ATT&CK technique.";
+    BadCallTree = "RB039", Error, "A client's `escalation` names an unknown contact or one twice, or a contact's `backup` is unknown or itself.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
+    BadDeadline = "RB045", Error, "A duty's `within` is not a deadline such as `72h`, `24 hours`, `3 days` or `1 week`.";
+    IncompleteCallTree = "RB046", Warning, "A call tree entry has no phone number, or a duty has no deadline.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
     DanglingLink = "RB060", Error, "A link names a run book that does not exist.";
     UnknownLinkSection = "RB061", Error, "A link's `#fragment` names no phase or heading in its run book.";

@@ -13,7 +13,7 @@ use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;
 use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
 use crate::model::values::{Audience, Colour, Date, Severity};
-use crate::model::{Contact, Logo, Model, Runbook, Term};
+use crate::model::{Client, Contact, Contacts, Duty, Logo, Model, Runbook, Term};
 use std::borrow::Cow;
 
 pub use crate::model::reader::{Reader, UnknownReader, SOC_SLUG};
@@ -177,6 +177,24 @@ pub struct Edition<'m> {
     pub glossary: &'m [Term],
     /// Date for covers.
     pub date: Option<Date>,
+    /// The client's call tree, in order (client editions; empty in the
+    /// SOC edition, which holds no client's details).
+    pub escalation: Vec<CallEntry<'m>>,
+    /// The client's notification duties, in the order written (client
+    /// editions only, as `escalation`).
+    pub duties: &'m [Duty],
+    /// Run books `card:` in handbook.yaml puts first on the one-page card.
+    pub card_runbooks: &'m [String],
+}
+
+/// One entry of a call tree: whom to call, and whom to call instead when
+/// they do not answer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CallEntry<'m> {
+    /// The contact to call.
+    pub contact: &'m Contact,
+    /// Their backup, if they name one.
+    pub backup: Option<&'m Contact>,
 }
 
 impl Edition<'_> {
@@ -240,8 +258,27 @@ pub fn edition<'m>(model: &'m Model, reader: Reader<'m>, options: &EditionOption
         runbooks,
         glossary: &model.glossary,
         date: options.date.or(newest),
+        escalation: client.map_or_else(Vec::new, |c| call_tree(c, &hb.contacts)),
+        duties: client.map_or(&[], |c| c.duties.as_slice()),
+        card_runbooks: &hb.card,
         reader,
     }
+}
+
+/// A client's `escalation`, each id looked up as placeholders look them up
+/// (the client's contacts, then the provider's); ids that name no contact
+/// were reported by `check` and are left out.
+fn call_tree<'m>(client: &'m Client, provider: &'m Contacts) -> Vec<CallEntry<'m>> {
+    let find = |id: &str| client.contacts.get(id).or_else(|| provider.get(id));
+    client
+        .escalation
+        .iter()
+        .filter_map(|id| find(id))
+        .map(|contact| CallEntry {
+            contact,
+            backup: contact.backup.as_deref().and_then(find),
+        })
+        .collect()
 }
 
 /// The resolved responsibility of each phase of `rb` for this reader.

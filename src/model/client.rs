@@ -4,6 +4,7 @@
 //! A client with problems is still kept, so that checks that depend on it
 //! (placeholders, contacts) run too; the errors already fail the build.
 
+use super::calltree::{self, Duty};
 use super::handbook::Handbook;
 use super::markdown::ContactField;
 use super::reader::SOC_SLUG;
@@ -31,6 +32,8 @@ pub struct Contact {
     pub email: Option<String>,
     /// When to reach them.
     pub hours: Option<String>,
+    /// The id of the contact to call when this one does not answer.
+    pub backup: Option<String>,
 }
 
 impl Contact {
@@ -47,6 +50,11 @@ impl Contact {
             phone: clean(&raw.phone),
             email: clean(&raw.email),
             hours: clean(&raw.hours),
+            backup: raw
+                .backup
+                .as_ref()
+                .map(|b| b.value.trim().to_string())
+                .filter(|b| !b.is_empty() && b != id),
         }
     }
 
@@ -213,6 +221,11 @@ pub struct Client {
     pub responsibility: PhaseMap,
     /// Per-run-book overrides.
     pub overrides: BTreeMap<String, PhaseMap>,
+    /// Contact ids in the order to call them (each names a contact of the
+    /// client or the provider).
+    pub escalation: Vec<String>,
+    /// Notification duties, in the order written.
+    pub duties: Vec<Duty>,
 }
 
 /// Validates one client file against the handbook and the run books'
@@ -259,6 +272,11 @@ pub(super) fn validate(
             parse_map(&o.value.responsibility, yaml, diags),
         );
     }
+    let contacts = Contacts::from_raw(&raw.contacts);
+    calltree::backups(&raw.contacts, &contacts, &handbook.contacts, yaml, diags);
+    let escalation =
+        calltree::escalation(&raw.escalation, &contacts, &handbook.contacts, yaml, diags);
+    let duties = calltree::duties(&raw.duties, yaml, diags);
     Some(Client {
         slug: loaded.slug.clone(),
         file: src.path.clone(),
@@ -266,10 +284,12 @@ pub(super) fn validate(
         plan,
         colour,
         logo,
-        contacts: Contacts::from_raw(&raw.contacts),
+        contacts,
         selection,
         responsibility,
         overrides,
+        escalation,
+        duties,
     })
 }
 

@@ -74,6 +74,8 @@ pub struct Handbook {
     pub source: SourceText,
     /// True when `start_here` came from `handbook.yaml` (false: built-in text).
     pub start_here_written: bool,
+    /// Run books the one-page card puts first (`card:`), in order.
+    pub card: Vec<String>,
 }
 
 /// The built-in "start here" text, used when `handbook.yaml` has none and
@@ -119,10 +121,12 @@ pub(super) fn validate(
         .as_ref()
         .map(|lint| lint_settings(lint, yaml, diags))
         .unwrap_or_default();
+    let contacts = Contacts::from_raw(&raw.contacts);
+    super::calltree::backups(&raw.contacts, &contacts, &Contacts::default(), yaml, diags);
     Handbook {
         title: raw.title.value.trim().to_string(),
         provider: raw.provider.value.trim().to_string(),
-        contacts: Contacts::from_raw(&raw.contacts),
+        contacts,
         start_here,
         language: text_value(&raw.language).unwrap_or_else(|| "en".to_string()),
         responsibility,
@@ -137,6 +141,11 @@ pub(super) fn validate(
         theme: theme.clone(),
         source: src.clone(),
         start_here_written: raw.start_here.is_some(),
+        card: raw
+            .card
+            .iter()
+            .map(|c| c.value.trim().to_string())
+            .collect(),
     }
 }
 

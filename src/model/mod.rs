@@ -12,6 +12,7 @@
 //! it is validated.
 
 pub mod attack;
+pub mod calltree;
 pub mod client;
 pub mod glossary;
 pub mod handbook;
@@ -24,6 +25,7 @@ pub mod responsibility;
 pub mod runbook;
 pub mod values;
 
+pub use calltree::{Duty, Within};
 pub use client::{image_kind, Client, Contact, Contacts, ImageKind, Logo, Selection};
 pub use handbook::{
     default_start_here, Handbook, LintSettings, DEFAULT_START_HERE, DEFAULT_START_HERE_NO_CONTACT,
@@ -108,6 +110,9 @@ pub fn build_with(sources: &Sources, mut runbooks: Vec<Runbook>) -> (Option<Mode
             .collect(),
         None => Vec::new(),
     };
+    if let Some(h) = &sources.handbook {
+        calltree::card(&h.raw.card, &slugs, YamlText::file(&h.source), &mut diags);
+    }
     one_file_per_client(sources, &mut diags);
     let glossary = glossary(sources, &mut diags);
     let Some(mut handbook) = handbook else {

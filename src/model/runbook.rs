@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 /// Run book slugs that would collide with the edition's own pages.
 pub const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
-    "assets", "glossary", "phases", "print", "search", "index", "404", "alerts", "attack",
+    "assets", "glossary", "phases", "print", "search", "index", "404", "alerts", "attack", "card",
 ];
 
 /// A run book.

@@ -5,6 +5,7 @@
 //! pages. Paths are relative to the edition folder and every link inside a
 //! page is relative and names a file, so an edition works from disk.
 
+mod card;
 pub mod html;
 pub mod page;
 pub mod routes;

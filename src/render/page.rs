@@ -40,6 +40,8 @@ pub enum Page {
     /// `attack/index.html`: ATT&CK techniques by tactic and the run books
     /// covering each (SOC edition only).
     Attack,
+    /// `card/index.html`: the first fifteen minutes on one A4 page.
+    Card,
 }
 
 /// What a page shows of the edition's run books, beyond what every page of
@@ -91,6 +93,7 @@ impl Page {
             Page::HandbookPrint,
             Page::Search,
             Page::NotFound,
+            Page::Card,
         ];
         out.extend(Phase::ALL.iter().map(|p| Page::PhaseIndex(*p)));
         for i in 0..runbooks {
@@ -117,6 +120,7 @@ impl Page {
             Page::NotFound => ([None, None], "404.html"),
             Page::Alerts => ([Some(Named("alerts")), None], INDEX),
             Page::Attack => ([Some(Named("attack")), None], INDEX),
+            Page::Card => ([Some(Named("card")), None], INDEX),
         }
     }
 
@@ -155,6 +159,7 @@ impl Page {
             Page::NotFound => "404.html",
             Page::Alerts => "alerts.html",
             Page::Attack => "attack.html",
+            Page::Card => "card.html",
         }
     }
 
@@ -172,6 +177,7 @@ impl Page {
             Page::NotFound => "not-found",
             Page::Alerts => "alerts",
             Page::Attack => "attack",
+            Page::Card => "card",
         }
     }
 
@@ -186,7 +192,8 @@ impl Page {
             | Page::Search
             | Page::NotFound
             | Page::Alerts
-            | Page::Attack => None,
+            | Page::Attack
+            | Page::Card => None,
         }
     }
 
@@ -202,7 +209,8 @@ impl Page {
             | Page::Search
             | Page::NotFound
             | Page::Alerts
-            | Page::Attack => None,
+            | Page::Attack
+            | Page::Card => None,
         }
     }
 
@@ -216,7 +224,8 @@ impl Page {
             | Page::HandbookPrint
             | Page::Search
             | Page::Alerts
-            | Page::Attack => Reads::EveryRunbook,
+            | Page::Attack
+            | Page::Card => Reads::EveryRunbook,
             Page::Glossary | Page::NotFound => Reads::NoRunbook,
         }
     }
@@ -247,6 +256,7 @@ mod tests {
             (Page::HandbookPrint, "print/index.html"),
             (Page::Search, "search/index.html"),
             (Page::NotFound, "404.html"),
+            (Page::Card, "card/index.html"),
         ];
         for (page, path) in cases {
             assert_eq!(page.path(&SLUGS), path, "{page:?}");
@@ -272,7 +282,7 @@ mod tests {
     fn every_page_of_an_edition_has_its_own_path() {
         for n in 0..=SLUGS.len() {
             let pages = soc_pages(n);
-            assert_eq!(pages.len(), 5 + 6 + 2 + n * 8);
+            assert_eq!(pages.len(), 6 + 6 + 2 + n * 8);
             let paths: BTreeSet<String> = pages.iter().map(|p| p.path(&SLUGS)).collect();
             assert_eq!(paths.len(), pages.len(), "{paths:?}");
             let distinct: std::collections::HashSet<&Page> = pages.iter().collect();
@@ -309,6 +319,7 @@ mod tests {
             "not-found",
             "alerts",
             "attack",
+            "card",
         ]
         .into();
         assert_eq!(hooks, want);

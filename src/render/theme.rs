@@ -58,6 +58,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "attack.html",
         include_str!("../../themes/default/templates/attack.html"),
     ),
+    (
+        "card.html",
+        include_str!("../../themes/default/templates/card.html"),
+    ),
 ];
 
 /// Built-in static files, by path under `assets/`.
@@ -85,6 +89,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     (
         "lookup.js",
         include_bytes!("../../themes/default/static/lookup.js"),
+    ),
+    (
+        "card.css",
+        include_bytes!("../../themes/default/static/card.css"),
     ),
 ];
 

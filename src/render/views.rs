@@ -129,6 +129,10 @@ pub(super) struct Prepared {
     routes: Vec<super::routes::Route>,
     /// The same, converted to template values once per edition (on first use).
     values: OnceLock<Values>,
+    /// Per phase: the block of duties its pages show (empty: none).
+    duties: [String; 6],
+    /// The one-page card.
+    card: super::card::CardView,
 }
 
 /// Template values shared by pages, converted once per edition. A Tera
@@ -297,22 +301,16 @@ impl Prepared {
             .collect();
         // Who to call, most urgent first: the provider's `soc` contact (the
         // 24/7 line), then the reader's own contacts, then the provider's others,
-        // each in the order written (SPEC §3).
+        // each in the order written (SPEC §3), or in the order of the call tree.
         let soc_line = edition
             .provider_contacts
             .iter()
             .find(|c| c.id == "soc")
             .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()));
-        let contacts = soc_line
+        // A client's `escalation` puts its call tree first, after the SOC line.
+        let contacts = super::card::who_to_call(edition, soc_line.copied())
             .into_iter()
-            .chain(edition.own_contacts.iter())
-            .chain(
-                edition
-                    .provider_contacts
-                    .iter()
-                    .filter(|c| Some(c) != soc_line.as_ref()),
-            )
-            .map(|c| contact_block(c))
+            .map(|c| super::card::with_backup(contact_block(c), c, edition))
             .collect();
         let call_first = soc_line.and_then(|c| call_now(c));
         let glossary = edition
@@ -346,6 +344,8 @@ impl Prepared {
                 Vec::new()
             },
             values: OnceLock::new(),
+            duties: Phase::ALL.map(|ph| super::card::duties_block(edition, ph)),
+            card: super::card::card(edition),
         }
     }
 
@@ -543,7 +543,8 @@ fn size_hint(p: &Prepared, page: Page) -> usize {
             | Page::Search
             | Page::NotFound
             | Page::Alerts
-            | Page::Attack => 0,
+            | Page::Attack
+            | Page::Card => 0,
         }
 }
 
@@ -586,6 +587,7 @@ pub(super) fn render_page(
             });
             ctx.insert("prev", &prev);
             ctx.insert("next", &next);
+            ctx.insert("duties", &p.duties[ph.index()]);
             format!("{}: {}", ph.name(), p.heads[i].title)
         }
         Page::RunbookPrint(i) => {
@@ -623,6 +625,11 @@ pub(super) fn render_page(
             ctx.insert_value("tactics", tactics);
             ctx.insert("attack_version", crate::model::attack::VERSION);
             "ATT&CK coverage".to_string()
+        }
+        Page::Card => {
+            ctx.insert("card", &p.card);
+            ctx.insert_value("start_here", v.start_here.clone());
+            "The first fifteen minutes".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
     };

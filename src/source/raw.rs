@@ -45,6 +45,9 @@ pub struct RawHandbook {
     /// Settings for `runbook check`.
     #[serde(default)]
     pub lint: Option<Spanned<RawLint>>,
+    /// Run books whose first steps the one-page card shows, in order.
+    #[serde(default)]
+    pub card: Vec<Spanned<String>>,
 }
 
 /// Lint settings in `handbook.yaml`.
@@ -87,6 +90,10 @@ pub struct RawContact {
     /// When they can be reached.
     #[serde(default)]
     pub hours: Option<String>,
+    /// Another contact's id: whom to call when this one does not answer
+    /// (the call tree, SPEC §11).
+    #[serde(default)]
+    pub backup: Option<Spanned<String>>,
 }
 
 /// A `contacts:` map, in the order its ids are written: readers see
@@ -142,6 +149,63 @@ pub struct RawClient {
     /// Per-run-book overrides.
     #[serde(default)]
     pub overrides: BTreeMap<String, Spanned<RawOverride>>,
+    /// Contact ids in the order to call them (the call tree).
+    #[serde(default)]
+    pub escalation: Vec<Spanned<String>>,
+    /// Notification deadlines.
+    #[serde(default)]
+    pub duties: Vec<Spanned<RawDuty>>,
+}
+
+/// One notification duty of a client: whom to tell, by when, in which case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDuty {
+    /// Whom to notify, e.g. "Information Commissioner's Office".
+    pub to: Spanned<String>,
+    /// The deadline as written: `72h`, `24 hours`, `3 days`, `1 week`.
+    #[serde(default)]
+    pub within: Option<Spanned<String>>,
+    /// In which case the duty applies.
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    /// The phase or phases whose pages show it.
+    #[serde(default)]
+    pub phase: Option<Spanned<RawPhases>>,
+}
+
+/// `phase: containment` or `phase: [identification, containment]`.
+#[derive(Debug)]
+pub enum RawPhases {
+    /// One phase (or `all`).
+    One(String),
+    /// Several phases.
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawPhases {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // By hand, not `#[serde(untagged)]`: an untagged enum buffers its
+        // input, and the buffered values lose the places `Spanned` reports.
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawPhases;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a phase, `all`, or a list of phases")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawPhases::One(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    list.push(item);
+                }
+                Ok(RawPhases::Many(list))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// `runbooks: {include: […]}` or `{exclude: […]}`.

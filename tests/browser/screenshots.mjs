@@ -17,12 +17,23 @@ const shots = [
   { file: "phase-desktop.png", path: "meridian-freight/ransomware/containment/index.html", width: 1280, height: 900, scheme: "light", term: true },
   // A run book overview in the dark scheme: the six phases at a glance.
   { file: "dark-overview.png", path: "harbourview-dental/phishing/index.html", width: 1280, height: 900, scheme: "dark" },
+  // The SOC's alert lookup with an alert ID pasted in.
+  { file: "alert-lookup.png", path: "soc/alerts/index.html", width: 1280, height: 800, scheme: "light", query: "EDR-RANSOM" },
+  // ATT&CK coverage: techniques by tactic and the run books covering each.
+  { file: "attack-coverage.png", path: "soc/attack/index.html", width: 1280, height: 900, scheme: "light" },
+  // The first fifteen minutes, as printed on one A4 page (794 x 1123 CSS px).
+  { file: "card-print.png", path: "meridian-freight/card/index.html", width: 794, height: 1123, scheme: "light", media: "print" },
 ];
 
 for (const s of shots) {
   const context = await browser.newContext({ viewport: { width: s.width, height: s.height }, colorScheme: s.scheme });
   const page = await context.newPage();
   await page.goto(fileUrl(site, s.path));
+  if (s.media) await page.emulateMedia({ media: s.media });
+  if (s.query) {
+    await page.locator("#lookup-input").fill(s.query);
+    await page.waitForTimeout(200);
+  }
   if (s.term) {
     // Open the first glossary term the way a keyboard user would.
     const term = page.locator("main .phase-body .term > a").first();

@@ -6,6 +6,7 @@
 
 mod alerts;
 mod build;
+mod calltree;
 mod check;
 mod contacts;
 mod corpus;

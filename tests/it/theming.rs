@@ -284,6 +284,7 @@ fn theming_doc_lists_the_variables_each_template_gets() {
         ("glossary/index.html", "glossary.html"),
         ("search/index.html", "search.html"),
         ("404.html", "404.html"),
+        ("card/index.html", "card.html"),
     ] {
         let got: BTreeSet<String> = crate::page(&e, page).lines().map(str::to_string).collect();
         let own = &doc[template].1;
