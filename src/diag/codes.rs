@@ -72,6 +72,8 @@ codes! {
     UnknownTechnique = "RB037", Error, "An `attack:` ID is not a technique of the shipped MITRE ATT&CK Enterprise list.";
     RetiredTechnique = "RB038", Warning, "An `attack:` ID names a revoked or deprecated ATT&CK technique.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
+    BadSymptom = "RB045", Error, "A run book's `symptom` is empty, longer than one line or longer than 100 characters.";
+    GlossaryPhrase = "RB046", Error, "A glossary entry's `only` or `not_in` phrase is empty or does not contain the term or one of its aliases.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
     DanglingLink = "RB060", Error, "A link names a run book that does not exist.";
     UnknownLinkSection = "RB061", Error, "A link's `#fragment` names no phase or heading in its run book.";

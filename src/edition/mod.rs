@@ -114,6 +114,8 @@ pub struct EditionRunbook<'m> {
     pub title: &'m str,
     /// Summary.
     pub summary: &'m str,
+    /// What the reader sees (`symptom:`), if written.
+    pub symptom: Option<&'m str>,
     /// Category (or "Other").
     pub category: &'m str,
     /// Severity.
@@ -294,6 +296,7 @@ fn edition_runbook<'m>(
         slug: &rb.slug,
         title: &rb.title,
         summary: &rb.summary,
+        symptom: rb.symptom.as_deref(),
         category: rb.category.as_deref().unwrap_or("Other"),
         severity: rb.severity,
         aliases: &rb.aliases,

@@ -150,7 +150,9 @@ fn badge_into(
         out.push_str(resolved.layer.as_str());
         out.push('"');
     }
-    let layer = (with_layer || resolved.layer == Layer::Step)
+    // Which layer set a lead is for the SOC team, who keep the settings;
+    // clients read who does what, not where it was set (issue 18).
+    let layer = (soc && (with_layer || resolved.layer == Layer::Step))
         .then(|| layer_words(resolved.layer, edition.plan, soc));
     if let (Some(words), false) = (&layer, with_layer) {
         out.push_str(" title=\"");

@@ -68,6 +68,8 @@ struct RunbookHead {
     slug: String,
     title: String,
     summary: String,
+    /// What the reader sees (`symptom:`), or none.
+    symptom: Option<String>,
     category: String,
     severity: Option<&'static str>,
     severity_label: Option<&'static str>,
@@ -275,7 +277,12 @@ impl Prepared {
                         lead: p.resolved.responsibility.lead.as_str(),
                         advisor: p.resolved.responsibility.advisor.map(|a| a.as_str()),
                         layer: p.resolved.layer.as_str(),
-                        layer_text: layer_words(p.resolved.layer, edition.plan, soc).into_owned(),
+                        // Empty in client editions: see `badge`.
+                        layer_text: if soc {
+                            layer_words(p.resolved.layer, edition.plan, soc).into_owned()
+                        } else {
+                            String::new()
+                        },
                         html: body(&p.body, edition),
                         step_count: p.step_count,
                         steps_summary: steps_summary(&p.body, soc),
@@ -395,16 +402,20 @@ fn steps_summary(body: &[Piece<'_>], soc: bool) -> String {
 }
 
 fn head(rb: &EditionRunbook<'_>, edition: &Edition<'_>) -> RunbookHead {
+    let soc = edition.is_soc();
     RunbookHead {
         slug: rb.slug.to_string(),
         title: rb.title.to_string(),
         summary: rb.summary.to_string(),
+        symptom: rb.symptom.map(str::to_string),
         category: rb.category.to_string(),
         severity: rb.severity.map(|s| s.as_str()),
         severity_label: rb.severity.map(|s| s.label()),
         aliases: rb.aliases.to_vec(),
-        alerts: rb.alerts.to_vec(),
-        attack: rb.attack.to_vec(),
+        // Alert and ATT&CK IDs are the SOC's words: client pages leave them
+        // out (issue 18); alerts.json, for the client's own tools, keeps them.
+        alerts: if soc { rb.alerts.to_vec() } else { Vec::new() },
+        attack: if soc { rb.attack.to_vec() } else { Vec::new() },
         owner: rb.owner.map(str::to_string),
         reviewed: rb.reviewed.map(|d| d.to_string()),
         reviewed_long: rb.reviewed.map(|d| d.long()),
