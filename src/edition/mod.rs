@@ -55,6 +55,8 @@ pub enum Piece<'m> {
         phase: Phase,
         /// 1-based number among the steps this edition shows.
         step: usize,
+        /// The step's stable id from its words (`data-step-id`).
+        id: &'m str,
     },
     /// Start of a SOC-only section (SOC edition only).
     InternalStart,

@@ -84,10 +84,39 @@ struct RunbookHead {
     intro: String,
 }
 
+/// One of the first things the reader of an edition does in a run book:
+/// "Do this now" on its overview.
+#[derive(Serialize)]
+struct FirstStep {
+    /// Phase slug, for the link to the step on its phase page.
+    phase: &'static str,
+    phase_name: &'static str,
+    /// The step's number on its phase page (`#step-<n>`).
+    step: usize,
+    /// The step's words, placeholders filled.
+    text: String,
+    lead: &'static str,
+}
+
+/// How many of the reader's steps "Do this now" takes from each of
+/// Identification and Containment: enough to act on before the SOC calls
+/// back, few enough to read at once on a phone (docs/theme.md).
+pub const FIRST_STEPS_PER_PHASE: usize = 3;
+
 #[derive(Serialize)]
 struct CategoryView {
     name: String,
     runbooks: Vec<RunbookHead>,
+}
+
+/// The glossary's terms under one initial, for its A–Z list.
+#[derive(Serialize)]
+struct LetterView {
+    /// "A" to "Z", or "#" for terms that start with anything else.
+    letter: String,
+    /// Anchor on the glossary page.
+    slug: String,
+    terms: Vec<TermView>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +152,10 @@ pub(super) struct Prepared {
     call_first: Option<String>,
     start_here: String,
     glossary: Vec<TermView>,
+    /// The same by initial, in order.
+    letters: Vec<LetterView>,
+    /// Per run book: "Do this now".
+    first_steps: Vec<Vec<FirstStep>>,
     /// In-place definitions, by glossary index: (slug, escaped definition).
     tips: Vec<(String, String)>,
     edition_slug: String,
@@ -156,6 +189,8 @@ struct Values {
     contacts: Value,
     start_here: Value,
     glossary: Value,
+    letters: Value,
+    first_steps: Vec<Value>,
     edition_slug: Value,
 }
 
@@ -228,6 +263,8 @@ impl Values {
             contacts: Value::from_serializable(&p.contacts),
             start_here: Value::from_serializable(&p.start_here),
             glossary: Value::from_serializable(&p.glossary),
+            letters: Value::from_serializable(&p.letters),
+            first_steps: p.first_steps.iter().map(Value::from_serializable).collect(),
             edition_slug: Value::from_serializable(&p.edition_slug),
         }
     }
@@ -322,15 +359,33 @@ impl Prepared {
             .map(|c| contact_block(c))
             .collect();
         let call_first = soc_line.and_then(|c| call_now(c));
-        let glossary = edition
-            .glossary
+        let term_view = |t: &crate::model::Term| TermView {
+            term: t.term.clone(),
+            slug: t.slug.clone(),
+            definition: t.definition.clone(),
+            aliases: t.aliases.clone(),
+        };
+        let glossary = edition.glossary.iter().map(term_view).collect();
+        let mut letters: Vec<LetterView> = Vec::new();
+        for t in edition.glossary {
+            let letter = initial(&t.term);
+            match letters.last_mut() {
+                Some(l) if l.letter == letter => l.terms.push(term_view(t)),
+                _ => letters.push(LetterView {
+                    slug: if letter == "#" {
+                        "letter-other".to_string()
+                    } else {
+                        format!("letter-{}", letter.to_ascii_lowercase())
+                    },
+                    letter,
+                    terms: vec![term_view(t)],
+                }),
+            }
+        }
+        let first_steps = edition
+            .runbooks
             .iter()
-            .map(|t| TermView {
-                term: t.term.clone(),
-                slug: t.slug.clone(),
-                definition: t.definition.clone(),
-                aliases: t.aliases.clone(),
-            })
+            .map(|rb| first_steps(rb, soc))
             .collect();
         Prepared {
             site,
@@ -341,6 +396,8 @@ impl Prepared {
             call_first,
             start_here: body(&edition.start_here, edition),
             glossary,
+            letters,
+            first_steps,
             tips: edition
                 .glossary
                 .iter()
@@ -399,6 +456,96 @@ fn steps_summary(body: &[Piece<'_>], soc: bool) -> String {
         })
         .collect();
     format!("{}: {}", steps(total), parts.join(", "))
+}
+
+/// A letter of the glossary's jump list, linked when a term starts with it.
+#[derive(Serialize)]
+struct AzLink<'a> {
+    letter: &'a str,
+    slug: Option<&'a str>,
+}
+
+/// The glossary's jump list: A to Z, then "#" when some term starts with
+/// something else.
+fn az_list(letters: &[LetterView]) -> Vec<AzLink<'_>> {
+    const AZ: [&str; 26] = [
+        "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R",
+        "S", "T", "U", "V", "W", "X", "Y", "Z",
+    ];
+    let slug = |letter: &str| {
+        letters
+            .iter()
+            .find(|l| l.letter == letter)
+            .map(|l| l.slug.as_str())
+    };
+    let mut out: Vec<AzLink<'_>> = AZ
+        .iter()
+        .map(|&letter| AzLink {
+            letter,
+            slug: slug(letter),
+        })
+        .collect();
+    if let Some(other) = slug("#") {
+        out.push(AzLink {
+            letter: "#",
+            slug: Some(other),
+        });
+    }
+    out
+}
+
+/// A term's initial for the glossary's A–Z list: its first letter in
+/// capitals when that is A to Z, "#" otherwise (digits, accents).
+fn initial(term: &str) -> String {
+    match term.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        _ => "#".to_string(),
+    }
+}
+
+/// "Do this now": the first [`FIRST_STEPS_PER_PHASE`] steps of
+/// Identification and of Containment that the reader's side does (in a
+/// client edition the client's and the shared ones; in the SOC edition the
+/// SOC's and the shared ones), in order.
+fn first_steps(rb: &EditionRunbook<'_>, soc: bool) -> Vec<FirstStep> {
+    let mine = |lead: Party| lead == Party::Shared || (lead == Party::Soc) == soc;
+    let mut out = Vec::new();
+    for ph in rb
+        .phases
+        .iter()
+        .filter(|p| matches!(p.phase, Phase::Identification | Phase::Containment))
+    {
+        let leads: BTreeMap<usize, Party> = ph
+            .body
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Badge { step, resolved, .. } => Some((*step, resolved.responsibility.lead)),
+                _ => None,
+            })
+            .collect();
+        let mut taken = 0;
+        let mut seen = std::collections::BTreeSet::new();
+        for piece in &ph.text {
+            let Some(n) = piece.step else { continue };
+            // A step's first block is its words; later ones are details.
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some(&lead) = leads.get(&n) else { continue };
+            if !mine(lead) || taken == FIRST_STEPS_PER_PHASE {
+                continue;
+            }
+            taken += 1;
+            out.push(FirstStep {
+                phase: ph.phase.slug(),
+                phase_name: ph.phase.name(),
+                step: n,
+                text: piece.text.to_string(),
+                lead: lead.as_str(),
+            });
+        }
+    }
+    out
 }
 
 fn head(rb: &EditionRunbook<'_>, edition: &Edition<'_>) -> RunbookHead {
@@ -579,6 +726,8 @@ pub(super) fn render_page(
         Page::Runbook(i) => {
             ctx.insert_value("rb", v.heads[i].clone());
             ctx.insert_value("phases", v.phases[i].clone());
+            ctx.insert_value("first_steps", v.first_steps[i].clone());
+            ctx.insert("call_first", &p.call_first);
             p.heads[i].title.clone()
         }
         Page::Phase(i, ph) => {
@@ -612,11 +761,16 @@ pub(super) fn render_page(
         }
         Page::Glossary => {
             ctx.insert_value("terms", v.glossary.clone());
+            ctx.insert_value("letters", v.letters.clone());
+            ctx.insert("az", &az_list(&p.letters));
             "Glossary".to_string()
         }
         Page::HandbookPrint => {
             ctx.insert_value("runbooks", v.all_print.clone());
             ctx.insert_value("contacts", v.contacts.clone());
+            // The binder's cover: what to do first, then the contacts.
+            ctx.insert("call_first", &p.call_first);
+            ctx.insert_value("start_here", v.start_here.clone());
             ctx.insert("scope", "handbook");
             format!("{} (printable)", p.site.title)
         }
