@@ -387,10 +387,8 @@ pub(super) fn phrases(
         };
         match problem {
             Some(message) => diags.push(yaml.diag_for(value, Code::GlossaryPhrase, message).hint(
-                format!(
-                    "write the phrase as readers meet it, with the term in it, e.g. \"fake {}\"",
-                    term.term
-                ),
+                "write the phrase as readers meet it, with the term or an alias in it \
+                     (e.g. `not_in: [\"fake website\"]` for `website`)",
             )),
             None => out.push(text.to_string()),
         }

@@ -523,27 +523,26 @@ fn first_steps(rb: &EditionRunbook<'_>, soc: bool) -> Vec<FirstStep> {
                 _ => None,
             })
             .collect();
-        let mut taken = 0;
-        let mut seen = std::collections::BTreeSet::new();
+        // Text blocks come in the order they end, so a nested step's words
+        // come before its parent's: order them by step number.
+        let mut words: BTreeMap<usize, &str> = BTreeMap::new();
         for piece in &ph.text {
-            let Some(n) = piece.step else { continue };
-            // A step's first block is its words; later ones are details.
-            if !seen.insert(n) {
-                continue;
+            if let Some(n) = piece.step {
+                words.entry(n).or_insert(&piece.text);
             }
-            let Some(&lead) = leads.get(&n) else { continue };
-            if !mine(lead) || taken == FIRST_STEPS_PER_PHASE {
-                continue;
-            }
-            taken += 1;
-            out.push(FirstStep {
-                phase: ph.phase.slug(),
-                phase_name: ph.phase.name(),
-                step: n,
-                text: piece.text.to_string(),
-                lead: lead.as_str(),
-            });
         }
+        let chosen = words
+            .into_iter()
+            .filter_map(|(n, text)| Some((n, text, *leads.get(&n)?)))
+            .filter(|(_, _, lead)| mine(*lead))
+            .take(FIRST_STEPS_PER_PHASE);
+        out.extend(chosen.map(|(n, text, lead)| FirstStep {
+            phase: ph.phase.slug(),
+            phase_name: ph.phase.name(),
+            step: n,
+            text: text.to_string(),
+            lead: lead.as_str(),
+        }));
     }
     out
 }
@@ -751,6 +750,8 @@ pub(super) fn render_page(
         Page::RunbookPrint(i) => {
             ctx.insert_value("runbooks", Value::from(vec![v.print[i].clone()]));
             ctx.insert_value("contacts", v.contacts.clone());
+            ctx.insert("call_first", &p.call_first);
+            ctx.insert_value("start_here", v.start_here.clone());
             ctx.insert("scope", "runbook");
             format!("{} (printable)", p.heads[i].title)
         }

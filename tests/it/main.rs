@@ -9,6 +9,7 @@ mod build;
 mod check;
 mod contacts;
 mod corpus;
+mod crisis;
 mod docs;
 mod errors;
 mod incremental;
