@@ -1291,6 +1291,22 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn step_ids_follow_the_words_not_case_punctuation_or_spacing() {
+        let id = step_id("Unplug the computer.");
+        assert_eq!(id.len(), 8);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(step_id("  unplug   THE computer"), id);
+        assert_eq!(step_id("Unplug the computer!"), id);
+        assert_ne!(step_id("Unplug the laptop."), id);
+        assert_ne!(step_id("Unplug thecomputer."), id, "word breaks count");
+        // Placeholders count as written, so every edition has the same id.
+        assert_eq!(
+            step_id("Call {{ contacts.it_lead }}."),
+            step_id("call contacts it lead")
+        );
+    }
+
     fn parse(body: &str) -> (ParsedBody, Diagnostics) {
         let text = format!("---\ntitle: t\n---\n{body}");
         let src = SourceText::new("t.md", text);
