@@ -75,6 +75,8 @@ codes! {
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
     BadDeadline = "RB045", Error, "A duty's `within` is not a deadline such as `72h`, `24 hours`, `3 days` or `1 week`.";
     IncompleteCallTree = "RB046", Warning, "A call tree entry has no phone number, or a duty has no deadline.";
+    BadSymptom = "RB047", Error, "A run book's `symptom` is empty, longer than one line or longer than 100 characters.";
+    GlossaryPhrase = "RB048", Error, "A glossary entry's `only` or `not_in` phrase is empty or does not contain the term or one of its aliases.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
     DanglingLink = "RB060", Error, "A link names a run book that does not exist.";
     UnknownLinkSection = "RB061", Error, "A link's `#fragment` names no phase or heading in its run book.";

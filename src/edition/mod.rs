@@ -55,6 +55,8 @@ pub enum Piece<'m> {
         phase: Phase,
         /// 1-based number among the steps this edition shows.
         step: usize,
+        /// The step's stable id from its words (`data-step-id`).
+        id: &'m str,
     },
     /// Start of a SOC-only section (SOC edition only).
     InternalStart,
@@ -114,6 +116,8 @@ pub struct EditionRunbook<'m> {
     pub title: &'m str,
     /// Summary.
     pub summary: &'m str,
+    /// What the reader sees (`symptom:`), if written.
+    pub symptom: Option<&'m str>,
     /// Category (or "Other").
     pub category: &'m str,
     /// Severity.
@@ -331,6 +335,7 @@ fn edition_runbook<'m>(
         slug: &rb.slug,
         title: &rb.title,
         summary: &rb.summary,
+        symptom: rb.symptom.as_deref(),
         category: rb.category.as_deref().unwrap_or("Other"),
         severity: rb.severity,
         aliases: &rb.aliases,

@@ -196,7 +196,8 @@ impl<'m> Filler<'m> {
                             resolved: step_responsibility(section, *n, resolved),
                         });
                     } else {
-                        out.push(Piece::TaskBox { phase, step });
+                        let id = section.steps.get(*n).map_or("", |s| s.id.as_str());
+                        out.push(Piece::TaskBox { phase, step, id });
                     }
                 }
             }

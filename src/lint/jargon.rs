@@ -470,6 +470,7 @@ mod tests {
                 slug: t.to_string(),
                 definition: "d".into(),
                 aliases: a.iter().map(|s| s.to_string()).collect(),
+                ..Term::default()
             })
             .collect();
         Vocabulary::new(&settings, &terms)

@@ -13,9 +13,19 @@
 //! with capitals matches only as written (so `IT` never marks "it"). The
 //! last word may carry a plural `s`. Words are letters, digits and inner
 //! hyphens, so `log` does not match inside "sign-in-log" or "blog".
+//!
+//! A word can have more than one sense, and a glossary entry explains one.
+//! So an entry can limit where it applies (issue 18): `only: [phrases]`
+//! explains the term only where the use is part of one of the phrases, and
+//! `not_in: [phrases]` never where it is part of one. A phrase is compared
+//! word by word, in any case, punctuation between words ignored; it must
+//! hold the term or one of its aliases (RB048 otherwise). A use that a
+//! phrase rules out is not a first use: the next use may be explained.
 
 use super::markdown::{Section, Segment};
 use super::Term;
+use crate::diag::{Code, Diagnostics};
+use crate::source::yaml::{Spanned, YamlText};
 use std::collections::BTreeMap;
 
 /// Opens a marked use: followed by the term's index in decimal, then
@@ -41,9 +51,19 @@ struct Pattern {
     exact: bool,
 }
 
+/// Where a term may be explained: its `only` and `not_in` phrases, as
+/// lowercase words.
+#[derive(Default)]
+struct Limits {
+    only: Vec<Vec<String>>,
+    not_in: Vec<Vec<String>>,
+}
+
 /// Finds glossary terms in text.
 pub struct Matcher {
     patterns: Vec<Pattern>,
+    /// By term index.
+    limits: Vec<Limits>,
     /// Pattern indexes by the lowercase first word, longest pattern first.
     by_first: BTreeMap<String, Vec<usize>>,
 }
@@ -110,6 +130,19 @@ impl Matcher {
     /// A matcher for every term and alias of the glossary.
     pub fn new(glossary: &[Term]) -> Matcher {
         let mut patterns = Vec::new();
+        let lower_words = |text: &String| -> Vec<String> {
+            words(text)
+                .iter()
+                .map(|w| text[w.start..w.end].to_lowercase())
+                .collect()
+        };
+        let limits = glossary
+            .iter()
+            .map(|t| Limits {
+                only: t.only.iter().map(lower_words).collect(),
+                not_in: t.not_in.iter().map(lower_words).collect(),
+            })
+            .collect();
         for (n, term) in glossary.iter().enumerate() {
             for text in std::iter::once(&term.term).chain(&term.aliases) {
                 let ws = words(text);
@@ -150,7 +183,23 @@ impl Matcher {
         for list in by_first.values_mut() {
             list.sort_by_key(|&i| std::cmp::Reverse(patterns[i].words.len()));
         }
-        Matcher { patterns, by_first }
+        Matcher {
+            patterns,
+            limits,
+            by_first,
+        }
+    }
+
+    /// True when the term's phrases allow a use at words `at..at + n`:
+    /// inside one of its `only` phrases (if it has any) and inside none of
+    /// its `not_in` phrases.
+    fn allowed(&self, term: usize, text: &str, ws: &[Word], at: usize, n: usize) -> bool {
+        let Some(limits) = self.limits.get(term) else {
+            return true;
+        };
+        let inside = |phrase: &Vec<String>| phrase_covers(phrase, text, ws, at, n);
+        (limits.only.is_empty() || limits.only.iter().any(inside))
+            && !limits.not_in.iter().any(inside)
     }
 
     /// True when the glossary has no terms.
@@ -183,7 +232,9 @@ impl Matcher {
                     return None;
                 }
             }
-            Some((p.term, n))
+            // A use in a sense the entry does not define: a shorter
+            // pattern of the same first word may still match.
+            self.allowed(p.term, text, ws, at, n).then_some((p.term, n))
         })
     }
 
@@ -279,6 +330,81 @@ impl Matcher {
     }
 }
 
+/// True when the words `at..at + n` of `text` lie inside an occurrence of
+/// `phrase` (lowercase words; punctuation between words is not compared).
+fn phrase_covers(phrase: &[String], text: &str, ws: &[Word], at: usize, n: usize) -> bool {
+    let m = phrase.len();
+    if m < n || m == 0 {
+        return false;
+    }
+    (at.saturating_sub(m - n)..=at).any(|start| {
+        start + m <= ws.len()
+            && start + m >= at + n
+            && phrase.iter().enumerate().all(|(k, want)| {
+                let w = ws[start + k];
+                word_matches(&text[w.start..w.end], want, false, k + 1 == m)
+            })
+    })
+}
+
+/// Validates an entry's `only` or `not_in` phrases (`key`): each must have
+/// words and hold the term or one of its aliases as whole words (RB048),
+/// or it could never apply. Returns the good ones, trimmed.
+pub(super) fn phrases(
+    term: &Term,
+    key: &str,
+    raw: &[Spanned<String>],
+    yaml: YamlText<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let names: Vec<Vec<String>> = std::iter::once(&term.term)
+        .chain(&term.aliases)
+        .map(|t| {
+            words(t)
+                .iter()
+                .map(|w| t[w.start..w.end].to_lowercase())
+                .collect()
+        })
+        .filter(|w: &Vec<String>| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for value in raw {
+        let text = value.value.trim();
+        let ws = words(text);
+        let holds = |name: &Vec<String>| {
+            let n = name.len();
+            (0..ws.len()).any(|at| phrase_covers_name(name, text, &ws, at, n))
+        };
+        let problem = if ws.is_empty() {
+            Some(format!("`{}` has an empty `{key}` phrase", term.term))
+        } else if !names.iter().any(holds) {
+            Some(format!(
+                "the `{key}` phrase \"{text}\" does not contain `{}` or one of its aliases",
+                term.term
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => diags.push(yaml.diag_for(value, Code::GlossaryPhrase, message).hint(
+                "write the phrase as readers meet it, with the term or an alias in it \
+                     (e.g. `not_in: [\"fake website\"]` for `website`)",
+            )),
+            None => out.push(text.to_string()),
+        }
+    }
+    out
+}
+
+/// True when the words of `name` (lowercase) appear at word `at` of `text`.
+fn phrase_covers_name(name: &[String], text: &str, ws: &[Word], at: usize, n: usize) -> bool {
+    at + n <= ws.len()
+        && name.iter().enumerate().all(|(k, want)| {
+            let w = ws[at + k];
+            word_matches(&text[w.start..w.end], want, false, k + 1 == n)
+        })
+}
+
 fn word_matches(got: &str, want: &str, exact: bool, last: bool) -> bool {
     let same = |g: &str| {
         if exact {
@@ -348,7 +474,45 @@ mod tests {
             slug: t.to_lowercase().replace(' ', "-"),
             definition: format!("about {t}"),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            ..Term::default()
         }
+    }
+
+    #[test]
+    fn not_in_phrases_leave_a_use_for_the_next_one() {
+        let mut website = term("website", &["websites"]);
+        website.not_in = vec!["fake website".into()];
+        let g = [website];
+        assert_eq!(
+            marked(
+                "<p>Block the fake website. Fake websites too. Check your website.</p>",
+                &g
+            ),
+            "<p>Block the fake website. Fake websites too. Check your [0|website].</p>"
+        );
+    }
+
+    #[test]
+    fn only_phrases_limit_a_term_to_its_sense() {
+        let mut wipe = term("remote wipe", &["wipe", "wiped"]);
+        wipe.only = vec!["remote wipe".into(), "wipe it".into()];
+        let g = [wipe];
+        // Punctuation between words is not compared; "wipe" alone is not this sense.
+        assert_eq!(
+            marked("<p>Do not switch off, wipe or delete anything.</p>", &g),
+            "<p>Do not switch off, wipe or delete anything.</p>"
+        );
+        assert_eq!(
+            marked(
+                "<p>Wipe and rebuild it. Decide whether to wipe it now.</p>",
+                &g
+            ),
+            "<p>Wipe and rebuild it. Decide whether to [0|wipe] it now.</p>"
+        );
+        assert_eq!(
+            marked("<p>Ask for a remote wipe.</p>", &g),
+            "<p>Ask for a [0|remote wipe].</p>"
+        );
     }
 
     fn marked(html: &str, glossary: &[Term]) -> String {

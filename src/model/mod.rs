@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A glossary term.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Term {
     /// The term as written.
     pub term: String,
@@ -49,6 +49,11 @@ pub struct Term {
     pub definition: String,
     /// Other words for it.
     pub aliases: Vec<String>,
+    /// Phrases the term (or an alias) must be part of to be explained in
+    /// place (`only:`); empty: anywhere.
+    pub only: Vec<String>,
+    /// Phrases the term (or an alias) is never explained in (`not_in:`).
+    pub not_in: Vec<String>,
 }
 
 /// The whole validated handbook.
@@ -200,7 +205,7 @@ fn glossary(sources: &Sources, diags: &mut Diagnostics) -> Vec<Term> {
             );
             continue;
         }
-        terms.push(Term {
+        let mut entry = Term {
             term: term.trim().to_string(),
             slug: slug::slugify(term),
             definition: raw.value.definition.trim().to_string(),
@@ -211,7 +216,12 @@ fn glossary(sources: &Sources, diags: &mut Diagnostics) -> Vec<Term> {
                 .map(|a| a.trim().to_string())
                 .filter(|a| !a.is_empty())
                 .collect(),
-        });
+            only: Vec::new(),
+            not_in: Vec::new(),
+        };
+        entry.only = glossary::phrases(&entry, "only", &raw.value.only, yaml, diags);
+        entry.not_in = glossary::phrases(&entry, "not_in", &raw.value.not_in, yaml, diags);
+        terms.push(entry);
     }
     terms.sort_by(|a, b| {
         a.term

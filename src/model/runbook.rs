@@ -32,6 +32,8 @@ pub struct Runbook {
     pub title: String,
     /// One plain sentence.
     pub summary: String,
+    /// What the reader sees, in their words (the home page's link text).
+    pub symptom: Option<String>,
     /// Home page group.
     pub category: Option<String>,
     /// How serious.
@@ -106,6 +108,7 @@ pub(super) fn validate(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runb
         file: src.path.clone(),
         title: front.title.value.trim().to_string(),
         summary: front.summary.value.trim().to_string(),
+        symptom: front.symptom.as_ref().and_then(|s| symptom(s, yaml, diags)),
         category: text_value(&front.category),
         severity,
         aliases: trimmed_list(&front.aliases),
@@ -170,6 +173,39 @@ fn severity(
         );
     }
     parsed
+}
+
+/// The longest `symptom:` line, in characters: it is a link's text on a
+/// phone's home page, where a longer one wraps onto a third line.
+pub const SYMPTOM_MAX_CHARS: usize = 100;
+
+/// `symptom:`: one short line in the reader's words. Anything else is
+/// reported (RB047) and left out, so the home page falls back to the title.
+fn symptom(value: &Spanned<String>, yaml: YamlText<'_>, diags: &mut Diagnostics) -> Option<String> {
+    let text = value.value.trim();
+    let problem = if text.is_empty() {
+        Some("`symptom` is empty".to_string())
+    } else if text.contains(['\n', '\r']) {
+        Some("`symptom` runs over more than one line".to_string())
+    } else if text.chars().count() > SYMPTOM_MAX_CHARS {
+        Some(format!(
+            "`symptom` is {} characters long, more than {SYMPTOM_MAX_CHARS}",
+            text.chars().count()
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(message) => {
+            diags.push(
+                yaml.diag_for(value, Code::BadSymptom, message).hint(
+                    "write what the reader sees in one short line, e.g. \"Your files will not open and there is a ransom note\"",
+                ),
+            );
+            None
+        }
+        None => Some(text.to_string()),
+    }
 }
 
 /// `audience:`; anything but `all` or `soc` is reported and read as `all`.

@@ -150,7 +150,9 @@ fn badge_into(
         out.push_str(resolved.layer.as_str());
         out.push('"');
     }
-    let layer = (with_layer || resolved.layer == Layer::Step)
+    // Which layer set a lead is for the SOC team, who keep the settings;
+    // clients read who does what, not where it was set (issue 18).
+    let layer = (soc && (with_layer || resolved.layer == Layer::Step))
         .then(|| layer_words(resolved.layer, edition.plan, soc));
     if let (Some(words), false) = (&layer, with_layer) {
         out.push_str(" title=\"");
@@ -363,13 +365,15 @@ pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
                 );
                 out.push(' ');
             }
-            Piece::TaskBox { .. } => {
+            Piece::TaskBox { id, .. } => {
                 if label_open {
                     out.push_str("</label>");
                 }
-                // The badge beside it names the task for the ticks' store
-                // (`data-phase` and `data-step`).
-                out.push_str("<label><input type=\"checkbox\" class=\"task-box\"> ");
+                // Ticks are kept by the step's id from its words, so they
+                // stay on their step when the run book is edited.
+                out.push_str("<label><input type=\"checkbox\" class=\"task-box\" data-step-id=\"");
+                out.push_str(id);
+                out.push_str("\"> ");
                 label_open = true;
             }
             Piece::InternalStart | Piece::InternalEnd if label_open => {

@@ -68,6 +68,8 @@ struct RunbookHead {
     slug: String,
     title: String,
     summary: String,
+    /// What the reader sees (`symptom:`), or none.
+    symptom: Option<String>,
     category: String,
     severity: Option<&'static str>,
     severity_label: Option<&'static str>,
@@ -82,10 +84,39 @@ struct RunbookHead {
     intro: String,
 }
 
+/// One of the first things the reader of an edition does in a run book:
+/// "Do this now" on its overview.
+#[derive(Serialize)]
+struct FirstStep {
+    /// Phase slug, for the link to the step on its phase page.
+    phase: &'static str,
+    phase_name: &'static str,
+    /// The step's number on its phase page (`#step-<n>`).
+    step: usize,
+    /// The step's words, placeholders filled.
+    text: String,
+    lead: &'static str,
+}
+
+/// How many of the reader's steps "Do this now" takes from each of
+/// Identification and Containment: enough to act on before the SOC calls
+/// back, few enough to read at once on a phone (docs/theme.md).
+pub const FIRST_STEPS_PER_PHASE: usize = 3;
+
 #[derive(Serialize)]
 struct CategoryView {
     name: String,
     runbooks: Vec<RunbookHead>,
+}
+
+/// The glossary's terms under one initial, for its A–Z list.
+#[derive(Serialize)]
+struct LetterView {
+    /// "A" to "Z", or "#" for terms that start with anything else.
+    letter: String,
+    /// Anchor on the glossary page.
+    slug: String,
+    terms: Vec<TermView>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +152,10 @@ pub(super) struct Prepared {
     call_first: Option<String>,
     start_here: String,
     glossary: Vec<TermView>,
+    /// The same by initial, in order.
+    letters: Vec<LetterView>,
+    /// Per run book: "Do this now".
+    first_steps: Vec<Vec<FirstStep>>,
     /// In-place definitions, by glossary index: (slug, escaped definition).
     tips: Vec<(String, String)>,
     edition_slug: String,
@@ -158,6 +193,8 @@ struct Values {
     contacts: Value,
     start_here: Value,
     glossary: Value,
+    letters: Value,
+    first_steps: Vec<Value>,
     edition_slug: Value,
 }
 
@@ -230,6 +267,8 @@ impl Values {
             contacts: Value::from_serializable(&p.contacts),
             start_here: Value::from_serializable(&p.start_here),
             glossary: Value::from_serializable(&p.glossary),
+            letters: Value::from_serializable(&p.letters),
+            first_steps: p.first_steps.iter().map(Value::from_serializable).collect(),
             edition_slug: Value::from_serializable(&p.edition_slug),
         }
     }
@@ -279,7 +318,12 @@ impl Prepared {
                         lead: p.resolved.responsibility.lead.as_str(),
                         advisor: p.resolved.responsibility.advisor.map(|a| a.as_str()),
                         layer: p.resolved.layer.as_str(),
-                        layer_text: layer_words(p.resolved.layer, edition.plan, soc).into_owned(),
+                        // Empty in client editions: see `badge`.
+                        layer_text: if soc {
+                            layer_words(p.resolved.layer, edition.plan, soc).into_owned()
+                        } else {
+                            String::new()
+                        },
                         html: body(&p.body, edition),
                         step_count: p.step_count,
                         steps_summary: steps_summary(&p.body, soc),
@@ -313,15 +357,33 @@ impl Prepared {
             .map(|c| super::card::with_backup(contact_block(c), c, edition))
             .collect();
         let call_first = soc_line.and_then(|c| call_now(c));
-        let glossary = edition
-            .glossary
+        let term_view = |t: &crate::model::Term| TermView {
+            term: t.term.clone(),
+            slug: t.slug.clone(),
+            definition: t.definition.clone(),
+            aliases: t.aliases.clone(),
+        };
+        let glossary = edition.glossary.iter().map(term_view).collect();
+        let mut letters: Vec<LetterView> = Vec::new();
+        for t in edition.glossary {
+            let letter = initial(&t.term);
+            match letters.last_mut() {
+                Some(l) if l.letter == letter => l.terms.push(term_view(t)),
+                _ => letters.push(LetterView {
+                    slug: if letter == "#" {
+                        "letter-other".to_string()
+                    } else {
+                        format!("letter-{}", letter.to_ascii_lowercase())
+                    },
+                    letter,
+                    terms: vec![term_view(t)],
+                }),
+            }
+        }
+        let first_steps = edition
+            .runbooks
             .iter()
-            .map(|t| TermView {
-                term: t.term.clone(),
-                slug: t.slug.clone(),
-                definition: t.definition.clone(),
-                aliases: t.aliases.clone(),
-            })
+            .map(|rb| first_steps(rb, soc))
             .collect();
         Prepared {
             site,
@@ -332,6 +394,8 @@ impl Prepared {
             call_first,
             start_here: body(&edition.start_here, edition),
             glossary,
+            letters,
+            first_steps,
             tips: edition
                 .glossary
                 .iter()
@@ -394,17 +458,110 @@ fn steps_summary(body: &[Piece<'_>], soc: bool) -> String {
     format!("{}: {}", steps(total), parts.join(", "))
 }
 
+/// A letter of the glossary's jump list, linked when a term starts with it.
+#[derive(Serialize)]
+struct AzLink<'a> {
+    letter: &'a str,
+    slug: Option<&'a str>,
+}
+
+/// The glossary's jump list: A to Z, then "#" when some term starts with
+/// something else.
+fn az_list(letters: &[LetterView]) -> Vec<AzLink<'_>> {
+    const AZ: [&str; 26] = [
+        "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R",
+        "S", "T", "U", "V", "W", "X", "Y", "Z",
+    ];
+    let slug = |letter: &str| {
+        letters
+            .iter()
+            .find(|l| l.letter == letter)
+            .map(|l| l.slug.as_str())
+    };
+    let mut out: Vec<AzLink<'_>> = AZ
+        .iter()
+        .map(|&letter| AzLink {
+            letter,
+            slug: slug(letter),
+        })
+        .collect();
+    if let Some(other) = slug("#") {
+        out.push(AzLink {
+            letter: "#",
+            slug: Some(other),
+        });
+    }
+    out
+}
+
+/// A term's initial for the glossary's A–Z list: its first letter in
+/// capitals when that is A to Z, "#" otherwise (digits, accents).
+fn initial(term: &str) -> String {
+    match term.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        _ => "#".to_string(),
+    }
+}
+
+/// "Do this now": the first [`FIRST_STEPS_PER_PHASE`] steps of
+/// Identification and of Containment that the reader's side does (in a
+/// client edition the client's and the shared ones; in the SOC edition the
+/// SOC's and the shared ones), in order.
+fn first_steps(rb: &EditionRunbook<'_>, soc: bool) -> Vec<FirstStep> {
+    let mine = |lead: Party| lead == Party::Shared || (lead == Party::Soc) == soc;
+    let mut out = Vec::new();
+    for ph in rb
+        .phases
+        .iter()
+        .filter(|p| matches!(p.phase, Phase::Identification | Phase::Containment))
+    {
+        let leads: BTreeMap<usize, Party> = ph
+            .body
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Badge { step, resolved, .. } => Some((*step, resolved.responsibility.lead)),
+                _ => None,
+            })
+            .collect();
+        // Text blocks come in the order they end, so a nested step's words
+        // come before its parent's: order them by step number.
+        let mut words: BTreeMap<usize, &str> = BTreeMap::new();
+        for piece in &ph.text {
+            if let Some(n) = piece.step {
+                words.entry(n).or_insert(&piece.text);
+            }
+        }
+        let chosen = words
+            .into_iter()
+            .filter_map(|(n, text)| Some((n, text, *leads.get(&n)?)))
+            .filter(|(_, _, lead)| mine(*lead))
+            .take(FIRST_STEPS_PER_PHASE);
+        out.extend(chosen.map(|(n, text, lead)| FirstStep {
+            phase: ph.phase.slug(),
+            phase_name: ph.phase.name(),
+            step: n,
+            text: text.to_string(),
+            lead: lead.as_str(),
+        }));
+    }
+    out
+}
+
 fn head(rb: &EditionRunbook<'_>, edition: &Edition<'_>) -> RunbookHead {
+    let soc = edition.is_soc();
     RunbookHead {
         slug: rb.slug.to_string(),
         title: rb.title.to_string(),
         summary: rb.summary.to_string(),
+        symptom: rb.symptom.map(str::to_string),
         category: rb.category.to_string(),
         severity: rb.severity.map(|s| s.as_str()),
         severity_label: rb.severity.map(|s| s.label()),
         aliases: rb.aliases.to_vec(),
-        alerts: rb.alerts.to_vec(),
-        attack: rb.attack.to_vec(),
+        // Alert and ATT&CK IDs are the SOC's words: client pages leave them
+        // out (issue 18); alerts.json, for the client's own tools, keeps them.
+        alerts: if soc { rb.alerts.to_vec() } else { Vec::new() },
+        attack: if soc { rb.attack.to_vec() } else { Vec::new() },
         owner: rb.owner.map(str::to_string),
         reviewed: rb.reviewed.map(|d| d.to_string()),
         reviewed_long: rb.reviewed.map(|d| d.long()),
@@ -569,6 +726,8 @@ pub(super) fn render_page(
         Page::Runbook(i) => {
             ctx.insert_value("rb", v.heads[i].clone());
             ctx.insert_value("phases", v.phases[i].clone());
+            ctx.insert_value("first_steps", v.first_steps[i].clone());
+            ctx.insert("call_first", &p.call_first);
             p.heads[i].title.clone()
         }
         Page::Phase(i, ph) => {
@@ -593,6 +752,8 @@ pub(super) fn render_page(
         Page::RunbookPrint(i) => {
             ctx.insert_value("runbooks", Value::from(vec![v.print[i].clone()]));
             ctx.insert_value("contacts", v.contacts.clone());
+            ctx.insert("call_first", &p.call_first);
+            ctx.insert_value("start_here", v.start_here.clone());
             ctx.insert("scope", "runbook");
             format!("{} (printable)", p.heads[i].title)
         }
@@ -603,11 +764,16 @@ pub(super) fn render_page(
         }
         Page::Glossary => {
             ctx.insert_value("terms", v.glossary.clone());
+            ctx.insert_value("letters", v.letters.clone());
+            ctx.insert("az", &az_list(&p.letters));
             "Glossary".to_string()
         }
         Page::HandbookPrint => {
             ctx.insert_value("runbooks", v.all_print.clone());
             ctx.insert_value("contacts", v.contacts.clone());
+            // The binder's cover: what to do first, then the contacts.
+            ctx.insert("call_first", &p.call_first);
+            ctx.insert_value("start_here", v.start_here.clone());
             ctx.insert("scope", "handbook");
             format!("{} (printable)", p.site.title)
         }

@@ -911,6 +911,10 @@ fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<
             summary = id;
         }
     }
+    // What the reader sees is how they will search: ranked as an alias.
+    if let Some(symptom) = rb.symptom {
+        b.push_shared(Kind::Alias, r, symptom, Anchor::None);
+    }
     for alert in rb.alerts {
         if let Some(id) = b.push_shared(Kind::Alert, r, alert, Anchor::None) {
             let keys: Vec<String> = alert

@@ -237,6 +237,9 @@ pub struct RawFrontMatter {
     pub title: Spanned<String>,
     /// One plain sentence.
     pub summary: Spanned<String>,
+    /// What the reader sees, in their words: the home page's link text.
+    #[serde(default)]
+    pub symptom: Option<Spanned<String>>,
     /// Groups run books on the home page.
     #[serde(default)]
     pub category: Option<Spanned<String>>,
@@ -281,6 +284,12 @@ pub struct RawTerm {
     /// Other words for the same thing.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Explain the term only where it is part of one of these phrases.
+    #[serde(default)]
+    pub only: Vec<Spanned<String>>,
+    /// Never explain the term where it is part of one of these phrases.
+    #[serde(default)]
+    pub not_in: Vec<Spanned<String>>,
 }
 
 /// `glossary.yaml`.

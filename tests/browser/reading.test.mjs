@@ -143,7 +143,7 @@ test("a glossary term's definition opens by keyboard, closes with Escape, and li
   assert.deepEqual(problems, []);
 });
 
-test("a tap opens a glossary definition in place; a second tap follows the link", async () => {
+test("a tap opens a glossary definition in place; a second tap closes it", async () => {
   const { ctx, problems } = await context({ hasTouch: true, isMobile: true });
   const page = await ctx.newPage();
   const url = fileUrl(site, "meridian-freight/phishing/containment/index.html");
@@ -154,9 +154,13 @@ test("a tap opens a glossary definition in place; a second tap follows the link"
   assert.equal(page.url(), url, "and stays on the page");
   await page.locator("main h1").tap();
   assert.equal(await term.locator('[role="tooltip"]').isVisible(), false, "a tap elsewhere closes it");
+  // A second tap closes it and stays on the page (issue 18): mid-incident,
+  // a tap must not carry the reader away from the step.
   await term.locator("a").tap();
+  assert.ok(await term.locator('[role="tooltip"]').isVisible(), "tap opens it again");
   await term.locator("a").tap();
-  await page.waitForURL(/glossary\/index\.html#term-/);
+  assert.equal(await term.locator('[role="tooltip"]').isVisible(), false, "a second tap closes it");
+  assert.equal(page.url(), url, "and stays on the page");
   await ctx.close();
   assert.deepEqual(problems, []);
 });
@@ -182,7 +186,8 @@ test("print: the run book's print page has a cover, no navigation and each phase
   assert.ok(await page.getByRole("button", { name: "Print" }).isVisible(), "a visible Print button on screen");
   const layout = await printLayout(page);
   assert.equal(layout.chrome, 0, "no navigation chrome on paper");
-  assert.deepEqual(layout.phases, Array(6).fill("page"), "six phases, each starting a page");
+  // The first phase keeps with the title and introduction (issue 18).
+  assert.deepEqual(layout.phases, ["avoid", ...Array(5).fill("page")], "the other phases each start a page");
   assert.match(layout.cover, /Meridian Freight Ltd/, "cover names the client");
   assert.match(layout.cover, /Sources dated 1 January 2026/, "cover dates the sources");
   assert.match(layout.cover, /\+44 20 7946 0100/, "cover has the SOC line");
@@ -212,7 +217,7 @@ test("print: the whole handbook and an ordinary phase page print without navigat
   const layout = await printLayout(page);
   assert.equal(layout.chrome, 0);
   assert.equal(layout.phases.length, runbooks * 6);
-  assert.ok(layout.phases.every((b) => b === "page"), "every phase starts a page");
+  assert.ok(layout.phases.every((b, i) => b === (i % 6 === 0 ? "avoid" : "page")), "every phase but a run book's first starts a page");
   assert.match(layout.cover, /Harbourview Dental/);
   await page.goto(`${server.url}/harbourview-dental/phishing/containment/index.html`);
   const phase = await printLayout(page);

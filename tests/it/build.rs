@@ -138,7 +138,23 @@ fn normalize(p: &Path) -> String {
     parts.join("/")
 }
 
+/// Phase badges of a page in SANS order (the overview shows the response
+/// phases first, Preparation and Lessons Learned after them).
 fn badges(out: &Path, path: &str) -> Vec<(String, String, Option<String>, String)> {
+    const ORDER: [&str; 6] = [
+        "preparation",
+        "identification",
+        "containment",
+        "eradication",
+        "recovery",
+        "lessons-learned",
+    ];
+    let mut found = phase_badges(out, path);
+    found.sort_by_key(|b| ORDER.iter().position(|p| *p == b.0));
+    found
+}
+
+fn phase_badges(out: &Path, path: &str) -> Vec<(String, String, Option<String>, String)> {
     let text = page(out, path);
     let doc = html(&text);
     select(&doc, "[data-lead][data-phase]:not([data-step])")
@@ -201,13 +217,17 @@ fn responsibility_resolves_through_every_layer() {
     assert_eq!(soc[2], b("containment", "client", Some("soc"), "default"));
     assert_eq!(soc[3], b("eradication", "soc", None, "runbook"));
     assert_eq!(soc[4], b("recovery", "client", Some("soc"), "default"));
-    // Badges say who leads in words, and which layer set it.
+    // Badges say who leads in words; which layer set it is for the SOC
+    // team only (issue 18: client pages speak to clients).
     let text = page(&out.join("alpha"), "incident/identification/index.html");
     assert!(
         text.contains("Your team<small>, advised by our SOC team</small>"),
         "{text}"
     );
-    assert!(text.contains("Set by your service plan (Gold)"));
+    assert!(!text.contains("Set by your service plan"), "{text}");
+    assert!(!text.contains("class=\"layer\""), "{text}");
+    let soc = page(&out.join("soc"), "incident/identification/index.html");
+    assert!(soc.contains("<span class=\"layer\">"), "{soc}");
 }
 
 #[test]
@@ -238,8 +258,11 @@ fn step_badges_follow_markers_or_inherit_the_phase() {
     let phase = select(&doc, ".phase-lead [data-lead]");
     assert_eq!(phase[0].value().attr("data-lead"), Some("shared"));
     assert_eq!(phase[0].value().attr("data-layer"), Some("handbook"));
-    // Only a marked step's badge carries a tooltip with its layer.
-    let titled = select(&doc, "[data-lead][data-step][title]");
+    // Only a marked step's badge carries a tooltip with its layer, and
+    // only in the SOC edition: client pages name no layers (issue 18).
+    assert!(select(&doc, "[data-lead][title]").is_empty(), "{text}");
+    let soc = html(&page(&out.join("soc"), "incident/preparation/index.html"));
+    let titled = select(&soc, "[data-lead][data-step][title]");
     assert!(titled
         .iter()
         .all(|b| b.value().attr("title") == Some("Set for this step")));

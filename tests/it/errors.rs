@@ -1137,3 +1137,78 @@ fn revoked_and_deprecated_attack_ids_are_warnings_naming_the_replacement() {
         "lowercase IDs are known"
     );
 }
+
+#[test]
+fn symptom_must_be_one_short_line() {
+    let p = expect(
+        &[(
+            "basic.md",
+            &runbook_with("title: B\nsummary: s\nsymptom: \"\"\n", BODY),
+        )],
+        "RB047",
+        "basic.md",
+        4,
+        "`symptom` is empty",
+    );
+    assert_eq!(p["column"], 10, "{p}");
+    expect(
+        &[(
+            "basic.md",
+            &runbook_with(
+                "title: B\nsummary: s\nsymptom: |\n  Files will not open.\n  A ransom note is on screen.\n",
+                BODY,
+            ),
+        )],
+        "RB047",
+        "basic.md",
+        5,
+        "more than one line",
+    );
+    let long = "word ".repeat(25);
+    expect(
+        &[(
+            "basic.md",
+            &runbook_with(&format!("title: B\nsummary: s\nsymptom: {long}\n"), BODY),
+        )],
+        "RB047",
+        "basic.md",
+        4,
+        "more than 100",
+    );
+    // A list is not text at all: the YAML type error, with its place.
+    expect(
+        &[(
+            "basic.md",
+            &runbook_with("title: B\nsummary: s\nsymptom: [a, b]\n", BODY),
+        )],
+        "RB005",
+        "basic.md",
+        4,
+        "expected string",
+    );
+}
+
+#[test]
+fn glossary_phrases_must_hold_their_term() {
+    let p = expect(
+        &[(
+            "glossary.yaml",
+            b"website:\n  definition: Pages you publish.\n  not_in: [fake site]\n",
+        )],
+        "RB048",
+        "glossary.yaml",
+        3,
+        "does not contain `website`",
+    );
+    assert!(p["hint"].as_str().unwrap().contains("fake website"), "{p}");
+    expect(
+        &[(
+            "glossary.yaml",
+            b"remote wipe:\n  definition: Erasing from a distance.\n  aliases: [wipe]\n  only: [remote wipe, \"  \"]\n",
+        )],
+        "RB048",
+        "glossary.yaml",
+        4,
+        "empty `only` phrase",
+    );
+}

@@ -117,10 +117,12 @@ fn links_to_left_out_runbooks_read_as_plain_text() {
     ] {
         let text = page(&out, path);
         assert!(!text.contains("malware/"), "{path} links to malware");
+        // "Do this now" links a step that names malware to the step itself.
         assert!(
             links(&out, path)
                 .iter()
-                .all(|(t, _)| !t.contains("malware")),
+                .all(|(t, h)| !t.contains("malware")
+                    || h.starts_with("containment/index.html#step-")),
             "{path}"
         );
     }

@@ -10,6 +10,7 @@ mod calltree;
 mod check;
 mod contacts;
 mod corpus;
+mod crisis;
 mod docs;
 mod errors;
 mod incremental;

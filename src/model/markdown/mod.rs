@@ -238,10 +238,42 @@ pub struct Step {
     pub task: bool,
     /// Plain text of the step (placeholders left as written).
     pub text: String,
+    /// A stable id of the step made from its words ([`step_id`]): what a
+    /// reader's checklist ticks are kept by, so they stay on their step when
+    /// steps are added, removed or moved.
+    pub id: String,
     /// True inside a SOC-only section.
     pub internal: bool,
     /// 1-based line in the file.
     pub line: usize,
+}
+
+/// A step's id from its words: eight hex digits of the 32-bit FNV-1a hash
+/// of its text in lowercase, letters and digits only, one space between
+/// words. So a change of case, punctuation or spacing keeps a tick on its
+/// step, and a change of words makes it a new step (docs/theme.md).
+pub fn step_id(text: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut push = |b: u8| {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    };
+    let mut space = false;
+    let mut started = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if space && started {
+                push(b' ');
+            }
+            space = false;
+            started = true;
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut push);
+        } else {
+            space = true;
+        }
+    }
+    format!("{hash:08x}")
 }
 
 /// What kind of block a piece of text came from.
@@ -701,6 +733,7 @@ impl Builder<'_, '_> {
                 if let Some(step) = self.section.steps.get_mut(n) {
                     if step.text.is_empty() {
                         step.text = text.clone();
+                        step.id = step_id(&step.text);
                     }
                 }
             }
@@ -987,6 +1020,7 @@ impl Builder<'_, '_> {
             marker,
             task,
             text: String::new(),
+            id: step_id(""),
             internal,
             line,
         });
@@ -1257,6 +1291,22 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn step_ids_follow_the_words_not_case_punctuation_or_spacing() {
+        let id = step_id("Unplug the computer.");
+        assert_eq!(id.len(), 8);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(step_id("  unplug   THE computer"), id);
+        assert_eq!(step_id("Unplug the computer!"), id);
+        assert_ne!(step_id("Unplug the laptop."), id);
+        assert_ne!(step_id("Unplug thecomputer."), id, "word breaks count");
+        // Placeholders count as written, so every edition has the same id.
+        assert_eq!(
+            step_id("Call {{ contacts.it_lead }}."),
+            step_id("call contacts it lead")
+        );
+    }
+
     fn parse(body: &str) -> (ParsedBody, Diagnostics) {
         let text = format!("---\ntitle: t\n---\n{body}");
         let src = SourceText::new("t.md", text);
@@ -1290,6 +1340,7 @@ mod tests {
         assert_eq!(prep.placeholders[0].kind, PlaceholderKind::Provider);
         let cont = &p.phases[2].1;
         assert!(cont.steps[0].task);
+        assert_eq!(cont.steps[0].id, step_id(&cont.steps[0].text));
         assert_eq!(cont.steps[0].marker, Some(Party::Client));
         assert!(cont.segments.contains(&Segment::InternalStart));
         let html = html_of(&cont.segments);
