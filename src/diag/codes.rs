@@ -72,6 +72,10 @@ codes! {
     UnknownTechnique = "RB037", Error, "An `attack:` ID is not a technique of the shipped MITRE ATT&CK Enterprise list.";
     RetiredTechnique = "RB038", Warning, "An `attack:` ID names a revoked or deprecated ATT&CK technique.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
+    UnknownVersion = "RB041", Error, "A client's `approved.version` names no tag or commit of the sources' git repository.";
+    NoRepository = "RB042", Warning, "A client's `approved.version` cannot be compared: the source folder is not in a git repository.";
+    OldApproval = "RB043", Warning, "A client's approval is older than `lint.approval_max_age_months`.";
+    ChangedSinceApproval = "RB044", Warning, "A client's edition has changed since the version the client approved.";
     ThemeError = "RB050", Error, "A theme template or file is invalid.";
     DanglingLink = "RB060", Error, "A link names a run book that does not exist.";
     UnknownLinkSection = "RB061", Error, "A link's `#fragment` names no phase or heading in its run book.";

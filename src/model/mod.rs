@@ -24,7 +24,9 @@ pub mod responsibility;
 pub mod runbook;
 pub mod values;
 
-pub use client::{image_kind, Client, Contact, Contacts, ImageKind, Logo, Selection};
+pub use client::{
+    image_kind, Approval, ApprovedVersion, Client, Contact, Contacts, ImageKind, Logo, Selection,
+};
 pub use handbook::{
     default_start_here, Handbook, LintSettings, DEFAULT_START_HERE, DEFAULT_START_HERE_NO_CONTACT,
 };

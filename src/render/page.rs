@@ -40,6 +40,9 @@ pub enum Page {
     /// `attack/index.html`: ATT&CK techniques by tactic and the run books
     /// covering each (SOC edition only).
     Attack,
+    /// `changes/index.html`: what changed since the client approved the
+    /// handbook (client editions with an approved version only).
+    Changes,
 }
 
 /// What a page shows of the edition's run books, beyond what every page of
@@ -74,6 +77,9 @@ impl Page {
         let mut pages = Page::all(edition.runbooks.len());
         if edition.is_soc() {
             pages.extend(Page::SOC_ONLY);
+        }
+        if edition.changes.is_some() {
+            pages.push(Page::Changes);
         }
         pages
     }
@@ -117,6 +123,7 @@ impl Page {
             Page::NotFound => ([None, None], "404.html"),
             Page::Alerts => ([Some(Named("alerts")), None], INDEX),
             Page::Attack => ([Some(Named("attack")), None], INDEX),
+            Page::Changes => ([Some(Named("changes")), None], INDEX),
         }
     }
 
@@ -155,6 +162,7 @@ impl Page {
             Page::NotFound => "404.html",
             Page::Alerts => "alerts.html",
             Page::Attack => "attack.html",
+            Page::Changes => "changes.html",
         }
     }
 
@@ -172,6 +180,7 @@ impl Page {
             Page::NotFound => "not-found",
             Page::Alerts => "alerts",
             Page::Attack => "attack",
+            Page::Changes => "changes",
         }
     }
 
@@ -186,7 +195,8 @@ impl Page {
             | Page::Search
             | Page::NotFound
             | Page::Alerts
-            | Page::Attack => None,
+            | Page::Attack
+            | Page::Changes => None,
         }
     }
 
@@ -202,7 +212,8 @@ impl Page {
             | Page::Search
             | Page::NotFound
             | Page::Alerts
-            | Page::Attack => None,
+            | Page::Attack
+            | Page::Changes => None,
         }
     }
 
@@ -216,7 +227,9 @@ impl Page {
             | Page::HandbookPrint
             | Page::Search
             | Page::Alerts
-            | Page::Attack => Reads::EveryRunbook,
+            | Page::Attack
+            // It reads two editions of every run book (then and now).
+            | Page::Changes => Reads::EveryRunbook,
             Page::Glossary | Page::NotFound => Reads::NoRunbook,
         }
     }
@@ -247,6 +260,7 @@ mod tests {
             (Page::HandbookPrint, "print/index.html"),
             (Page::Search, "search/index.html"),
             (Page::NotFound, "404.html"),
+            (Page::Changes, "changes/index.html"),
         ];
         for (page, path) in cases {
             assert_eq!(page.path(&SLUGS), path, "{page:?}");
@@ -260,9 +274,16 @@ mod tests {
         pages
     }
 
+    /// Every page kind, the changes page (client editions only) included.
+    fn every_kind(n: usize) -> Vec<Page> {
+        let mut pages = soc_pages(n);
+        pages.push(Page::Changes);
+        pages
+    }
+
     #[test]
     fn depth_is_the_folders_in_the_path() {
-        for page in soc_pages(SLUGS.len()) {
+        for page in every_kind(SLUGS.len()) {
             let path = page.path(&SLUGS);
             assert_eq!(page.depth(), path.matches('/').count(), "{path}");
         }
@@ -284,7 +305,7 @@ mod tests {
     fn pages_of_the_edition_itself_use_only_reserved_names() {
         // A run book may not take the name of an edition page's folder or
         // file, or its pages would collide with the edition's own.
-        for page in soc_pages(0) {
+        for page in every_kind(0) {
             let path = page.path(&[]);
             let first = path.split('/').next().unwrap_or_default();
             let name = first.strip_suffix(".html").unwrap_or(first);
@@ -330,5 +351,7 @@ mod tests {
         assert_eq!(Page::Home.reads(), Reads::EveryRunbook);
         assert_eq!(Page::Search.reads(), Reads::EveryRunbook);
         assert_eq!(Page::Glossary.reads(), Reads::NoRunbook);
+        assert_eq!(Page::Changes.reads(), Reads::EveryRunbook);
+        assert_eq!(Page::Changes.data_page(), "changes");
     }
 }

@@ -58,6 +58,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "attack.html",
         include_str!("../../themes/default/templates/attack.html"),
     ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
 ];
 
 /// Built-in static files, by path under `assets/`.

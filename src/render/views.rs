@@ -41,6 +41,13 @@ struct SiteView {
     phases: Vec<PhaseInfo>,
     /// The theme has a `custom.css` for `base.html` to link.
     custom_css: bool,
+    /// The sources' revision for the footer (SPEC §10).
+    version: Option<String>,
+    /// "Approved by Sam Carter on 2 March 2026" (client editions).
+    approved: Option<String>,
+    /// "3 run books have changed since you approved this handbook", when
+    /// the edition has a changes page.
+    changes: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -129,6 +136,8 @@ pub(super) struct Prepared {
     routes: Vec<super::routes::Route>,
     /// The same, converted to template values once per edition (on first use).
     values: OnceLock<Values>,
+    /// What changed since the client approved the handbook.
+    changes: Option<std::sync::Arc<crate::edition::changes::Changes>>,
 }
 
 /// Template values shared by pages, converted once per edition. A Tera
@@ -254,6 +263,11 @@ impl Prepared {
                 })
                 .collect(),
             custom_css: theme.custom_css,
+            version: edition.version.clone(),
+            approved: edition
+                .approved
+                .map(|a| format!("Approved by {} on {}", a.by, a.on.long())),
+            changes: edition.changes.as_ref().map(|c| c.headline()),
         };
         let heads: Vec<RunbookHead> = edition
             .runbooks
@@ -346,6 +360,7 @@ impl Prepared {
                 Vec::new()
             },
             values: OnceLock::new(),
+            changes: edition.changes.clone(),
         }
     }
 
@@ -543,7 +558,8 @@ fn size_hint(p: &Prepared, page: Page) -> usize {
             | Page::Search
             | Page::NotFound
             | Page::Alerts
-            | Page::Attack => 0,
+            | Page::Attack
+            | Page::Changes => 0,
         }
 }
 
@@ -623,6 +639,10 @@ pub(super) fn render_page(
             ctx.insert_value("tactics", tactics);
             ctx.insert("attack_version", crate::model::attack::VERSION);
             "ATT&CK coverage".to_string()
+        }
+        Page::Changes => {
+            ctx.insert("changes", &p.changes.as_deref());
+            "What changed since you approved".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
     };

@@ -60,6 +60,9 @@ pub struct RawLint {
     /// Months after which a `reviewed` date is stale.
     #[serde(default)]
     pub stale_after_months: Option<u32>,
+    /// Months after which a client's approval should be renewed.
+    #[serde(default)]
+    pub approval_max_age_months: Option<u32>,
     /// Extra jargon terms to flag.
     #[serde(default)]
     pub jargon: Vec<String>,
@@ -142,6 +145,25 @@ pub struct RawClient {
     /// Per-run-book overrides.
     #[serde(default)]
     pub overrides: BTreeMap<String, Spanned<RawOverride>>,
+    /// Who approved this client's handbook, when, and at which revision.
+    #[serde(default)]
+    pub approved: Option<Spanned<RawApproval>>,
+}
+
+/// `approved: {by, on, version}` in a client file. Every key is optional
+/// here so that a missing one is reported by the model with its place.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApproval {
+    /// Who approved it ("Sam Carter, IT lead").
+    #[serde(default)]
+    pub by: Option<Spanned<String>>,
+    /// The date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub on: Option<Spanned<String>>,
+    /// A git tag or commit of the sources' repository.
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
 }
 
 /// `runbooks: {include: […]}` or `{exclude: […]}`.
@@ -197,6 +219,12 @@ pub struct RawFrontMatter {
     /// Date last reviewed.
     #[serde(default)]
     pub reviewed: Option<Spanned<String>>,
+    /// Review interval in months (overrides `lint.stale_after_months`).
+    #[serde(default)]
+    pub review_every: Option<Spanned<u32>>,
+    /// Date of the last exercise of this run book.
+    #[serde(default)]
+    pub tested: Option<Spanned<String>>,
     /// `all` or `soc`.
     #[serde(default)]
     pub audience: Option<Spanned<String>>,

@@ -36,6 +36,7 @@ fn every_edition_borrows_the_html_parsed_once() {
     let options = EditionOptions {
         include_drafts: true,
         date: None,
+        ..EditionOptions::default()
     };
     let editions = edition::all(&model, &options);
     assert!(editions.len() >= 3, "the sample has clients and the SOC");
@@ -92,6 +93,7 @@ fn rendering_reads_no_source_file_again() {
     let options = EditionOptions {
         include_drafts: false,
         date: None,
+        ..EditionOptions::default()
     };
     let memory = Memory::default();
     let stats = runbook::render(&model, &theme, &options, None, &memory).unwrap();
