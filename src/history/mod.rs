@@ -88,6 +88,22 @@ pub fn approvals(model: &Model, source: &Path) -> (BTreeMap<String, Arc<Changes>
                     let mut changes = compare_with(model, then.model.as_ref(), reader);
                     changes.since = v.rev.clone();
                     changes.since_commit = commit.clone();
+                    if !changes.is_empty() && model.handbook.lint.changes_since_approval {
+                        diags.push(
+                            v.problem(
+                                Code::ChangedSinceApproval,
+                                format!(
+                                    "{}: {} (approved version `{}`)",
+                                    reader.name(),
+                                    changes.headline().replacen("you approved", "they approved", 1),
+                                    v.rev
+                                ),
+                            )
+                            .hint(format!(
+                                "send the client `runbook changes --edition {slug}` and ask them to approve again, then update `approved`"
+                            )),
+                        );
+                    }
                     out.insert(slug.to_string(), Arc::new(changes));
                 }
             }

@@ -225,6 +225,9 @@ pub struct Approval {
     pub by: String,
     /// When.
     pub on: Date,
+    /// Where `on` is written, and its line (for problems with the date,
+    /// such as an approval older than the configured age).
+    pub on_place: Diagnostic,
     /// The git tag or commit they approved, with where it is written.
     pub version: Option<ApprovedVersion>,
 }
@@ -344,7 +347,8 @@ fn approval(
     };
     let on = match &raw.on {
         Some(on) => {
-            let date = Date::parse(&on.value);
+            let date =
+                Date::parse(&on.value).map(|d| (d, yaml.diag_for(on, Code::OldApproval, "")));
             if date.is_none() {
                 diags.push(
                     yaml.diag_for(on, Code::BadDate, format!("`{}` is not a date", on.value))
@@ -372,9 +376,11 @@ fn approval(
         }),
         None => None,
     };
+    let (on, on_place) = on?;
     Some(Approval {
         by: by?,
-        on: on?,
+        on,
+        on_place,
         version,
     })
 }

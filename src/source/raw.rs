@@ -45,6 +45,11 @@ pub struct RawHandbook {
     /// Settings for `runbook check`.
     #[serde(default)]
     pub lint: Option<Spanned<RawLint>>,
+    /// How often run books are reviewed, in months (the handbook-wide
+    /// default of a run book's `review_every`; `lint.stale_after_months`
+    /// under another name, which it overrides).
+    #[serde(default)]
+    pub review_every: Option<Spanned<u32>>,
 }
 
 /// Lint settings in `handbook.yaml`.
@@ -63,6 +68,9 @@ pub struct RawLint {
     /// Months after which a client's approval should be renewed.
     #[serde(default)]
     pub approval_max_age_months: Option<u32>,
+    /// Warn when a client's edition changed since its approved version.
+    #[serde(default)]
+    pub changes_since_approval: Option<bool>,
     /// Extra jargon terms to flag.
     #[serde(default)]
     pub jargon: Vec<String>,

@@ -11,6 +11,7 @@ mod contacts;
 mod corpus;
 mod docs;
 mod errors;
+mod history;
 mod incremental;
 mod isolation;
 mod limits;
