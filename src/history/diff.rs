@@ -259,9 +259,18 @@ fn reworded(old: &Item, new: &Item, soc: bool) -> Vec<ItemChange> {
     let mut words: Vec<Word> = Vec::new();
     let (mut removed_run, mut added_run) = (String::new(), String::new());
     let flush = |words: &mut Vec<Word>, removed_run: &mut String, added_run: &mut String| {
+        // A space between a removed and an added run, outside both marks,
+        // so that they read as two phrases.
+        let both = !removed_run.trim().is_empty() && !added_run.trim().is_empty();
         for (tag, run) in [("removed", removed_run), ("added", added_run)] {
             let text = run.trim_end();
             if !text.is_empty() {
+                if tag == "added" && both {
+                    words.push(Word {
+                        tag: "same",
+                        text: " ".to_string(),
+                    });
+                }
                 words.push(Word {
                     tag,
                     text: text.to_string(),

@@ -210,6 +210,18 @@ impl Then {
 fn then(repo: &Repo, v: &ApprovedVersion) -> Result<(Then, String), Box<Diagnostic>> {
     let (commit, short) = repo.resolve(&v.rev).map_err(|e| {
         Box::new(match e {
+            // A shallow clone lacks old commits by design: the page is left
+            // out with a warning rather than failing the build.
+            RevError::NotFound if repo.is_shallow() => v
+                .problem(
+                    Code::UnknownVersion,
+                    format!(
+                        "`{}` is not in this shallow clone of the sources' repository, so the changes page is left out",
+                        v.rev
+                    ),
+                )
+                .severity(crate::diag::Severity::Warning)
+                .hint(NOT_FOUND_HINT),
             RevError::NotFound => v
                 .problem(Code::UnknownVersion, not_found_message(&v.rev))
                 .hint(NOT_FOUND_HINT),

@@ -59,6 +59,12 @@ impl Repo {
         }))
     }
 
+    /// True for a shallow clone (CI's default checkout), which lacks older
+    /// commits.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow().unwrap_or(false)
+    }
+
     /// The commit a tag or commit names, full and shortened.
     pub fn resolve(&self, rev: &str) -> Result<(gix::ObjectId, String), RevError> {
         let id = self

@@ -17,6 +17,8 @@ const shots = [
   { file: "phase-desktop.png", path: "meridian-freight/ransomware/containment/index.html", width: 1280, height: 900, scheme: "light", term: true },
   // A run book overview in the dark scheme: the six phases at a glance.
   { file: "dark-overview.png", path: "harbourview-dental/phishing/index.html", width: 1280, height: 900, scheme: "dark" },
+  // What changed since a client approved the handbook: words marked, handovers, contacts.
+  { file: "changes-desktop.png", path: "meridian-freight/changes/index.html", width: 1280, height: 900, scheme: "light" },
 ];
 
 for (const s of shots) {

@@ -422,3 +422,26 @@ fn check_holds_review_dates_and_approvals_to_account() {
         "{text}"
     );
 }
+
+#[test]
+fn a_shallow_clone_builds_without_the_page_and_warns() {
+    let (repo_dir, _src) = repo();
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo_dir.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let src = clones.path().join("shallow/runbooks");
+    let (_t, out, stderr) = build_ok(&src);
+    assert!(
+        stderr.contains("RB041") && stderr.contains("shallow clone"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning"), "{stderr}");
+    assert!(!out.join("acme/changes/index.html").exists());
+    // Still versioned (the tag, or the commit when the clone has no tags).
+    let home = page(&out, "acme/index.html");
+    assert!(home.contains("class=\"source-version\">"), "{home}");
+    assert!(!home.contains("unversioned"));
+}
