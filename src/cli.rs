@@ -26,6 +26,27 @@ pub enum Command {
     Serve(ServeArgs),
     /// The run books an alert, detection rule or ATT&CK ID leads to.
     Lookup(LookupArgs),
+    /// What changed in one edition since its client approved it (or since
+    /// a given revision).
+    Changes(ChangesArgs),
+}
+
+/// `runbook changes`.
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// The folder holding handbook.yaml.
+    #[arg(long, default_value = "runbooks")]
+    pub source: PathBuf,
+    /// The edition: a client's slug (or `soc`, with `--since`).
+    #[arg(long = "edition", visible_alias = "client", value_name = "SLUG")]
+    pub edition: String,
+    /// A git tag or commit to compare with (default: the client's
+    /// `approved.version`).
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// `human`: a summary to send with a request to re-approve; `json`.
+    #[arg(long, value_enum, default_value_t = LookupFormat::Human)]
+    pub format: LookupFormat,
 }
 
 /// `runbook lookup`.

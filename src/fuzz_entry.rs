@@ -276,6 +276,7 @@ pub fn check_sources(sources: &Sources, render: bool) -> Diagnostics {
             let options = EditionOptions {
                 include_drafts: true,
                 date: None,
+                ..EditionOptions::default()
             };
             if let Err(d) = crate::render(&model, &theme, &options, None, &Discard) {
                 diags.extend(d);

@@ -19,6 +19,7 @@ pub mod diag;
 pub mod edition;
 #[doc(hidden)]
 pub mod fuzz_entry;
+pub mod history;
 pub mod lint;
 pub mod model;
 pub mod output;

@@ -34,6 +34,16 @@ pub fn run(args: &BuildArgs) -> u8 {
     if let Some(m) = &model {
         diags.extend(crate::lint::run(m, today));
     }
+    // What changed since each client's approval (SPEC §10): read from git
+    // only when a client names an approved version.
+    let changes = match &model {
+        Some(m) => {
+            let (changes, problems) = crate::history::approvals(m, &args.source);
+            diags.extend(problems);
+            changes
+        }
+        None => Default::default(),
+    };
     let theme = match &model {
         Some(m) if !diags.has_errors() => match Theme::load(&m.handbook.theme) {
             Ok(t) => Some(t),
@@ -93,6 +103,8 @@ pub fn run(args: &BuildArgs) -> u8 {
     let options = EditionOptions {
         include_drafts: false,
         date: source_date_epoch(),
+        version: Some(crate::history::version(&args.source)),
+        changes,
     };
     let progress = Progress::new(&staging, !args.quiet);
     let rendered = crate::render(&model, &theme, &options, only.as_deref(), &progress);

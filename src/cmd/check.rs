@@ -30,12 +30,18 @@ pub fn run(args: &CheckArgs) -> u8 {
     let (model, mut diags) = crate::load(&args.source);
     if let Some(m) = &model {
         diags.extend(crate::lint::run(m, today));
+        // The same history problems as `build` (a version git does not
+        // have, a folder outside git); the changes pages render below.
+        let (changes, problems) = crate::history::approvals(m, &args.source);
+        diags.extend(problems);
         if !diags.has_errors() {
             match Theme::load(&m.handbook.theme) {
                 Ok(theme) => {
                     let options = EditionOptions {
                         include_drafts: true,
                         date: source_date_epoch(),
+                        version: None,
+                        changes,
                     };
                     if let Err(d) = crate::render(m, &theme, &options, None, &Discard) {
                         diags.extend(d);

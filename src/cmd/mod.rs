@@ -2,6 +2,7 @@
 //! layer that prints or chooses an exit code.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod lookup;
 pub mod new;
@@ -28,6 +29,7 @@ pub fn run(command: Command) -> u8 {
         Command::New(args) => new::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Lookup(args) => lookup::run(&args),
+        Command::Changes(args) => changes::run(&args),
     }
 }
 

@@ -73,6 +73,10 @@ codes! {
     RetiredTechnique = "RB038", Warning, "An `attack:` ID names a revoked or deprecated ATT&CK technique.";
     BadCallTree = "RB039", Error, "A client's `escalation` names an unknown contact or one twice, or a contact's `backup` is unknown or itself.";
     BadDate = "RB040", Error, "A date is not a real `YYYY-MM-DD` date.";
+    UnknownVersion = "RB041", Error, "A client's `approved.version` names no tag or commit of the sources' git repository.";
+    NoRepository = "RB042", Warning, "A client's `approved.version` cannot be compared: the source folder is not in a git repository.";
+    OldApproval = "RB043", Warning, "A client's approval is older than `lint.approval_max_age_months`.";
+    ChangedSinceApproval = "RB044", Warning, "A client's edition has changed since the version the client approved.";
     BadDeadline = "RB045", Error, "A duty's `within` is not a deadline such as `72h`, `24 hours`, `3 days` or `1 week`.";
     IncompleteCallTree = "RB046", Warning, "A call tree entry has no phone number, or a duty has no deadline.";
     BadSymptom = "RB047", Error, "A run book's `symptom` is empty, longer than one line or longer than 100 characters.";

@@ -7,14 +7,18 @@
 //! SPEC §4 and placeholders are filled. Everything downstream renders only
 //! what an edition holds, so it cannot leak what was dropped.
 
+pub mod changes;
 mod resolve;
 
 use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;
 use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
 use crate::model::values::{Audience, Colour, Date, Severity};
-use crate::model::{Client, Contact, Contacts, Duty, Logo, Model, Runbook, Term};
+use crate::model::{Approval, Client, Contact, Contacts, Duty, Logo, Model, Runbook, Term};
+use changes::Changes;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use crate::model::reader::{Reader, UnknownReader, SOC_SLUG};
 pub use resolve::Filler;
@@ -27,6 +31,13 @@ pub struct EditionOptions {
     /// The date shown on covers, from `SOURCE_DATE_EPOCH`; otherwise the
     /// newest `reviewed` date of the edition's run books.
     pub date: Option<Date>,
+    /// The sources' revision for every footer (`v2026.03`, a short commit,
+    /// `unversioned`); `None` shows none (library callers, tests).
+    pub version: Option<String>,
+    /// What changed since each approving client's approved version, by
+    /// client slug (computed by `history`; clients without an approval,
+    /// or whose comparison failed, have none).
+    pub changes: BTreeMap<String, Arc<Changes>>,
 }
 
 /// A piece of body HTML, resolved for one edition.
@@ -181,6 +192,12 @@ pub struct Edition<'m> {
     pub glossary: &'m [Term],
     /// Date for covers.
     pub date: Option<Date>,
+    /// The sources' revision, for footers.
+    pub version: Option<String>,
+    /// Who approved this client's handbook (client editions).
+    pub approved: Option<&'m Approval>,
+    /// What changed since that approval, when it could be compared.
+    pub changes: Option<Arc<Changes>>,
     /// The client's call tree, in order (client editions; empty in the
     /// SOC edition, which holds no client's details).
     pub escalation: Vec<CallEntry<'m>>,
@@ -265,6 +282,9 @@ pub fn edition<'m>(model: &'m Model, reader: Reader<'m>, options: &EditionOption
         escalation: client.map_or_else(Vec::new, |c| call_tree(c, &hb.contacts)),
         duties: client.map_or(&[], |c| c.duties.as_slice()),
         card_runbooks: &hb.card,
+        version: options.version.clone(),
+        approved: client.and_then(|c| c.approved.as_ref()),
+        changes: client.and_then(|c| options.changes.get(&c.slug).cloned()),
         reader,
     }
 }

@@ -8,6 +8,7 @@
 //! is a note until the run book is published. Codes are RB1xx and are listed
 //! in `docs/diagnostics.md`.
 
+pub mod approval;
 pub mod jargon;
 pub mod phases;
 pub mod readability;
@@ -40,6 +41,9 @@ pub fn run(model: &Model, today: Date) -> Diagnostics {
         found.into_iter().for_each(|d| diags.push(d));
         uses.extend(used);
     }
+    approval::check(model, today)
+        .into_iter()
+        .for_each(|d| diags.push(d));
     let hb = &model.handbook;
     if hb.start_here_written {
         let mut out = Vec::new();
@@ -86,7 +90,12 @@ fn runbook<'m>(
     let mut out = Vec::new();
     let mut found = Vec::new();
     if !rb.draft {
-        stale::check(rb, settings.stale_after_months, today, &mut out);
+        stale::check(
+            rb,
+            rb.review_every.unwrap_or(settings.stale_after_months),
+            today,
+            &mut out,
+        );
     }
     if rb.audience == Audience::All {
         for (key, value) in [("title", &rb.title), ("summary", &rb.summary)] {

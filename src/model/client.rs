@@ -9,9 +9,9 @@ use super::handbook::Handbook;
 use super::markdown::ContactField;
 use super::reader::SOC_SLUG;
 use super::responsibility::{parse_map, PhaseMap};
-use super::values::{is_slug, Colour};
+use super::values::{is_slug, Colour, Date};
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, Span};
-use crate::source::raw::{RawContact, RawContacts, RawSelection};
+use crate::source::raw::{RawApproval, RawContact, RawContacts, RawSelection};
 use crate::source::yaml::{Spanned, YamlText};
 use crate::source::RawClientFile;
 use std::collections::{BTreeMap, BTreeSet};
@@ -226,6 +226,44 @@ pub struct Client {
     pub escalation: Vec<String>,
     /// Notification duties, in the order written.
     pub duties: Vec<Duty>,
+    /// Who approved this client's handbook, if anyone (SPEC §10).
+    pub approved: Option<Approval>,
+}
+
+/// `approved:` in a client file: who approved the client's handbook, when,
+/// and which revision of the sources they read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approval {
+    /// Who approved it, as written ("Sam Carter, IT lead").
+    pub by: String,
+    /// When.
+    pub on: Date,
+    /// Where `on` is written, and its line (for problems with the date,
+    /// such as an approval older than the configured age).
+    pub on_place: Diagnostic,
+    /// The git tag or commit they approved, with where it is written.
+    pub version: Option<ApprovedVersion>,
+}
+
+/// `approved.version`, kept with its place so that a revision the
+/// repository does not have is reported at the line that names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApprovedVersion {
+    /// The tag or commit as written.
+    pub rev: String,
+    /// Where it is written, and its line.
+    pub place: Diagnostic,
+}
+
+impl ApprovedVersion {
+    /// A problem with the version, at the place it is written.
+    pub fn problem(&self, code: Code, message: impl Into<String>) -> Diagnostic {
+        let mut d = self.place.clone();
+        d.code = code;
+        d.severity = code.default_severity();
+        d.message = message.into();
+        d
+    }
 }
 
 /// Validates one client file against the handbook and the run books'
@@ -277,7 +315,9 @@ pub(super) fn validate(
     let escalation =
         calltree::escalation(&raw.escalation, &contacts, &handbook.contacts, yaml, diags);
     let duties = calltree::duties(&raw.duties, yaml, diags);
+    let approved = raw.approved.as_ref().and_then(|a| approval(a, yaml, diags));
     Some(Client {
+        approved,
         slug: loaded.slug.clone(),
         file: src.path.clone(),
         name: raw.name.value.trim().to_string(),
@@ -290,6 +330,78 @@ pub(super) fn validate(
         overrides,
         escalation,
         duties,
+    })
+}
+
+/// `approved: {by, on, version}`: `by` and `on` are required (an approval
+/// without a name or date says nothing); `version` is optional, and
+/// without it there is nothing to compare with.
+fn approval(
+    value: &Spanned<RawApproval>,
+    yaml: YamlText<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Approval> {
+    let raw = &value.value;
+    let missing = |key: &str, example: &str| {
+        yaml.diag_at_key_start(
+            "approved",
+            value,
+            Code::MissingKey,
+            format!("`approved` has no `{key}`"),
+        )
+        .hint(format!(
+            "write who approved the handbook and when, e.g. approved: {{by: \"Sam Carter, IT lead\", on: 2026-03-02, version: v2026.03}} ({example})"
+        ))
+    };
+    let by = match raw
+        .by
+        .as_ref()
+        .map(|b| b.value.trim())
+        .filter(|b| !b.is_empty())
+    {
+        Some(b) => Some(b.to_string()),
+        None => {
+            diags.push(missing("by", "`by` names the person"));
+            None
+        }
+    };
+    let on = match &raw.on {
+        Some(on) => {
+            let date =
+                Date::parse(&on.value).map(|d| (d, yaml.diag_for(on, Code::OldApproval, "")));
+            if date.is_none() {
+                diags.push(
+                    yaml.diag_for(on, Code::BadDate, format!("`{}` is not a date", on.value))
+                        .hint("write the approval date as YYYY-MM-DD, e.g. on: 2026-03-02"),
+                );
+            }
+            date
+        }
+        None => {
+            diags.push(missing("on", "`on` is the date"));
+            None
+        }
+    };
+    let version = match &raw.version {
+        Some(v) if v.value.trim().is_empty() => {
+            diags.push(
+                yaml.diag_at_start(v, Code::UnknownVersion, "`approved.version` is empty")
+                    .hint("name the git tag or commit the client approved, e.g. version: v2026.03"),
+            );
+            None
+        }
+        Some(v) => Some(ApprovedVersion {
+            rev: v.value.trim().to_string(),
+            place: yaml.diag_for(v, Code::UnknownVersion, ""),
+        }),
+        None => None,
+    };
+    let (on, on_place) = on?;
+    Some(Approval {
+        by: by?,
+        on,
+        on_place,
+        version,
     })
 }
 

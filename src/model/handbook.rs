@@ -26,6 +26,11 @@ pub struct LintSettings {
     pub max_sentence_words: usize,
     /// Months after which `reviewed` is stale.
     pub stale_after_months: u32,
+    /// Months after which a client's approval is old (RB043).
+    pub approval_max_age_months: u32,
+    /// Warn when a client's edition changed since its approved version
+    /// (RB044).
+    pub changes_since_approval: bool,
     /// Extra jargon terms, flagged like the built-in ones.
     pub jargon: Vec<String>,
     /// Terms and acronyms never flagged as jargon (this also silences
@@ -39,6 +44,8 @@ impl Default for LintSettings {
             max_grade: 9.0,
             max_sentence_words: 25,
             stale_after_months: 12,
+            approval_max_age_months: 12,
+            changes_since_approval: true,
             jargon: Vec::new(),
             allow: Vec::new(),
         }
@@ -116,13 +123,23 @@ pub(super) fn validate(
         .collect();
     let phase_text = phase_text(raw, yaml, diags);
     let start_here = start_here(raw, src, diags);
-    let lint = raw
+    let mut lint = raw
         .lint
         .as_ref()
         .map(|lint| lint_settings(lint, yaml, diags))
         .unwrap_or_default();
     let contacts = Contacts::from_raw(&raw.contacts);
     super::calltree::backups(&raw.contacts, &contacts, &Contacts::default(), yaml, diags);
+    if let Some(every) = &raw.review_every {
+        if every.value == 0 {
+            diags.push(
+                yaml.diag_at_start(every, Code::InvalidValue, "`review_every` is 0 months")
+                    .hint("use a number of months above 0, e.g. `review_every: 12`"),
+            );
+        } else {
+            lint.stale_after_months = every.value;
+        }
+    }
     Handbook {
         title: raw.title.value.trim().to_string(),
         provider: raw.provider.value.trim().to_string(),
@@ -306,10 +323,22 @@ fn lint_settings(
         }
         n => n.unwrap_or(d.stale_after_months),
     };
+    let approval_max_age_months = match l.approval_max_age_months {
+        Some(0) => {
+            out_of_range(
+                "approval_max_age_months",
+                "use a number of months above 0, e.g. `approval_max_age_months: 12`",
+            );
+            d.approval_max_age_months
+        }
+        n => n.unwrap_or(d.approval_max_age_months),
+    };
     LintSettings {
         max_grade,
         max_sentence_words,
         stale_after_months,
+        approval_max_age_months,
+        changes_since_approval: l.changes_since_approval.unwrap_or(true),
         jargon: trimmed_words(&l.jargon),
         allow: trimmed_words(&l.allow),
     }

@@ -26,7 +26,9 @@ pub mod runbook;
 pub mod values;
 
 pub use calltree::{Duty, Within};
-pub use client::{image_kind, Client, Contact, Contacts, ImageKind, Logo, Selection};
+pub use client::{
+    image_kind, Approval, ApprovedVersion, Client, Contact, Contacts, ImageKind, Logo, Selection,
+};
 pub use handbook::{
     default_start_here, Handbook, LintSettings, DEFAULT_START_HERE, DEFAULT_START_HERE_NO_CONTACT,
 };

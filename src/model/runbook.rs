@@ -19,6 +19,7 @@ use std::path::PathBuf;
 /// Run book slugs that would collide with the edition's own pages.
 pub const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
     "assets", "glossary", "phases", "print", "search", "index", "404", "alerts", "attack", "card",
+    "changes",
 ];
 
 /// A run book.
@@ -50,6 +51,10 @@ pub struct Runbook {
     pub owner: Option<String>,
     /// Last review.
     pub reviewed: Option<Date>,
+    /// Review interval in months, when this run book has its own.
+    pub review_every: Option<u32>,
+    /// Date of the last exercise.
+    pub tested: Option<Date>,
     /// Who may read it.
     pub audience: Audience,
     /// Left out of `build`.
@@ -100,7 +105,21 @@ pub(super) fn validate(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runb
     let reviewed = front
         .reviewed
         .as_ref()
-        .and_then(|r| reviewed(r, yaml, diags));
+        .and_then(|r| date_value(r, yaml, diags));
+    let tested = front
+        .tested
+        .as_ref()
+        .and_then(|r| date_value(r, yaml, diags));
+    let review_every = match &front.review_every {
+        Some(every) if every.value == 0 => {
+            diags.push(
+                yaml.diag_at_start(every, Code::InvalidValue, "`review_every` is 0 months")
+                    .hint("use a number of months above 0, e.g. `review_every: 6`"),
+            );
+            None
+        }
+        every => every.as_ref().map(|e| e.value),
+    };
     let responsibility = parse_map(&front.responsibility, yaml, diags);
     let body = markdown::parse_runbook_body(src, raw.body_start, &raw.slug, diags);
     Some(Runbook {
@@ -117,6 +136,8 @@ pub(super) fn validate(raw: &RawRunbook, diags: &mut Diagnostics) -> Option<Runb
         detections: trimmed_list(&front.detections),
         owner: text_value(&front.owner),
         reviewed,
+        review_every,
+        tested,
         audience,
         draft: front.draft.as_ref().is_some_and(|d| d.value),
         responsibility,
@@ -227,8 +248,12 @@ fn audience(value: &Spanned<String>, yaml: YamlText<'_>, diags: &mut Diagnostics
     }
 }
 
-/// `reviewed:`, reported when it is not a date.
-fn reviewed(value: &Spanned<String>, yaml: YamlText<'_>, diags: &mut Diagnostics) -> Option<Date> {
+/// `reviewed:` or `tested:`, reported when it is not a date.
+fn date_value(
+    value: &Spanned<String>,
+    yaml: YamlText<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
     let date = Date::parse(&value.value);
     if date.is_none() {
         diags.push(

@@ -42,6 +42,9 @@ pub enum Page {
     Attack,
     /// `card/index.html`: the first fifteen minutes on one A4 page.
     Card,
+    /// `changes/index.html`: what changed since the client approved the
+    /// handbook (client editions with an approved version only).
+    Changes,
 }
 
 /// What a page shows of the edition's run books, beyond what every page of
@@ -76,6 +79,9 @@ impl Page {
         let mut pages = Page::all(edition.runbooks.len());
         if edition.is_soc() {
             pages.extend(Page::SOC_ONLY);
+        }
+        if edition.changes.is_some() {
+            pages.push(Page::Changes);
         }
         pages
     }
@@ -121,6 +127,7 @@ impl Page {
             Page::Alerts => ([Some(Named("alerts")), None], INDEX),
             Page::Attack => ([Some(Named("attack")), None], INDEX),
             Page::Card => ([Some(Named("card")), None], INDEX),
+            Page::Changes => ([Some(Named("changes")), None], INDEX),
         }
     }
 
@@ -160,6 +167,7 @@ impl Page {
             Page::Alerts => "alerts.html",
             Page::Attack => "attack.html",
             Page::Card => "card.html",
+            Page::Changes => "changes.html",
         }
     }
 
@@ -178,6 +186,7 @@ impl Page {
             Page::Alerts => "alerts",
             Page::Attack => "attack",
             Page::Card => "card",
+            Page::Changes => "changes",
         }
     }
 
@@ -193,7 +202,8 @@ impl Page {
             | Page::NotFound
             | Page::Alerts
             | Page::Attack
-            | Page::Card => None,
+            | Page::Card
+            | Page::Changes => None,
         }
     }
 
@@ -210,7 +220,8 @@ impl Page {
             | Page::NotFound
             | Page::Alerts
             | Page::Attack
-            | Page::Card => None,
+            | Page::Card
+            | Page::Changes => None,
         }
     }
 
@@ -225,7 +236,9 @@ impl Page {
             | Page::Search
             | Page::Alerts
             | Page::Attack
-            | Page::Card => Reads::EveryRunbook,
+            | Page::Card
+            // The changes page reads two editions of every run book (then and now).
+            | Page::Changes => Reads::EveryRunbook,
             Page::Glossary | Page::NotFound => Reads::NoRunbook,
         }
     }
@@ -257,6 +270,7 @@ mod tests {
             (Page::Search, "search/index.html"),
             (Page::NotFound, "404.html"),
             (Page::Card, "card/index.html"),
+            (Page::Changes, "changes/index.html"),
         ];
         for (page, path) in cases {
             assert_eq!(page.path(&SLUGS), path, "{page:?}");
@@ -270,9 +284,16 @@ mod tests {
         pages
     }
 
+    /// Every page kind, the changes page (client editions only) included.
+    fn every_kind(n: usize) -> Vec<Page> {
+        let mut pages = soc_pages(n);
+        pages.push(Page::Changes);
+        pages
+    }
+
     #[test]
     fn depth_is_the_folders_in_the_path() {
-        for page in soc_pages(SLUGS.len()) {
+        for page in every_kind(SLUGS.len()) {
             let path = page.path(&SLUGS);
             assert_eq!(page.depth(), path.matches('/').count(), "{path}");
         }
@@ -294,7 +315,7 @@ mod tests {
     fn pages_of_the_edition_itself_use_only_reserved_names() {
         // A run book may not take the name of an edition page's folder or
         // file, or its pages would collide with the edition's own.
-        for page in soc_pages(0) {
+        for page in every_kind(0) {
             let path = page.path(&[]);
             let first = path.split('/').next().unwrap_or_default();
             let name = first.strip_suffix(".html").unwrap_or(first);
@@ -341,5 +362,7 @@ mod tests {
         assert_eq!(Page::Home.reads(), Reads::EveryRunbook);
         assert_eq!(Page::Search.reads(), Reads::EveryRunbook);
         assert_eq!(Page::Glossary.reads(), Reads::NoRunbook);
+        assert_eq!(Page::Changes.reads(), Reads::EveryRunbook);
+        assert_eq!(Page::Changes.data_page(), "changes");
     }
 }

@@ -62,6 +62,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "card.html",
         include_str!("../../themes/default/templates/card.html"),
     ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
 ];
 
 /// Built-in static files, by path under `assets/`.

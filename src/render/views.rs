@@ -41,6 +41,13 @@ struct SiteView {
     phases: Vec<PhaseInfo>,
     /// The theme has a `custom.css` for `base.html` to link.
     custom_css: bool,
+    /// The sources' revision for the footer (SPEC §10).
+    version: Option<String>,
+    /// "Approved by Sam Carter on 2 March 2026" (client editions).
+    approved: Option<String>,
+    /// "3 run books have changed since you approved this handbook", when
+    /// the edition has a changes page.
+    changes: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -168,6 +175,8 @@ pub(super) struct Prepared {
     duties: [String; 6],
     /// The one-page card.
     card: super::card::CardView,
+    /// What changed since the client approved the handbook.
+    changes: Option<std::sync::Arc<crate::edition::changes::Changes>>,
 }
 
 /// Template values shared by pages, converted once per edition. A Tera
@@ -297,6 +306,11 @@ impl Prepared {
                 })
                 .collect(),
             custom_css: theme.custom_css,
+            version: edition.version.clone(),
+            approved: edition
+                .approved
+                .map(|a| format!("Approved by {} on {}", a.by, a.on.long())),
+            changes: edition.changes.as_ref().map(|c| c.headline()),
         };
         let heads: Vec<RunbookHead> = edition
             .runbooks
@@ -410,6 +424,7 @@ impl Prepared {
             values: OnceLock::new(),
             duties: Phase::ALL.map(|ph| super::card::duties_block(edition, ph)),
             card: super::card::card(edition),
+            changes: edition.changes.clone(),
         }
     }
 
@@ -701,7 +716,8 @@ fn size_hint(p: &Prepared, page: Page) -> usize {
             | Page::NotFound
             | Page::Alerts
             | Page::Attack
-            | Page::Card => 0,
+            | Page::Card
+            | Page::Changes => 0,
         }
 }
 
@@ -796,6 +812,10 @@ pub(super) fn render_page(
             ctx.insert("card", &p.card);
             ctx.insert_value("start_here", v.start_here.clone());
             "The first fifteen minutes".to_string()
+        }
+        Page::Changes => {
+            ctx.insert("changes", &p.changes.as_deref());
+            "What changed since you approved".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
     };

@@ -120,6 +120,9 @@ impl Builder {
             options: EditionOptions {
                 include_drafts: true,
                 date,
+                // Found once, when serve starts (docs/history.md).
+                version: Some(crate::history::version(root)),
+                changes: Default::default(),
             },
             runbooks: BTreeMap::new(),
             theme: None,

@@ -48,6 +48,11 @@ pub struct RawHandbook {
     /// Run books whose first steps the one-page card shows, in order.
     #[serde(default)]
     pub card: Vec<Spanned<String>>,
+    /// How often run books are reviewed, in months (the handbook-wide
+    /// default of a run book's `review_every`; `lint.stale_after_months`
+    /// under another name, which it overrides).
+    #[serde(default)]
+    pub review_every: Option<Spanned<u32>>,
 }
 
 /// Lint settings in `handbook.yaml`.
@@ -63,6 +68,12 @@ pub struct RawLint {
     /// Months after which a `reviewed` date is stale.
     #[serde(default)]
     pub stale_after_months: Option<u32>,
+    /// Months after which a client's approval should be renewed.
+    #[serde(default)]
+    pub approval_max_age_months: Option<u32>,
+    /// Warn when a client's edition changed since its approved version.
+    #[serde(default)]
+    pub changes_since_approval: Option<bool>,
     /// Extra jargon terms to flag.
     #[serde(default)]
     pub jargon: Vec<String>,
@@ -155,6 +166,25 @@ pub struct RawClient {
     /// Notification deadlines.
     #[serde(default)]
     pub duties: Vec<Spanned<RawDuty>>,
+    /// Who approved this client's handbook, when, and at which revision.
+    #[serde(default)]
+    pub approved: Option<Spanned<RawApproval>>,
+}
+
+/// `approved: {by, on, version}` in a client file. Every key is optional
+/// here so that a missing one is reported by the model with its place.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApproval {
+    /// Who approved it ("Sam Carter, IT lead").
+    #[serde(default)]
+    pub by: Option<Spanned<String>>,
+    /// The date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub on: Option<Spanned<String>>,
+    /// A git tag or commit of the sources' repository.
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
 }
 
 /// One notification duty of a client: whom to tell, by when, in which case.
@@ -264,6 +294,12 @@ pub struct RawFrontMatter {
     /// Date last reviewed.
     #[serde(default)]
     pub reviewed: Option<Spanned<String>>,
+    /// Review interval in months (overrides `lint.stale_after_months`).
+    #[serde(default)]
+    pub review_every: Option<Spanned<u32>>,
+    /// Date of the last exercise of this run book.
+    #[serde(default)]
+    pub tested: Option<Spanned<String>>,
     /// `all` or `soc`.
     #[serde(default)]
     pub audience: Option<Spanned<String>>,

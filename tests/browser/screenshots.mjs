@@ -23,6 +23,8 @@ const shots = [
   { file: "attack-coverage.png", path: "soc/attack/index.html", width: 1280, height: 900, scheme: "light" },
   // The first fifteen minutes, as printed on one A4 page (794 x 1123 CSS px).
   { file: "card-print.png", path: "meridian-freight/card/index.html", width: 794, height: 1123, scheme: "light", media: "print" },
+  // What changed since a client approved the handbook: words marked, handovers, contacts.
+  { file: "changes-desktop.png", path: "meridian-freight/changes/index.html", width: 1280, height: 900, scheme: "light" },
 ];
 
 for (const s of shots) {

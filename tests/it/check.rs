@@ -1,6 +1,7 @@
 //! `runbook check`: the plain-language lints, planted one per code in the
 //! `lints` fixture, asserted in all three output formats; `build` shows the
-//! same warnings; the sample passes `--strict` cleanly.
+//! same warnings; the sample passes `--strict` but for one deliberate
+//! warning (RB044).
 
 use crate::{build_command, copy_dir, fixture, root, runbook};
 use serde_json::Value;
@@ -579,6 +580,9 @@ fn today_decides_what_is_stale() {
 
 #[test]
 fn the_sample_passes_strict_cleanly() {
+    // Cleanly but for one deliberate warning: Meridian Freight's handbook
+    // changed since Meridian approved it (RB044), so the sample shows a
+    // changes page (docs/history.md).
     let src = root().join("runbooks");
     let human = runbook()
         .arg("check")
@@ -588,15 +592,20 @@ fn the_sample_passes_strict_cleanly() {
         .output()
         .unwrap();
     let text = String::from_utf8(human.stderr).unwrap();
-    assert_eq!(human.status.code(), Some(0), "{text}");
-    assert_eq!(text.trim(), "check passed: no problems found");
-    let run = check_all_formats(&src, &["--strict"]);
-    assert_eq!(run.status, 0);
+    assert_eq!(human.status.code(), Some(1), "{text}");
     assert!(
-        run.json.is_empty() && run.github.is_empty(),
-        "{:?}",
-        run.json
+        text.contains("RB044") && text.contains("clients/meridian-freight.yaml"),
+        "{text}"
     );
+    let run = check_all_formats(&src, &["--strict"]);
+    assert_eq!(run.status, 1);
+    let codes: Vec<&str> = run
+        .json
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["RB044"], "{:?}", run.json);
+    assert_eq!(run.github.lines().count(), 1, "{}", run.github);
 }
 
 #[test]

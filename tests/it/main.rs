@@ -13,6 +13,7 @@ mod corpus;
 mod crisis;
 mod docs;
 mod errors;
+mod history;
 mod incremental;
 mod isolation;
 mod limits;

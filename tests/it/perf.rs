@@ -36,6 +36,7 @@ fn every_edition_borrows_the_html_parsed_once() {
     let options = EditionOptions {
         include_drafts: true,
         date: None,
+        ..EditionOptions::default()
     };
     let editions = edition::all(&model, &options);
     assert!(editions.len() >= 3, "the sample has clients and the SOC");
@@ -89,9 +90,15 @@ fn rendering_reads_no_source_file_again() {
     let theme = Theme::load(&model.handbook.theme).ok().unwrap();
     // Everything a build needs is in the model now: take the sources away.
     std::fs::remove_dir_all(&src).unwrap();
+    // The sample lives in this repository: `build` names its version in
+    // footers and compares Meridian's approved version (read from git,
+    // not from the source files), so the same is given here.
+    let sample = root().join("runbooks");
     let options = EditionOptions {
         include_drafts: false,
         date: None,
+        version: Some(runbook::history::version(&sample)),
+        changes: runbook::history::approvals(&model, &sample).0,
     };
     let memory = Memory::default();
     let stats = runbook::render(&model, &theme, &options, None, &memory).unwrap();

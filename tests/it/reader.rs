@@ -8,6 +8,7 @@ fn with_drafts() -> EditionOptions {
     EditionOptions {
         include_drafts: true,
         date: None,
+        ..EditionOptions::default()
     }
 }
 

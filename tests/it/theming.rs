@@ -115,7 +115,12 @@ fn a_theme_can_replace_a_block_of_a_page_template_and_keep_the_rest() {
         )],
     );
     let (_o, out) = build(&src);
-    let (_p, plain) = build(&fixture("minimal"));
+    // The plain build from a copy too: outside git, both footers say
+    // "unversioned" (a fixture inside this repository names its commit).
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain_src = plain_dir.path().join("runbooks");
+    copy_dir(&fixture("minimal"), &plain_src);
+    let (_p, plain) = build(&plain_src);
     let home = crate::page(&out, "acme/index.html");
     let before = crate::page(&plain, "acme/index.html");
     assert_eq!(
