@@ -8,6 +8,7 @@
 //! what an edition holds, so it cannot leak what was dropped.
 
 mod resolve;
+pub mod words;
 
 use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;

@@ -16,20 +16,8 @@
 
 use super::markdown::{Section, Segment};
 use super::Term;
+use crate::marker::{TERM_CLOSE, TERM_OPEN, TERM_WORD};
 use std::collections::BTreeMap;
-
-/// Opens a marked use: followed by the term's index in decimal, then
-/// [`TERM_WORD`], the words as written, and [`TERM_CLOSE`].
-pub const TERM_OPEN: char = '\u{E003}';
-/// Separates the term index from the words.
-pub const TERM_WORD: char = '\u{E004}';
-/// Closes a marked use.
-pub const TERM_CLOSE: char = '\u{E005}';
-
-/// True for the glossary's marker characters.
-pub fn is_marker(c: char) -> bool {
-    c == TERM_OPEN || c == TERM_WORD || c == TERM_CLOSE
-}
 
 struct Pattern {
     term: usize,

@@ -6,11 +6,11 @@
 //! can fix them: `FragmentOrigin` maps positions in the fragment to the
 //! file, so no check has to shift line numbers by hand.
 
+use super::contact::Contacts;
 use super::markdown::{self, Section};
 use super::phase::Phase;
 use super::responsibility::{parse_map, PhaseMap};
 use super::text_value;
-use super::Contacts;
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceText};
 use crate::source::raw::{RawHandbook, RawLint};
 use crate::source::yaml::{position, Spanned, YamlText};

@@ -13,6 +13,7 @@
 
 pub mod attack;
 pub mod client;
+pub mod contact;
 pub mod glossary;
 pub mod handbook;
 pub mod links;
@@ -24,7 +25,8 @@ pub mod responsibility;
 pub mod runbook;
 pub mod values;
 
-pub use client::{image_kind, Client, Contact, Contacts, ImageKind, Logo, Selection};
+pub use client::{image_kind, Client, ImageKind, Logo, Selection};
+pub use contact::{Contact, Contacts};
 pub use handbook::{
     default_start_here, Handbook, LintSettings, DEFAULT_START_HERE, DEFAULT_START_HERE_NO_CONTACT,
 };

@@ -10,11 +10,12 @@
 use super::text::{self, FastMap, STOP_WORDS};
 use super::vocabulary;
 
+use crate::edition::words::{advisor_words, party_words};
 use crate::edition::{Edition, EditionPhase, EditionRunbook, Piece, TextPiece};
+use crate::marker::STEP_ANCHOR_PREFIX;
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
 use crate::model::responsibility::Responsibility;
-use crate::render::html::{advisor_words, party_words, STEP_ANCHOR_PREFIX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cell::RefCell;

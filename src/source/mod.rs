@@ -323,7 +323,7 @@ pub(crate) fn decode_text(
             // editors) but not for line numbers counted by `\n`; as `\n`
             // every stage counts the same lines. Same length, same offsets.
             '\r' if chars.peek() != Some(&'\n') => '\n',
-            c if crate::model::markdown::is_reserved_char(c) => '\u{fffd}',
+            c if crate::marker::is_reserved(c) => '\u{fffd}',
             c => c,
         });
     }

@@ -23,35 +23,12 @@ use internal::{check_internal_definitions, internal_ranges};
 use super::phase::Phase;
 use super::responsibility::Party;
 use crate::diag::{Code, Diagnostics, SourceText};
+use crate::marker::{HOLE_CLOSE, HOLE_OPEN};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
-
-const HOLE_OPEN: char = '\u{E000}';
-const HOLE_CLOSE: char = '\u{E001}';
-
-/// Stands for the relative path from a page to its edition's root (`../../`)
-/// in body HTML, which is rendered once and shown on pages at different
-/// depths; render replaces it per page.
-pub const PAGE_ROOT: char = '\u{E002}';
-
-/// Stands for a step's `id` attribute in body HTML, followed by the step's
-/// number: render writes ` id="step-<n>"` on the step's phase page, the one
-/// page that search results link into, and nothing on print pages, which
-/// show many phases (and run books) and would need far longer ids.
-pub const STEP_ID: char = '\u{E006}';
-
-/// Characters runbook reserves for its own markers; sources never contain
-/// them (they are replaced when files are read).
-pub fn is_reserved_char(c: char) -> bool {
-    c == HOLE_OPEN
-        || c == HOLE_CLOSE
-        || c == PAGE_ROOT
-        || c == STEP_ID
-        || super::glossary::is_marker(c)
-}
 
 /// A piece of a section's HTML.
 #[derive(Clone, Debug, PartialEq, Eq)]

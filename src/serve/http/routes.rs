@@ -319,18 +319,19 @@ mod tests {
         Live::new(Arc::new(Counters::default()))
     }
 
-    /// Live state serving the starter project of `runbook new`.
-    fn starter_built() -> (Live, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        crate::cmd::new::scaffold(dir.path()).unwrap();
+    /// Live state serving the `minimal` test fixture (a fixture, not
+    /// `runbook new`'s starter, so that serve does not depend on `cmd`).
+    fn minimal_built() -> Live {
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/runbooks");
         let counters = Arc::new(Counters::default());
-        let mut builder = Builder::new(&dir.path().join("runbooks"), None, counters.clone());
+        let mut builder = Builder::new(&source, None, counters.clone());
         let Outcome::Built(generation, _) = builder.rebuild() else {
-            panic!("the starter project does not build");
+            panic!("the minimal fixture does not build");
         };
         let live = Live::new(counters);
         live.publish(generation);
-        (live, dir)
+        live
     }
 
     fn status_of(answer: &Answer) -> Option<u16> {
@@ -413,7 +414,7 @@ mod tests {
 
     #[test]
     fn editions_pages_redirects_and_unknown_editions() {
-        let (live, _dir) = starter_built();
+        let live = minimal_built();
         let get = |path: &str| response(route(&request(Method::Get, path), LOOPBACK, &live));
 
         let picker = get("/");
