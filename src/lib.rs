@@ -47,7 +47,7 @@ pub fn load(source: &Path) -> (Option<Model>, Diagnostics) {
 /// Renders the editions of the readers in `only` (every reader's when
 /// `None`) into `sink`. Editions render in parallel, and the pages of each
 /// in parallel too.
-pub fn render<'m>(
+pub fn render_editions<'m>(
     model: &'m Model,
     theme: &Theme,
     options: &EditionOptions,

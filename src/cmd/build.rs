@@ -2,7 +2,7 @@
 
 use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::BuildArgs;
-use crate::diag::render::Format;
+use crate::diag::format::Format;
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::edition::{EditionOptions, Reader, UnknownReader};
 use crate::model::Model;
@@ -95,7 +95,7 @@ pub fn run(args: &BuildArgs) -> u8 {
         date: source_date_epoch(),
     };
     let progress = Progress::new(&staging, !args.quiet);
-    let rendered = crate::render(&model, &theme, &options, only.as_deref(), &progress);
+    let rendered = crate::render_editions(&model, &theme, &options, only.as_deref(), &progress);
     progress.finish();
     let stats = match rendered {
         Ok(s) => s,

@@ -2,8 +2,8 @@
 
 use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
-use crate::diag::render::Format;
-use crate::diag::Severity;
+use crate::diag::format::Format;
+use crate::diag::Level;
 use crate::edition::EditionOptions;
 use crate::render::theme::Theme;
 use crate::render::Sink;
@@ -37,7 +37,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                         include_drafts: true,
                         date: source_date_epoch(),
                     };
-                    if let Err(d) = crate::render(m, &theme, &options, None, &Discard) {
+                    if let Err(d) = crate::render_editions(m, &theme, &options, None, &Discard) {
                         diags.extend(d);
                     }
                 }
@@ -52,7 +52,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         } else if !failed(&diags, args.strict) {
             eprintln!(
                 "check passed with {} warning(s)",
-                diags.count(Severity::Warning)
+                diags.count(Level::Warning)
             );
         }
     }

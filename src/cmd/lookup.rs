@@ -9,7 +9,7 @@
 
 use super::{report, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::{LookupArgs, LookupFormat};
-use crate::diag::render::Format;
+use crate::diag::format::Format;
 use crate::edition::{EditionOptions, Reader};
 use crate::render::routes::{lookup, routes, Kind, Match};
 use serde::Serialize;

@@ -8,8 +8,8 @@ pub mod new;
 pub mod serve;
 
 use crate::cli::Command;
-use crate::diag::render::{render, Format};
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::format::{format_diagnostics, Format};
+use crate::diag::{Diagnostics, Level};
 use crate::model::values::Date;
 use std::io::{IsTerminal, Write};
 
@@ -41,10 +41,10 @@ pub(crate) fn report(diags: &Diagnostics, format: Format) {
     if format == Format::Human {
         let color = std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let text = render(&diags.sorted(), format, color);
+        let text = format_diagnostics(&diags.sorted(), format, color);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     } else {
-        let text = render(&diags.sorted(), format, false);
+        let text = format_diagnostics(&diags.sorted(), format, false);
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     }
@@ -52,7 +52,7 @@ pub(crate) fn report(diags: &Diagnostics, format: Format) {
 
 /// True when the diagnostics should fail the run.
 pub(crate) fn failed(diags: &Diagnostics, strict: bool) -> bool {
-    diags.has_errors() || (strict && diags.count(Severity::Warning) > 0)
+    diags.has_errors() || (strict && diags.count(Level::Warning) > 0)
 }
 
 /// Today's date for lints (never for page content): `RUNBOOK_TODAY`

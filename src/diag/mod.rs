@@ -3,19 +3,20 @@
 //! Every stage of the pipeline pushes [`Diagnostic`]s into a [`Diagnostics`]
 //! collection instead of printing or failing early, so that one run reports
 //! every problem at once. Only the command layer turns them into text (see
-//! [`render`]) and chooses an exit code.
+//! [`format`]) and chooses an exit code.
 
 pub mod codes;
-pub mod render;
+pub mod format;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use codes::Code;
 
-/// How serious a problem is.
+/// How serious a problem is: a diagnostic's level (an incident's severity is
+/// `model::values::IncidentSeverity`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub enum Level {
     /// Informational; never fails a run.
     Note,
     /// Fails a run only under `--strict`.
@@ -24,18 +25,18 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
+impl Level {
     /// The lowercase word used in every output format.
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
         }
     }
 }
 
-impl fmt::Display for Severity {
+impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -81,7 +82,7 @@ impl Span {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// How serious it is.
-    pub severity: Severity,
+    pub severity: Level,
     /// A stable code such as `RB012`, documented in `docs/diagnostics.md`.
     pub code: Code,
     /// Where it is.
@@ -133,7 +134,7 @@ impl Diagnostic {
     }
 
     /// Overrides the severity.
-    pub fn severity(mut self, severity: Severity) -> Self {
+    pub fn severity(mut self, severity: Level) -> Self {
         self.severity = severity;
         self
     }
@@ -163,16 +164,16 @@ impl Diagnostics {
 
     /// True when any problem is an error.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.items.iter().any(|d| d.severity == Level::Error)
     }
 
     /// True when any problem is a warning.
     pub fn has_warnings(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Warning)
+        self.items.iter().any(|d| d.severity == Level::Warning)
     }
 
     /// How many problems have this severity.
-    pub fn count(&self, severity: Severity) -> usize {
+    pub fn count(&self, severity: Level) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }
 

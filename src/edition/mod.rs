@@ -7,18 +7,20 @@
 //! SPEC §4 and placeholders are filled. Everything downstream renders only
 //! what an edition holds, so it cannot leak what was dropped.
 
-mod resolve;
+mod fill;
 pub mod words;
 
 use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;
-use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
-use crate::model::values::{Audience, Colour, Date, Severity};
+use crate::model::responsibility::{
+    resolve_responsibility, Layer, PhaseMap, Resolved, Responsibility,
+};
+use crate::model::values::{Audience, Colour, Date, IncidentSeverity};
 use crate::model::{Contact, Logo, Model, Runbook, Term};
 use std::borrow::Cow;
 
 pub use crate::model::reader::{Reader, UnknownReader, SOC_SLUG};
-pub use resolve::Filler;
+pub use fill::Filler;
 
 /// Choices that apply to every edition of a build.
 #[derive(Clone, Debug, Default)]
@@ -118,7 +120,7 @@ pub struct EditionRunbook<'m> {
     /// Category (or "Other").
     pub category: &'m str,
     /// Severity.
-    pub severity: Option<Severity>,
+    pub severity: Option<IncidentSeverity>,
     /// Search words.
     pub aliases: &'m [String],
     /// Alert names/IDs.
@@ -250,14 +252,14 @@ pub fn responsibilities(model: &Model, reader: &Reader<'_>, rb: &Runbook) -> [Re
     let hb = &model.handbook;
     let none: PhaseMap = [None; 6];
     match reader {
-        Reader::Soc => resolve(&[
+        Reader::Soc => resolve_responsibility(&[
             (Layer::Handbook, &hb.responsibility),
             (Layer::Runbook, &rb.responsibility),
         ]),
         Reader::Client(c) => {
             let plan = c.plan.as_ref().map(|p| &p.1).unwrap_or(&none);
             let over = c.overrides.get(&rb.slug).unwrap_or(&none);
-            resolve(&[
+            resolve_responsibility(&[
                 (Layer::Handbook, &hb.responsibility),
                 (Layer::Plan, plan),
                 (Layer::Client, &c.responsibility),

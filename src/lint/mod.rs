@@ -15,7 +15,7 @@ pub mod stale;
 pub mod steps;
 pub mod text;
 
-use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceText, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, Level, SourceText, Span};
 use crate::model::markdown::{BlockKind, Section};
 use crate::model::values::{Audience, Date};
 use crate::model::{LintSettings, Model, Runbook};
@@ -108,8 +108,8 @@ fn runbook<'m>(
     steps::check(model, rb, &mut out);
     if rb.draft {
         for d in &mut out {
-            if d.severity == Severity::Warning {
-                d.severity = Severity::Note;
+            if d.severity == Level::Warning {
+                d.severity = Level::Note;
                 d.notes.push(DRAFT_NOTE.to_string());
             }
         }
@@ -186,7 +186,7 @@ fn jargon_report(uses: Vec<Use<'_>>) -> Vec<Diagnostic> {
                 .collect();
         }
         if first.draft {
-            d.severity = Severity::Note;
+            d.severity = Level::Note;
             d.notes.push(DRAFT_NOTE.to_string());
         }
         out.push(d);

@@ -131,7 +131,7 @@ fn check_section(
         .links
         .iter()
         .map(|link| {
-            let target = resolve(link, from, index, diags)?;
+            let target = resolve_link(link, from, index, diags)?;
             if let Some(t) = index.get(&target.runbook) {
                 left_out(link, &target.runbook, t, from, clients, diags);
             }
@@ -146,7 +146,7 @@ fn diag_at(from: &From<'_>, link: &Link, code: Code, message: String) -> Diagnos
 }
 
 /// Matches a link to a run book and a phase or heading in it.
-fn resolve(
+fn resolve_link(
     link: &Link,
     from: &From<'_>,
     index: &BTreeMap<String, Target>,

@@ -123,7 +123,7 @@ pub struct Resolved {
 pub type PhaseMap = [Option<Responsibility>; 6];
 
 /// Resolves all six phases through `layers`, in order (later wins).
-pub fn resolve(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
+pub fn resolve_responsibility(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
     Phase::ALL.map(|phase| {
         let mut resolved = Resolved {
             responsibility: Responsibility::default_for(phase),
@@ -201,7 +201,7 @@ mod tests {
         handbook[Phase::Containment.index()] = Some(Responsibility::lead(Party::Soc));
         let mut runbook: PhaseMap = [None; 6];
         runbook[Phase::Containment.index()] = Some(Responsibility::lead(Party::Shared));
-        let r = resolve(&[(Layer::Handbook, &handbook), (Layer::Runbook, &runbook)]);
+        let r = resolve_responsibility(&[(Layer::Handbook, &handbook), (Layer::Runbook, &runbook)]);
         assert_eq!(r[Phase::Containment.index()].layer, Layer::Runbook);
         assert_eq!(
             r[Phase::Containment.index()].responsibility,

@@ -9,7 +9,7 @@ use super::markdown::{self, Section};
 use super::phase::Phase;
 use super::responsibility::{parse_map, PhaseMap};
 use super::text_value;
-use super::values::{is_slug, Audience, Date, Severity};
+use super::values::{is_slug, Audience, Date, IncidentSeverity};
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceText, Span};
 use crate::source::raw::RawFrontMatter;
 use crate::source::yaml::{Spanned, YamlText};
@@ -35,7 +35,7 @@ pub struct Runbook {
     /// Home page group.
     pub category: Option<String>,
     /// How serious.
-    pub severity: Option<Severity>,
+    pub severity: Option<IncidentSeverity>,
     /// Everyday search words.
     pub aliases: Vec<String>,
     /// SIEM alert names or IDs.
@@ -154,8 +154,8 @@ fn severity(
     value: &Spanned<String>,
     yaml: YamlText<'_>,
     diags: &mut Diagnostics,
-) -> Option<Severity> {
-    let parsed = Severity::parse(&value.value);
+) -> Option<IncidentSeverity> {
+    let parsed = IncidentSeverity::parse(&value.value);
     if parsed.is_none() {
         let near = did_you_mean(&value.value, ["low", "medium", "high", "critical"])
             .map(|n| format!("did you mean `{n}`? "))

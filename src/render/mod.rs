@@ -135,7 +135,7 @@ pub struct OnDemand {
     assets: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
-/// Prepares an edition for [`OnDemand::render`]: computes what pages share,
+/// Prepares an edition for [`OnDemand::render_page`]: computes what pages share,
 /// the page paths, and the assets (including the search index).
 pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
     let slugs = slugs(edition);
@@ -152,7 +152,7 @@ pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
 impl OnDemand {
     /// The file at `path` (relative to the edition folder): `None` when the
     /// edition has no such file, else its bytes or the template's error.
-    pub fn render(&self, theme: &Theme, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+    pub fn render_page(&self, theme: &Theme, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
         if let Some(bytes) = self.assets.get(path) {
             return Some(Ok(bytes.clone()));
         }

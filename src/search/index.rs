@@ -318,7 +318,7 @@ impl IndexData {
 
 /// Collects blocks, written as JSON as they come, and the words in them.
 #[derive(Default)]
-struct Builder {
+struct IndexBuilder {
     /// The elements of the `blocks` array, comma-separated.
     blocks: Vec<u8>,
     /// How many blocks so far.
@@ -560,7 +560,7 @@ fn stem_name(n: u32) -> Rc<str> {
     STEMS.with(|s| Rc::clone(&s.borrow().names[n as usize]))
 }
 
-impl Builder {
+impl IndexBuilder {
     /// Adds a block whose text only this edition has (placeholders filled).
     fn push(&mut self, kind: Kind, doc: usize, text: &str, anchor: Anchor<'_>) -> Option<u32> {
         let ready = ready(text)?;
@@ -631,12 +631,12 @@ impl Builder {
     /// A builder that starts with this thread's buffers from the edition
     /// before: the posting lists keep their capacity, so they are not grown
     /// again, push by push, in every edition.
-    fn from_scratch() -> Builder {
+    fn from_scratch() -> IndexBuilder {
         let (postings, blocks) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        Builder {
+        IndexBuilder {
             blocks: Vec::with_capacity(blocks),
             postings,
-            ..Builder::default()
+            ..IndexBuilder::default()
         }
     }
 
@@ -672,7 +672,7 @@ fn script_prefix() -> String {
 pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     let soc = edition.is_soc();
     trim_stems_memo();
-    let mut b = Builder::from_scratch();
+    let mut b = IndexBuilder::from_scratch();
     for p in Phase::ALL {
         // The name, and the one-word headings accepted for it ("Detection",
         // "Remediation"): longer ones hold everyday words ("incident").
@@ -863,7 +863,7 @@ fn stems_of(name: &str) -> Vec<String> {
 }
 
 /// Adds a run book's blocks; returns its summary's block.
-fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
+fn runbook_blocks(b: &mut IndexBuilder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
     b.push_shared(Kind::Title, r, rb.title, Anchor::None);
     for alias in rb.aliases {
         b.push_shared(Kind::Alias, r, alias, Anchor::None);

@@ -93,7 +93,7 @@ pub struct Summary {
 }
 
 /// Builds generations from one source folder, remembering what it parsed.
-pub struct Builder {
+pub struct GenerationBuilder {
     root: PathBuf,
     options: EditionOptions,
     runbooks: BTreeMap<PathBuf, Cached>,
@@ -111,11 +111,11 @@ impl std::fmt::Debug for Generation {
     }
 }
 
-impl Builder {
+impl GenerationBuilder {
     /// A builder for `root`. `date` is the cover date override
     /// (`SOURCE_DATE_EPOCH`), as in `runbook build`.
-    pub fn new(root: &Path, date: Option<Date>, counters: Arc<Counters>) -> Builder {
-        Builder {
+    pub fn new(root: &Path, date: Option<Date>, counters: Arc<Counters>) -> GenerationBuilder {
+        GenerationBuilder {
             root: root.to_path_buf(),
             options: EditionOptions {
                 include_drafts: true,

@@ -2,7 +2,7 @@
 //! the latest build, behind a version number that changes with either.
 
 use super::site::{Counters, Generation};
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Level};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
@@ -44,9 +44,9 @@ impl Problem {
     fn of(d: &Diagnostic) -> Problem {
         Problem {
             severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Note => "note",
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Note => "note",
             },
             code: d.code.as_str(),
             file: d.span.file.to_string_lossy().replace('\\', "/"),
@@ -115,7 +115,7 @@ impl Live {
         let errors: Vec<Problem> = diags
             .sorted()
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Level::Error)
             .map(Problem::of)
             .collect();
         self.update(|s| s.errors = errors);

@@ -115,7 +115,7 @@ impl Generation {
             return Lookup::Found(b);
         }
         let prepared = slot.prepared(self, reader);
-        match prepared.render(&self.theme, path) {
+        match prepared.render_page(&self.theme, path) {
             None => Lookup::Missing,
             Some(Err(d)) => Lookup::Failed(Box::new(d)),
             Some(Ok(bytes)) => {

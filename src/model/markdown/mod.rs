@@ -17,7 +17,7 @@ pub use events::MAX_NESTING;
 pub use phases::parse_runbook_body;
 
 use attributes::{attribute_problem, is_internal_class, stray_attribute, ATTRIBUTE_HINT};
-use events::{events, Parsed, Spanned};
+use events::{events, Parsed, SpannedEvent};
 use internal::{check_internal_definitions, internal_ranges};
 
 use super::phase::Phase;
@@ -348,7 +348,7 @@ fn parse_from<'s>(
     offset: usize,
     kind: MarkdownKind,
     diags: &mut Diagnostics,
-) -> (Ctx<'s>, Vec<Spanned<'s>>) {
+) -> (Ctx<'s>, Vec<SpannedEvent<'s>>) {
     let ctx = Ctx::new(source, offset);
     let events = prepare(&ctx, events(&source.text[offset..]), kind, diags);
     (ctx, events)
@@ -361,7 +361,7 @@ fn prepare<'a>(
     parsed: Parsed<'a>,
     kind: MarkdownKind,
     diags: &mut Diagnostics,
-) -> Vec<Spanned<'a>> {
+) -> Vec<SpannedEvent<'a>> {
     let Parsed {
         mut events,
         references,
@@ -456,7 +456,7 @@ impl<'s> Ctx<'s> {
     fn heading_attributes(
         &self,
         start: &Event<'_>,
-        inside: &[Spanned<'_>],
+        inside: &[SpannedEvent<'_>],
         range: &Range<usize>,
     ) -> Option<crate::diag::Diagnostic> {
         let Event::Start(Tag::Heading {
@@ -473,7 +473,7 @@ impl<'s> Ctx<'s> {
     }
 }
 
-fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
+fn find_heading_end(events: &[SpannedEvent<'_>], start: usize) -> usize {
     events[start..]
         .iter()
         .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -483,7 +483,7 @@ fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
 
 /// A heading's text as written, without code spans (where `{.x}` is
 /// meant literally).
-fn heading_text(events: &[Spanned<'_>]) -> String {
+fn heading_text(events: &[SpannedEvent<'_>]) -> String {
     events
         .iter()
         .filter_map(|(e, _)| match e {
@@ -493,7 +493,7 @@ fn heading_text(events: &[Spanned<'_>]) -> String {
         .collect()
 }
 
-fn plain_text(events: &[Spanned<'_>]) -> String {
+fn plain_text(events: &[SpannedEvent<'_>]) -> String {
     let mut s = String::new();
     for (e, _) in events {
         match e {
@@ -523,7 +523,7 @@ struct ItemState {
     step: Option<usize>,
 }
 
-struct Builder<'c, 's> {
+struct SectionBuilder<'c, 's> {
     ctx: &'c Ctx<'s>,
     phase: Option<Phase>,
     out: Vec<Event<'static>>,
@@ -552,7 +552,7 @@ struct Builder<'c, 's> {
 /// placeholders, links and plain text.
 fn render_section(
     ctx: &Ctx<'_>,
-    events: &[Spanned<'_>],
+    events: &[SpannedEvent<'_>],
     place: SectionPlace<'_>,
     diags: &mut Diagnostics,
 ) -> Section {
@@ -567,7 +567,7 @@ fn render_section(
         None if slug.is_empty() => String::new(),
         None => format!("{slug}-"),
     };
-    let mut b = Builder {
+    let mut b = SectionBuilder {
         ctx,
         phase,
         out: Vec::with_capacity(events.len() + 16),
@@ -599,7 +599,7 @@ fn render_section(
     b.finish()
 }
 
-impl Builder<'_, '_> {
+impl SectionBuilder<'_, '_> {
     fn hole_inline(&mut self, seg: Segment) {
         let n = self.holes.len();
         self.holes.push(seg);
@@ -694,7 +694,7 @@ impl Builder<'_, '_> {
     }
 
     /// Handles the event at `i`; returns the index of the next one.
-    fn event(&mut self, events: &[Spanned<'_>], i: usize, diags: &mut Diagnostics) -> usize {
+    fn event(&mut self, events: &[SpannedEvent<'_>], i: usize, diags: &mut Diagnostics) -> usize {
         let (event, range) = &events[i];
         match event {
             Event::Start(Tag::Heading {
@@ -1075,7 +1075,7 @@ impl Builder<'_, '_> {
 /// neither ("the report covers: …") is plain text under the phase's badge.
 /// The list is read ahead because its first item may be unmarked while a
 /// later one is marked, and every item of a list of steps is a step.
-fn is_list_of_steps(events: &[Spanned<'_>], start: usize) -> bool {
+fn is_list_of_steps(events: &[SpannedEvent<'_>], start: usize) -> bool {
     let mut depth = 0usize;
     for (i, (event, _)) in events.iter().enumerate().skip(start + 1) {
         match event {
@@ -1090,9 +1090,9 @@ fn is_list_of_steps(events: &[Spanned<'_>], start: usize) -> bool {
 }
 
 /// True when the item that starts at event `item` opens with a task box or
-/// a marker, read the way [`Builder::start_item`] reads them: the first
+/// a marker, read the way [`SectionBuilder::start_item`] reads them: the first
 /// thing in the item other than its paragraph.
-fn item_is_marked(events: &[Spanned<'_>], item: usize) -> bool {
+fn item_is_marked(events: &[SpannedEvent<'_>], item: usize) -> bool {
     for (event, _) in events.iter().skip(item + 1) {
         match event {
             Event::Start(Tag::Paragraph) => continue,

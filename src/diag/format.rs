@@ -1,8 +1,8 @@
 //! Turning diagnostics into text: for people (compiler style), for tools
 //! (JSON, one stable object per problem) and for GitHub workflow annotations.
 
-use super::{Code, Diagnostic, Severity};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use super::{Code, Diagnostic, Level};
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, Snippet};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -19,7 +19,7 @@ pub enum Format {
 }
 
 /// Renders diagnostics in the given format. `color` applies to `human` only.
-pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+pub fn format_diagnostics(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
     match format {
         Format::Human => human(diagnostics, color),
         Format::Json => json(diagnostics),
@@ -27,11 +27,11 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String
     }
 }
 
-fn level(severity: Severity) -> Level<'static> {
+fn level(severity: Level) -> SnippetLevel<'static> {
     match severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Note => Level::NOTE,
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+        Level::Note => SnippetLevel::NOTE,
     }
 }
 
@@ -82,23 +82,23 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
         report.push(group);
         if let Some(hint) = &d.hint {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(hint.as_str()),
+                SnippetLevel::HELP.secondary_title(hint.as_str()),
             ));
         }
         for note in &d.notes {
             report.push(Group::with_title(
-                Level::NOTE.secondary_title(note.as_str()),
+                SnippetLevel::NOTE.secondary_title(note.as_str()),
             ));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&report));
     }
     let errors = diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity == Level::Error)
         .count();
     let warnings = diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| d.severity == Level::Warning)
         .count();
     if diagnostics.len() >= 2 {
         out.push_str(&overview(diagnostics));
@@ -116,7 +116,7 @@ pub const TOP_FILES: usize = 5;
 /// each severity on its own line) with what the code means, then the files
 /// with the most problems (most first, then by name).
 pub fn overview(diagnostics: &[Diagnostic]) -> String {
-    let mut by_code: BTreeMap<(Code, std::cmp::Reverse<Severity>), usize> = BTreeMap::new();
+    let mut by_code: BTreeMap<(Code, std::cmp::Reverse<Level>), usize> = BTreeMap::new();
     let mut by_file: BTreeMap<String, usize> = BTreeMap::new();
     for d in diagnostics {
         *by_code
@@ -215,9 +215,9 @@ pub fn github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "notice",
         };
         let mut message = d.message.clone();
         if let Some(hint) = &d.hint {
@@ -297,7 +297,7 @@ mod tests {
             at(Code::Jargon, "b.md", 2),
             at(Code::UndefinedAcronym, "a.md", 1),
             at(Code::UnknownPhase, "c.md", 1),
-            at(Code::Jargon, "c.md", 3).severity(Severity::Note),
+            at(Code::Jargon, "c.md", 3).severity(Level::Note),
         ];
         for (i, f) in ["d.md", "e.md", "f.md", "g.md"].iter().enumerate() {
             ds.push(at(Code::LongSentence, f, i + 1));
