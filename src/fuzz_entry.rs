@@ -176,7 +176,7 @@ pub fn glossary_yaml(data: &[u8]) -> Result<(), String> {
 /// memory, the way `source::load` reads a folder (logos and themes aside),
 /// then checks it as `runbook check` does and checks that every problem is
 /// located. Returns the problems found.
-pub fn run_project(files: &[(&str, &[u8])]) -> Result<Diagnostics, String> {
+pub(crate) fn run_project(files: &[(&str, &[u8])]) -> Result<Diagnostics, String> {
     let get = |path: &str, default: &str| -> Vec<u8> {
         files
             .iter()

@@ -20,7 +20,7 @@ pub mod edition;
 #[doc(hidden)]
 pub mod fuzz_entry;
 pub mod lint;
-pub mod marker;
+pub(crate) mod marker;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 /// Runs `runbook build`.
-pub fn run(args: &BuildArgs) -> u8 {
+pub(crate) fn run(args: &BuildArgs) -> u8 {
     let started = Instant::now();
     let today = match today() {
         Ok(d) => d,

@@ -19,7 +19,7 @@ impl Sink for Discard {
 }
 
 /// Runs `runbook check`.
-pub fn run(args: &CheckArgs) -> u8 {
+pub(crate) fn run(args: &CheckArgs) -> u8 {
     let today = match today() {
         Ok(d) => d,
         Err(message) => {

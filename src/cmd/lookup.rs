@@ -37,7 +37,7 @@ struct Matched<'a> {
 }
 
 /// Runs `runbook lookup`.
-pub fn run(args: &LookupArgs) -> u8 {
+pub(crate) fn run(args: &LookupArgs) -> u8 {
     if args
         .id
         .trim_matches(|c: char| !c.is_alphanumeric())

@@ -1,11 +1,11 @@
 //! Commands: one module each, one entry function each. This is the only
 //! layer that prints or chooses an exit code.
 
-pub mod build;
-pub mod check;
-pub mod lookup;
-pub mod new;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod lookup;
+pub(crate) mod new;
+pub(crate) mod serve;
 
 use crate::cli::Command;
 use crate::diag::format::{format_diagnostics, Format};
@@ -14,11 +14,11 @@ use crate::model::values::Date;
 use std::io::{IsTerminal, Write};
 
 /// Exit code: success.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: problems in the sources (or warnings under `--strict`).
-pub const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_CONTENT: u8 = 1;
 /// Exit code: the command was used wrongly.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// Runs a command and returns its exit code.
 pub fn run(command: Command) -> u8 {

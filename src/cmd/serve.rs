@@ -15,7 +15,7 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
 /// Runs `runbook serve` until Ctrl-C.
-pub fn run(args: &ServeArgs) -> u8 {
+pub(crate) fn run(args: &ServeArgs) -> u8 {
     let (stop_tx, stop_rx) = channel::<()>();
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());

@@ -19,7 +19,11 @@ pub enum Format {
 }
 
 /// Renders diagnostics in the given format. `color` applies to `human` only.
-pub fn format_diagnostics(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+pub(crate) fn format_diagnostics(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    color: bool,
+) -> String {
     match format {
         Format::Human => human(diagnostics, color),
         Format::Json => json(diagnostics),
@@ -37,7 +41,7 @@ fn level(severity: Level) -> SnippetLevel<'static> {
 
 /// Compiler-style text: the message, the file:line:column, the offending
 /// line with the problem underlined, then the hint and notes.
-pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
+pub(crate) fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -110,12 +114,12 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
 }
 
 /// How many files [`overview`] names under "most problems".
-pub const TOP_FILES: usize = 5;
+pub(crate) const TOP_FILES: usize = 5;
 
 /// Where a writer should start: the count of problems per code (by code,
 /// each severity on its own line) with what the code means, then the files
 /// with the most problems (most first, then by name).
-pub fn overview(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn overview(diagnostics: &[Diagnostic]) -> String {
     let mut by_code: BTreeMap<(Code, std::cmp::Reverse<Level>), usize> = BTreeMap::new();
     let mut by_file: BTreeMap<String, usize> = BTreeMap::new();
     for d in diagnostics {
@@ -176,7 +180,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// "2 errors, 1 warning" with the right plurals.
-pub fn summary_line(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary_line(errors: usize, warnings: usize) -> String {
     format!(
         "{}, {}",
         plural(errors, "error"),
@@ -187,7 +191,7 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
 /// One JSON object per line: `severity`, `code`, `file`, `line`, `column`,
 /// `message`, `hint` (null when none), `notes`, `related` (other places of
 /// the same problem: `file`, `line`, `column`).
-pub fn json(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn json(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let value = serde_json::json!({
@@ -211,7 +215,7 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// GitHub Actions annotations: `::error file=…,line=…,col=…,title=…::message`.
-pub fn github(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let kind = match d.severity {

@@ -5,13 +5,14 @@
 //! every problem at once. Only the command layer turns them into text (see
 //! [`format`]) and chooses an exit code.
 
-pub mod codes;
-pub mod format;
+pub(crate) mod codes;
+pub(crate) mod format;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use codes::Code;
+pub use format::Format;
 
 /// How serious a problem is: a diagnostic's level (an incident's severity is
 /// `model::values::IncidentSeverity`).
@@ -198,20 +199,20 @@ impl Diagnostics {
 
 /// Maps byte offsets in one file's text to lines and columns.
 #[derive(Clone, Debug)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
     /// Indexes the line starts of `text`.
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
     /// The 1-based line and character column of a byte offset.
-    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
@@ -226,7 +227,7 @@ impl LineIndex {
     }
 
     /// The text of a 1-based line, without its line break.
-    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+    pub(crate) fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
         let end = self.starts.get(line).copied().unwrap_or(text.len());
         text.get(start..end)
@@ -234,7 +235,7 @@ impl LineIndex {
     }
 
     /// The byte offset where a 1-based line starts.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
+    pub(crate) fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()
     }
 }
@@ -248,7 +249,7 @@ pub struct SourceText {
     /// The whole text.
     pub text: String,
     /// Line starts of `text`.
-    pub lines: LineIndex,
+    pub(crate) lines: LineIndex,
 }
 
 impl SourceText {
@@ -307,7 +308,7 @@ impl SourceText {
 }
 
 /// Finds the candidate closest to `word`, for "did you mean" hints.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

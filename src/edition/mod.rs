@@ -8,7 +8,7 @@
 //! what an edition holds, so it cannot leak what was dropped.
 
 mod fill;
-pub mod words;
+pub(crate) mod words;
 
 use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;
@@ -20,7 +20,7 @@ use crate::model::{Contact, Logo, Model, Runbook, Term};
 use std::borrow::Cow;
 
 pub use crate::model::reader::{Reader, UnknownReader, SOC_SLUG};
-pub use fill::Filler;
+pub(crate) use fill::Filler;
 
 /// Choices that apply to every edition of a build.
 #[derive(Clone, Debug, Default)]
@@ -199,7 +199,7 @@ pub fn all<'m>(model: &'m Model, options: &EditionOptions) -> Vec<Edition<'m>> {
 
 /// True when this reader's edition shows the run book: the reader sees it
 /// ([`Reader::sees`]) and it is not a draft left out of this build.
-pub fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> bool {
+pub(crate) fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> bool {
     (!rb.draft || options.include_drafts) && reader.sees(rb)
 }
 
@@ -248,7 +248,7 @@ pub fn edition<'m>(model: &'m Model, reader: Reader<'m>, options: &EditionOption
 }
 
 /// The resolved responsibility of each phase of `rb` for this reader.
-pub fn responsibilities(model: &Model, reader: &Reader<'_>, rb: &Runbook) -> [Resolved; 6] {
+pub(crate) fn responsibilities(model: &Model, reader: &Reader<'_>, rb: &Runbook) -> [Resolved; 6] {
     let hb = &model.handbook;
     let none: PhaseMap = [None; 6];
     match reader {

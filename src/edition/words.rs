@@ -7,7 +7,7 @@ use crate::model::responsibility::{Layer, Party};
 use std::borrow::Cow;
 
 /// Who a party is, in the reader's words.
-pub fn party_words(party: Party, soc_edition: bool) -> &'static str {
+pub(crate) fn party_words(party: Party, soc_edition: bool) -> &'static str {
     match (party, soc_edition) {
         (Party::Soc, _) => "Our SOC team",
         (Party::Client, false) => "Your team",
@@ -17,7 +17,7 @@ pub fn party_words(party: Party, soc_edition: bool) -> &'static str {
 }
 
 /// "advised by our SOC team".
-pub fn advisor_words(party: Party, soc_edition: bool) -> &'static str {
+pub(crate) fn advisor_words(party: Party, soc_edition: bool) -> &'static str {
     match (party, soc_edition) {
         (Party::Soc, _) => "advised by our SOC team",
         (Party::Client, false) => "advised by your team",
@@ -27,12 +27,16 @@ pub fn advisor_words(party: Party, soc_edition: bool) -> &'static str {
 }
 
 /// Who a party is, in the reader's words, in the middle of a sentence.
-pub fn party_words_lower(party: Party, soc_edition: bool) -> &'static str {
+pub(crate) fn party_words_lower(party: Party, soc_edition: bool) -> &'static str {
     &advisor_words(party, soc_edition)["advised by ".len()..]
 }
 
 /// Which layer set a responsibility, in the reader's words.
-pub fn layer_words(layer: Layer, plan: Option<&str>, soc_edition: bool) -> Cow<'static, str> {
+pub(crate) fn layer_words(
+    layer: Layer,
+    plan: Option<&str>,
+    soc_edition: bool,
+) -> Cow<'static, str> {
     match layer {
         Layer::Default => Cow::Borrowed("Standard practice for every incident"),
         Layer::Handbook => Cow::Borrowed("Set for every client in this handbook"),

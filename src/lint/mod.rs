@@ -8,12 +8,12 @@
 //! is a note until the run book is published. Codes are RB1xx and are listed
 //! in `docs/diagnostics.md`.
 
-pub mod jargon;
-pub mod phases;
-pub mod readability;
-pub mod stale;
-pub mod steps;
-pub mod text;
+pub(crate) mod jargon;
+pub(crate) mod phases;
+pub(crate) mod readability;
+pub(crate) mod stale;
+pub(crate) mod steps;
+pub(crate) mod text;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Level, SourceText, Span};
 use crate::model::markdown::{BlockKind, Section};

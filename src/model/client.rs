@@ -84,7 +84,7 @@ impl ImageKind {
 }
 
 /// The image type `bytes` start with, by their magic bytes.
-pub fn image_kind(bytes: &[u8]) -> Option<ImageKind> {
+pub(crate) fn image_kind(bytes: &[u8]) -> Option<ImageKind> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(ImageKind::Png)
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {

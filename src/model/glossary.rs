@@ -30,7 +30,7 @@ struct Pattern {
 }
 
 /// Finds glossary terms in text.
-pub struct Matcher {
+pub(crate) struct Matcher {
     patterns: Vec<Pattern>,
     /// Pattern indexes by the lowercase first word, longest pattern first.
     by_first: BTreeMap<String, Vec<usize>>,
@@ -96,7 +96,7 @@ fn fold_sep(sep: &str) -> String {
 
 impl Matcher {
     /// A matcher for every term and alias of the glossary.
-    pub fn new(glossary: &[Term]) -> Matcher {
+    pub(crate) fn new(glossary: &[Term]) -> Matcher {
         let mut patterns = Vec::new();
         for (n, term) in glossary.iter().enumerate() {
             for text in std::iter::once(&term.term).chain(&term.aliases) {
@@ -142,7 +142,7 @@ impl Matcher {
     }
 
     /// True when the glossary has no terms.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
 
@@ -179,7 +179,7 @@ impl Matcher {
     /// headings and code. Uses inside a SOC-only part are tracked apart
     /// from the rest, so client editions, which leave that part out, still
     /// get the first use in what they show.
-    pub fn mark(&self, section: &mut Section) {
+    pub(crate) fn mark(&self, section: &mut Section) {
         if self.is_empty() {
             return;
         }
@@ -316,7 +316,7 @@ impl SkipState {
 }
 
 /// Marks glossary terms in every section of the model.
-pub fn mark_all<'a>(glossary: &[Term], sections: impl Iterator<Item = &'a mut Section>) {
+pub(crate) fn mark_all<'a>(glossary: &[Term], sections: impl Iterator<Item = &'a mut Section>) {
     let matcher = Matcher::new(glossary);
     if matcher.is_empty() {
         return;

@@ -74,7 +74,7 @@ struct From<'a> {
 /// Checks every link in run books and `start_here`, recording where each
 /// points. Errors for links to nothing; notes for links some edition shows
 /// as plain text.
-pub fn check(
+pub(crate) fn check(
     runbooks: &mut [Runbook],
     handbook: &mut Handbook,
     clients: &[Client],

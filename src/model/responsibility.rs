@@ -142,7 +142,11 @@ pub fn resolve_responsibility(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
 }
 
 /// Validates a raw per-phase map from a YAML file.
-pub fn parse_map(raw: &RawPhaseMap, yaml: YamlText<'_>, diags: &mut Diagnostics) -> PhaseMap {
+pub(crate) fn parse_map(
+    raw: &RawPhaseMap,
+    yaml: YamlText<'_>,
+    diags: &mut Diagnostics,
+) -> PhaseMap {
     let mut map: PhaseMap = [None; 6];
     for (key, value) in raw {
         let Some(phase) = Phase::from_key(key) else {

@@ -17,7 +17,7 @@ use crate::source::RawRunbook;
 use std::path::PathBuf;
 
 /// Run book slugs that would collide with the edition's own pages.
-pub const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
+pub(crate) const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
     "assets", "glossary", "phases", "print", "search", "index", "404", "alerts", "attack",
 ];
 

@@ -199,13 +199,13 @@ impl Colour {
 }
 
 /// The slug of the SOC team's edition (reserved: no client may take it).
-/// It is here, beside [`is_slug`], and not in `reader`, because client
+/// It is here, beside `is_slug`, and not in `reader`, because client
 /// validation refuses it and `reader` already builds on clients.
 pub const SOC_SLUG: &str = "soc";
 
 /// True for a slug usable in a page address: lowercase letters, digits and
 /// single hyphens.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')

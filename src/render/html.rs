@@ -3,14 +3,14 @@
 
 use crate::edition::words::{advisor_words, layer_words, party_words};
 use crate::edition::{Edition, Piece};
-use crate::marker::{PAGE_ROOT, STEP_ANCHOR_PREFIX, STEP_ID};
+use crate::marker::{PAGE_ROOT, STEP_ID};
 use crate::model::markdown::ContactField;
 use crate::model::responsibility::{Layer, Resolved};
 use crate::model::Contact;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     escape_into(&mut out, s);
     out
@@ -37,7 +37,7 @@ fn escape_into(out: &mut String, s: &str) {
 }
 
 /// A responsibility badge. `step` is set for step badges.
-pub fn badge(
+pub(crate) fn badge(
     phase: &str,
     step: Option<usize>,
     resolved: &Resolved,
@@ -136,11 +136,6 @@ fn push_number(out: &mut String, n: usize) {
     out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
-/// The id of a step on its phase page ([`STEP_ANCHOR_PREFIX`] and its number).
-pub fn step_anchor(step: usize) -> String {
-    format!("{STEP_ANCHOR_PREFIX}{step}")
-}
-
 /// A tappable phone link.
 fn phone_link(out: &mut String, phone: &str) {
     out.push_str("<a href=\"tel:");
@@ -215,7 +210,7 @@ fn contact_card(out: &mut String, c: &Contact) {
 
 /// A contact as a block for the home page and print covers: who, then
 /// large tappable phone and email links, then when to reach them.
-pub fn contact_block(c: &Contact) -> String {
+pub(crate) fn contact_block(c: &Contact) -> String {
     let mut out = String::from("<li class=\"contact\"><p class=\"contact-who\">");
     contact_title(&mut out, c);
     if let (Some(name), Some(_)) = (&c.name, &c.label) {
@@ -246,7 +241,7 @@ pub fn contact_block(c: &Contact) -> String {
 }
 
 /// The big button at the top of the home page: call this contact now.
-pub fn call_now(c: &Contact) -> Option<String> {
+pub(crate) fn call_now(c: &Contact) -> Option<String> {
     let phone = c.phone.as_deref()?;
     let what = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
     Some(format!(
@@ -258,7 +253,7 @@ pub fn call_now(c: &Contact) -> Option<String> {
 }
 
 /// Renders resolved body pieces to HTML.
-pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
+pub(crate) fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
     let mut out = String::with_capacity(
         pieces
             .iter()

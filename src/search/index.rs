@@ -228,7 +228,7 @@ pub struct IndexData {
     /// Alert and ATT&CK IDs (normalized) → blocks, ascending.
     pub keys: BTreeMap<String, Vec<u32>>,
     /// Groups of words that mean the same (a glossary term and its aliases,
-    /// and the built-in families of [`super::vocabulary`]), each member a
+    /// and the built-in families of `super::vocabulary`), each member a
     /// list of stems.
     pub synonyms: Vec<Vec<Vec<String>>>,
     /// Who to call when a search finds nothing: the provider's `soc`
@@ -347,7 +347,7 @@ impl Anchor<'_> {
         match self {
             Anchor::None => out.extend_from_slice(b"\"\""),
             Anchor::Step(n) => {
-                // `#step-<n>`, as `step_anchor` spells it: nothing to escape.
+                // `#step-<n>`, as render spells it: nothing to escape.
                 out.extend_from_slice(b"\"#");
                 out.extend_from_slice(STEP_ANCHOR_PREFIX.as_bytes());
                 out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());

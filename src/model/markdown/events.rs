@@ -21,7 +21,7 @@ pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 /// other: markdown-it's limit. Sanitizing grows with depth times size, so a
 /// page nested 100,000 deep took minutes; deeper parts are left out, with
 /// an error.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// A body's events, ready to render.
 pub(super) struct Parsed<'a> {

@@ -13,7 +13,7 @@ mod events;
 mod internal;
 mod phases;
 
-pub use events::MAX_NESTING;
+pub(crate) use events::MAX_NESTING;
 pub use phases::parse_runbook_body;
 
 use attributes::{attribute_problem, is_internal_class, stray_attribute, ATTRIBUTE_HINT};
@@ -186,7 +186,10 @@ impl LinkTarget {
 /// `slug.md#fragment`, or `#fragment` when `bare_fragments` is set. Returns
 /// `(file, fragment)`; `None` for any other address (other sites, files,
 /// `mailto:` and so on), which is left as written.
-pub fn runbook_link(dest: &str, bare_fragments: bool) -> Option<(Option<String>, Option<String>)> {
+pub(crate) fn runbook_link(
+    dest: &str,
+    bare_fragments: bool,
+) -> Option<(Option<String>, Option<String>)> {
     let dest = dest.trim();
     let (path, fragment) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
@@ -206,7 +209,7 @@ pub fn runbook_link(dest: &str, bare_fragments: bool) -> Option<(Option<String>,
 }
 
 /// A step: an item of a list of steps in a phase (a list at least one of
-/// whose items has a marker or a task box; see [`is_list_of_steps`]).
+/// whose items has a marker or a task box; see `is_list_of_steps`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     /// The `[SOC]`/`[Client]`/`[Shared]` marker, if any.
@@ -1155,7 +1158,7 @@ fn split_marker(text: &str) -> (Option<Party>, &str) {
 }
 
 /// Parses the inside of `{{ … }}`.
-pub fn parse_placeholder(inner: &str) -> Result<PlaceholderKind, String> {
+pub(crate) fn parse_placeholder(inner: &str) -> Result<PlaceholderKind, String> {
     let parts: Vec<&str> = inner.split('.').map(str::trim).collect();
     match parts.as_slice() {
         ["client", "name"] => Ok(PlaceholderKind::ClientName),
