@@ -10,7 +10,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use runbook::diag::Diagnostics;
 use runbook::edition::{self, EditionOptions, Reader};
 use runbook::model::markdown::parse_runbook_body;
-use runbook::model::responsibility::{resolve, Layer, Party, PhaseMap, Responsibility};
+use runbook::model::responsibility::{
+    resolve_responsibility, Layer, Party, PhaseMap, Responsibility,
+};
 use runbook::render::theme::Theme;
 use runbook::render::Sink;
 use std::path::PathBuf;
@@ -66,7 +68,7 @@ fn benches(c: &mut Criterion) {
     let empty: PhaseMap = [None; 6];
     c.bench_function("responsibility resolution (six phases, five layers)", |b| {
         b.iter(|| {
-            std::hint::black_box(resolve(&[
+            std::hint::black_box(resolve_responsibility(&[
                 (Layer::Handbook, &empty),
                 (Layer::Plan, &plan),
                 (Layer::Client, &empty),

@@ -273,7 +273,7 @@ plans:
 const GLOSSARY: &str = "backup:\n  definition: A spare copy of your files.\nfirewall:\n  definition: A filter between your network and the internet.\nphishing:\n  definition: A message that tries to trick you.\n";
 
 /// Writes a corpus into `out`.
-pub fn generate(out: &Path, runbooks: usize, clients: usize) -> std::io::Result<()> {
+pub(crate) fn generate(out: &Path, runbooks: usize, clients: usize) -> std::io::Result<()> {
     let src = out.join("runbooks");
     if src.exists() {
         fs::remove_dir_all(&src)?;

@@ -1,6 +1,6 @@
 //! Command-line definitions.
 
-use crate::diag::render::Format;
+use crate::diag::format::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

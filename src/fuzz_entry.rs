@@ -11,7 +11,7 @@
 //!
 //! Not a stable API: hidden from the docs and free to change.
 
-use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Level};
 use crate::edition::EditionOptions;
 use crate::model::values::Date;
 use crate::render::theme::Theme;
@@ -52,7 +52,7 @@ pub const WHOLE_FILE_CODES: &[Code] = &[
 /// are checked for a line only).
 pub fn check_located(diags: &Diagnostics, texts: &[(&Path, &str)]) -> Result<(), String> {
     for d in diags.iter() {
-        if d.severity == Severity::Note {
+        if d.severity == Level::Note {
             continue;
         }
         located(d, texts)?;
@@ -176,7 +176,7 @@ pub fn glossary_yaml(data: &[u8]) -> Result<(), String> {
 /// memory, the way `source::load` reads a folder (logos and themes aside),
 /// then checks it as `runbook check` does and checks that every problem is
 /// located. Returns the problems found.
-pub fn run_project(files: &[(&str, &[u8])]) -> Result<Diagnostics, String> {
+pub(crate) fn run_project(files: &[(&str, &[u8])]) -> Result<Diagnostics, String> {
     let get = |path: &str, default: &str| -> Vec<u8> {
         files
             .iter()
@@ -278,7 +278,7 @@ pub fn check_sources(sources: &Sources, render: bool) -> Diagnostics {
                 date: None,
                 ..EditionOptions::default()
             };
-            if let Err(d) = crate::render(&model, &theme, &options, None, &Discard) {
+            if let Err(d) = crate::render_editions(&model, &theme, &options, None, &Discard) {
                 diags.extend(d);
             }
         }
@@ -323,7 +323,7 @@ mod tests {
         // A broken file in it is reported, and located.
         let diags = run_project(&[("fuzz.md", b"---\ntitle: [\n---\n")]).unwrap();
         assert!(
-            diags.iter().any(|d| d.severity == Severity::Error
+            diags.iter().any(|d| d.severity == Level::Error
                 && d.span.file == Path::new("fuzz.md")
                 && d.span.line == 2),
             "{:?}",

@@ -21,6 +21,7 @@ pub mod edition;
 pub mod fuzz_entry;
 pub mod history;
 pub mod lint;
+pub(crate) mod marker;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -47,7 +48,7 @@ pub fn load(source: &Path) -> (Option<Model>, Diagnostics) {
 /// Renders the editions of the readers in `only` (every reader's when
 /// `None`) into `sink`. Editions render in parallel, and the pages of each
 /// in parallel too.
-pub fn render<'m>(
+pub fn render_editions<'m>(
     model: &'m Model,
     theme: &Theme,
     options: &EditionOptions,

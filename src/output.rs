@@ -164,7 +164,7 @@ impl Staging {
 
     /// From now on, a file whose bytes equal those of the same file in the
     /// output folder is linked from there instead of written. Call it only
-    /// once [`check_safe_to_replace`] has said the output is runbook's.
+    /// once `check_safe_to_replace` has said the output is runbook's.
     pub fn reuse(&mut self) -> io::Result<()> {
         // What a new file gets here (the umask and our user), learnt from
         // one, since std does not tell the umask.
@@ -921,7 +921,7 @@ fn files_under(dir: &Path, rel: &Path, out: &mut BTreeSet<PathBuf>) {
 /// sources, and every folder to be replaced (for a whole build, every entry
 /// in `out`) must be an edition runbook wrote. The message names the
 /// first entry that is not, and what to do.
-pub fn check_safe_to_replace(
+pub(crate) fn check_safe_to_replace(
     out: &Path,
     source: &Path,
     only: Option<&[String]>,

@@ -2,7 +2,7 @@
 
 use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::BuildArgs;
-use crate::diag::render::Format;
+use crate::diag::format::Format;
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::edition::{EditionOptions, Reader, UnknownReader};
 use crate::model::Model;
@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 /// Runs `runbook build`.
-pub fn run(args: &BuildArgs) -> u8 {
+pub(crate) fn run(args: &BuildArgs) -> u8 {
     let started = Instant::now();
     let today = match today() {
         Ok(d) => d,
@@ -107,7 +107,7 @@ pub fn run(args: &BuildArgs) -> u8 {
         changes,
     };
     let progress = Progress::new(&staging, !args.quiet);
-    let rendered = crate::render(&model, &theme, &options, only.as_deref(), &progress);
+    let rendered = crate::render_editions(&model, &theme, &options, only.as_deref(), &progress);
     progress.finish();
     let stats = match rendered {
         Ok(s) => s,

@@ -6,14 +6,14 @@
 
 use super::{report, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::{ChangesArgs, LookupFormat};
-use crate::diag::render::Format;
+use crate::diag::Format;
 use crate::edition::changes::{Changes, Kind};
 use crate::edition::Reader;
 use std::fmt::Write as _;
 use std::io::Write;
 
 /// Runs `runbook changes`.
-pub fn run(args: &ChangesArgs) -> u8 {
+pub(crate) fn run(args: &ChangesArgs) -> u8 {
     let (model, diags) = crate::load(&args.source);
     let Some(model) = model.filter(|_| !diags.has_errors()) else {
         report(&diags, Format::Human);

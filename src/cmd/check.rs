@@ -2,8 +2,8 @@
 
 use super::{failed, report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
-use crate::diag::render::Format;
-use crate::diag::Severity;
+use crate::diag::format::Format;
+use crate::diag::Level;
 use crate::edition::EditionOptions;
 use crate::render::theme::Theme;
 use crate::render::Sink;
@@ -19,7 +19,7 @@ impl Sink for Discard {
 }
 
 /// Runs `runbook check`.
-pub fn run(args: &CheckArgs) -> u8 {
+pub(crate) fn run(args: &CheckArgs) -> u8 {
     let today = match today() {
         Ok(d) => d,
         Err(message) => {
@@ -43,7 +43,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                         version: None,
                         changes,
                     };
-                    if let Err(d) = crate::render(m, &theme, &options, None, &Discard) {
+                    if let Err(d) = crate::render_editions(m, &theme, &options, None, &Discard) {
                         diags.extend(d);
                     }
                 }
@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         } else if !failed(&diags, args.strict) {
             eprintln!(
                 "check passed with {} warning(s)",
-                diags.count(Severity::Warning)
+                diags.count(Level::Warning)
             );
         }
     }

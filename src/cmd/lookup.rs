@@ -9,7 +9,7 @@
 
 use super::{report, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::{LookupArgs, LookupFormat};
-use crate::diag::render::Format;
+use crate::diag::format::Format;
 use crate::edition::{EditionOptions, Reader};
 use crate::render::routes::{lookup, routes, Kind, Match};
 use serde::Serialize;
@@ -37,7 +37,7 @@ struct Matched<'a> {
 }
 
 /// Runs `runbook lookup`.
-pub fn run(args: &LookupArgs) -> u8 {
+pub(crate) fn run(args: &LookupArgs) -> u8 {
     if args
         .id
         .trim_matches(|c: char| !c.is_alphanumeric())

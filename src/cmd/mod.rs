@@ -1,25 +1,25 @@
 //! Commands: one module each, one entry function each. This is the only
 //! layer that prints or chooses an exit code.
 
-pub mod build;
-pub mod changes;
-pub mod check;
-pub mod lookup;
-pub mod new;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod changes;
+pub(crate) mod check;
+pub(crate) mod lookup;
+pub(crate) mod new;
+pub(crate) mod serve;
 
 use crate::cli::Command;
-use crate::diag::render::{render, Format};
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::format::{format_diagnostics, Format};
+use crate::diag::{Diagnostics, Level};
 use crate::model::values::Date;
 use std::io::{IsTerminal, Write};
 
 /// Exit code: success.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: problems in the sources (or warnings under `--strict`).
-pub const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_CONTENT: u8 = 1;
 /// Exit code: the command was used wrongly.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// Runs a command and returns its exit code.
 pub fn run(command: Command) -> u8 {
@@ -43,10 +43,10 @@ pub(crate) fn report(diags: &Diagnostics, format: Format) {
     if format == Format::Human {
         let color = std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let text = render(&diags.sorted(), format, color);
+        let text = format_diagnostics(&diags.sorted(), format, color);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     } else {
-        let text = render(&diags.sorted(), format, false);
+        let text = format_diagnostics(&diags.sorted(), format, false);
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     }
@@ -54,7 +54,7 @@ pub(crate) fn report(diags: &Diagnostics, format: Format) {
 
 /// True when the diagnostics should fail the run.
 pub(crate) fn failed(diags: &Diagnostics, strict: bool) -> bool {
-    diags.has_errors() || (strict && diags.count(Severity::Warning) > 0)
+    diags.has_errors() || (strict && diags.count(Level::Warning) > 0)
 }
 
 /// Today's date for lints (never for page content): `RUNBOOK_TODAY`

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 /// The files of a new project, relative to its folder.
-pub const FILES: &[(&str, &str)] = &[
+pub(crate) const FILES: &[(&str, &str)] = &[
     (
         "runbooks/handbook.yaml",
         include_str!("../../runbooks/handbook.yaml"),
@@ -83,7 +83,7 @@ jobs:
 const PROJECT_README: &str = "# Incident handbook sources\n\n- `runbooks/` holds the run books (`*.md`), `handbook.yaml`, `glossary.yaml` and `clients/`.\n- Preview: `runbook build` then open `site/<client>/index.html`.\n- Check before publishing: `runbook check --strict`.\n";
 
 /// Runs `runbook new`.
-pub fn run(args: &NewArgs) -> u8 {
+pub(crate) fn run(args: &NewArgs) -> u8 {
     match scaffold(&args.dir) {
         Ok(()) => {
             println!("Created a handbook project in {}", args.dir.display());
@@ -101,7 +101,7 @@ pub fn run(args: &NewArgs) -> u8 {
 }
 
 /// Writes the project files into `dir`, which must not exist or be empty.
-pub fn scaffold(dir: &Path) -> Result<(), String> {
+pub(crate) fn scaffold(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         let empty = fs::read_dir(dir)
             .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?

@@ -3,9 +3,9 @@
 
 use super::{report, source_date_epoch, today, EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::cli::ServeArgs;
-use crate::diag::render::Format;
-use crate::diag::{Diagnostics, Severity};
-use crate::serve::build::{Builder, Outcome, Summary};
+use crate::diag::format::Format;
+use crate::diag::{Diagnostics, Level};
+use crate::serve::build::{GenerationBuilder, Outcome, Summary};
 use crate::serve::live::Live;
 use crate::serve::site::Counters;
 use crate::serve::watch::{Change, Watcher};
@@ -15,7 +15,7 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
 /// Runs `runbook serve` until Ctrl-C.
-pub fn run(args: &ServeArgs) -> u8 {
+pub(crate) fn run(args: &ServeArgs) -> u8 {
     let (stop_tx, stop_rx) = channel::<()>();
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
@@ -32,7 +32,7 @@ pub fn run(args: &ServeArgs) -> u8 {
     }
     let counters = Arc::new(Counters::default());
     let live = Arc::new(Live::new(counters.clone()));
-    let mut builder = Builder::new(&args.source, source_date_epoch(), counters);
+    let mut builder = GenerationBuilder::new(&args.source, source_date_epoch(), counters);
     let warnings = first_build(&mut builder, &live);
 
     let bound = match http::bind(args.bind, args.port) {
@@ -109,7 +109,7 @@ pub fn run(args: &ServeArgs) -> u8 {
 }
 
 /// The first build; returns how many warnings it had.
-fn first_build(builder: &mut Builder, live: &Live) -> usize {
+fn first_build(builder: &mut GenerationBuilder, live: &Live) -> usize {
     match builder.rebuild() {
         Outcome::Built(g, summary) => {
             let mut warnings = summary.warnings;
@@ -126,7 +126,7 @@ fn first_build(builder: &mut Builder, live: &Live) -> usize {
                 summary.took.as_millis()
             );
             live.publish(g);
-            warnings.count(Severity::Warning)
+            warnings.count(Level::Warning)
         }
         Outcome::Failed(diags) => {
             report(&diags, Format::Human);
@@ -143,13 +143,13 @@ fn first_build(builder: &mut Builder, live: &Live) -> usize {
 fn only_warnings(d: &Diagnostics) -> Diagnostics {
     let mut out = Diagnostics::new();
     d.iter()
-        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| d.severity == Level::Warning)
         .for_each(|d| out.push(d.clone()));
     out
 }
 
 fn rebuild_loop(
-    mut builder: Builder,
+    mut builder: GenerationBuilder,
     mut watcher: Watcher,
     mut dirs: Vec<PathBuf>,
     changes: &Receiver<Change>,
@@ -208,7 +208,7 @@ fn rebuild_loop(
 /// Warnings of the build plus those of the lints `check` runs.
 fn warning_count(model: &crate::model::Model, build: &Diagnostics) -> usize {
     let lints = today().map_or_else(|_| Diagnostics::new(), |day| crate::lint::run(model, day));
-    build.count(Severity::Warning) + lints.count(Severity::Warning)
+    build.count(Level::Warning) + lints.count(Level::Warning)
 }
 
 fn print_summary(number: u64, s: &Summary) {

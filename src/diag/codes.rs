@@ -4,7 +4,7 @@
 //! notes refer to them. Each one is documented with an example and a fix in
 //! `docs/diagnostics.md`; a test keeps that page and this list in step.
 
-use super::Severity;
+use super::Level;
 
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $severity:ident, $summary:literal; )*) => {
@@ -27,8 +27,8 @@ macro_rules! codes {
             }
 
             /// The severity a problem with this code has unless a setting changes it.
-            pub fn default_severity(self) -> Severity {
-                match self { $(Code::$variant => Severity::$severity,)* }
+            pub fn default_severity(self) -> Level {
+                match self { $(Code::$variant => Level::$severity,)* }
             }
 
             /// One line saying what the code means.

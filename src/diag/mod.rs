@@ -3,19 +3,21 @@
 //! Every stage of the pipeline pushes [`Diagnostic`]s into a [`Diagnostics`]
 //! collection instead of printing or failing early, so that one run reports
 //! every problem at once. Only the command layer turns them into text (see
-//! [`render`]) and chooses an exit code.
+//! [`format`]) and chooses an exit code.
 
-pub mod codes;
-pub mod render;
+pub(crate) mod codes;
+pub(crate) mod format;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use codes::Code;
+pub use format::Format;
 
-/// How serious a problem is.
+/// How serious a problem is: a diagnostic's level (an incident's severity is
+/// `model::values::IncidentSeverity`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub enum Level {
     /// Informational; never fails a run.
     Note,
     /// Fails a run only under `--strict`.
@@ -24,18 +26,18 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
+impl Level {
     /// The lowercase word used in every output format.
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
         }
     }
 }
 
-impl fmt::Display for Severity {
+impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -81,7 +83,7 @@ impl Span {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// How serious it is.
-    pub severity: Severity,
+    pub severity: Level,
     /// A stable code such as `RB012`, documented in `docs/diagnostics.md`.
     pub code: Code,
     /// Where it is.
@@ -133,7 +135,7 @@ impl Diagnostic {
     }
 
     /// Overrides the severity.
-    pub fn severity(mut self, severity: Severity) -> Self {
+    pub fn severity(mut self, severity: Level) -> Self {
         self.severity = severity;
         self
     }
@@ -163,16 +165,16 @@ impl Diagnostics {
 
     /// True when any problem is an error.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.items.iter().any(|d| d.severity == Level::Error)
     }
 
     /// True when any problem is a warning.
     pub fn has_warnings(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Warning)
+        self.items.iter().any(|d| d.severity == Level::Warning)
     }
 
     /// How many problems have this severity.
-    pub fn count(&self, severity: Severity) -> usize {
+    pub fn count(&self, severity: Level) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }
 
@@ -197,20 +199,20 @@ impl Diagnostics {
 
 /// Maps byte offsets in one file's text to lines and columns.
 #[derive(Clone, Debug)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
     /// Indexes the line starts of `text`.
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
     /// The 1-based line and character column of a byte offset.
-    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
@@ -225,7 +227,7 @@ impl LineIndex {
     }
 
     /// The text of a 1-based line, without its line break.
-    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+    pub(crate) fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
         let end = self.starts.get(line).copied().unwrap_or(text.len());
         text.get(start..end)
@@ -233,7 +235,7 @@ impl LineIndex {
     }
 
     /// The byte offset where a 1-based line starts.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
+    pub(crate) fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()
     }
 }
@@ -247,7 +249,7 @@ pub struct SourceText {
     /// The whole text.
     pub text: String,
     /// Line starts of `text`.
-    pub lines: LineIndex,
+    pub(crate) lines: LineIndex,
 }
 
 impl SourceText {
@@ -306,7 +308,7 @@ impl SourceText {
 }
 
 /// Finds the candidate closest to `word`, for "did you mean" hints.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

@@ -7,13 +7,16 @@
 //! SPEC §4 and placeholders are filled. Everything downstream renders only
 //! what an edition holds, so it cannot leak what was dropped.
 
-pub mod changes;
-mod resolve;
+pub(crate) mod changes;
+mod fill;
+pub(crate) mod words;
 
 use crate::model::markdown::{BlockKind, ContactField, Section, Segment};
 use crate::model::phase::Phase;
-use crate::model::responsibility::{resolve, Layer, PhaseMap, Resolved, Responsibility};
-use crate::model::values::{Audience, Colour, Date, Severity};
+use crate::model::responsibility::{
+    resolve_responsibility, Layer, PhaseMap, Resolved, Responsibility,
+};
+use crate::model::values::{Audience, Colour, Date, IncidentSeverity};
 use crate::model::{Approval, Client, Contact, Contacts, Duty, Logo, Model, Runbook, Term};
 use changes::Changes;
 use std::borrow::Cow;
@@ -21,7 +24,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use crate::model::reader::{Reader, UnknownReader, SOC_SLUG};
-pub use resolve::Filler;
+pub(crate) use fill::Filler;
 
 /// Choices that apply to every edition of a build.
 #[derive(Clone, Debug, Default)]
@@ -132,7 +135,7 @@ pub struct EditionRunbook<'m> {
     /// Category (or "Other").
     pub category: &'m str,
     /// Severity.
-    pub severity: Option<Severity>,
+    pub severity: Option<IncidentSeverity>,
     /// Search words.
     pub aliases: &'m [String],
     /// Alert names/IDs.
@@ -235,7 +238,7 @@ pub fn all<'m>(model: &'m Model, options: &EditionOptions) -> Vec<Edition<'m>> {
 
 /// True when this reader's edition shows the run book: the reader sees it
 /// ([`Reader::sees`]) and it is not a draft left out of this build.
-pub fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> bool {
+pub(crate) fn shows(reader: &Reader<'_>, rb: &Runbook, options: &EditionOptions) -> bool {
     (!rb.draft || options.include_drafts) && reader.sees(rb)
 }
 
@@ -306,18 +309,18 @@ fn call_tree<'m>(client: &'m Client, provider: &'m Contacts) -> Vec<CallEntry<'m
 }
 
 /// The resolved responsibility of each phase of `rb` for this reader.
-pub fn responsibilities(model: &Model, reader: &Reader<'_>, rb: &Runbook) -> [Resolved; 6] {
+pub(crate) fn responsibilities(model: &Model, reader: &Reader<'_>, rb: &Runbook) -> [Resolved; 6] {
     let hb = &model.handbook;
     let none: PhaseMap = [None; 6];
     match reader {
-        Reader::Soc => resolve(&[
+        Reader::Soc => resolve_responsibility(&[
             (Layer::Handbook, &hb.responsibility),
             (Layer::Runbook, &rb.responsibility),
         ]),
         Reader::Client(c) => {
             let plan = c.plan.as_ref().map(|p| &p.1).unwrap_or(&none);
             let over = c.overrides.get(&rb.slug).unwrap_or(&none);
-            resolve(&[
+            resolve_responsibility(&[
                 (Layer::Handbook, &hb.responsibility),
                 (Layer::Plan, plan),
                 (Layer::Client, &c.responsibility),

@@ -7,11 +7,11 @@
 use crate::edition::changes::{
     Changes, ContactChange, Handover, ItemChange, Kind, PhaseChange, RunbookChange, Word,
 };
+use crate::edition::words::party_words_lower;
 use crate::edition::{Edition, EditionRunbook, Piece, TextPiece};
 use crate::model::markdown::BlockKind;
 use crate::model::responsibility::Responsibility;
 use crate::model::Contact;
-use crate::render::html::party_words_lower;
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 use std::collections::BTreeMap;
 

@@ -220,7 +220,7 @@ fn then(repo: &Repo, v: &ApprovedVersion) -> Result<(Then, String), Box<Diagnost
                         v.rev
                     ),
                 )
-                .severity(crate::diag::Severity::Warning)
+                .severity(crate::diag::Level::Warning)
                 .hint(NOT_FOUND_HINT),
             RevError::NotFound => v
                 .problem(Code::UnknownVersion, not_found_message(&v.rev))

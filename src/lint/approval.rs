@@ -8,7 +8,7 @@ use crate::model::values::Date;
 use crate::model::Model;
 
 /// Every approval older than the configured age, at its `on:` date.
-pub fn check(model: &Model, today: Date) -> Vec<Diagnostic> {
+pub(crate) fn check(model: &Model, today: Date) -> Vec<Diagnostic> {
     let months = model.handbook.lint.approval_max_age_months;
     model
         .clients

@@ -11,11 +11,11 @@ use std::sync::OnceLock;
 /// that RB100 flags, in glossary.yaml's format, for writers to copy. The
 /// lint reads this same file, so the list it flags and the definitions it
 /// offers can never drift apart.
-pub const STARTER_YAML: &str = include_str!("../../docs/glossary-starter.yaml");
+pub(crate) const STARTER_YAML: &str = include_str!("../../docs/glossary-starter.yaml");
 
 /// One term of the starter glossary.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
-pub struct StarterTerm {
+pub(crate) struct StarterTerm {
     /// A plain definition a writer can copy.
     pub definition: String,
     /// Other forms of the term (spellings, acronyms, kin), flagged as it.
@@ -25,7 +25,7 @@ pub struct StarterTerm {
 
 /// The starter glossary, parsed once: term → definition and aliases. Empty
 /// only if the embedded file did not parse, which a test rules out.
-pub fn starter() -> &'static BTreeMap<String, StarterTerm> {
+pub(crate) fn starter() -> &'static BTreeMap<String, StarterTerm> {
     static STARTER: OnceLock<BTreeMap<String, StarterTerm>> = OnceLock::new();
     STARTER.get_or_init(|| {
         let source = SourceText::new("docs/glossary-starter.yaml", STARTER_YAML.to_string());
@@ -35,7 +35,7 @@ pub fn starter() -> &'static BTreeMap<String, StarterTerm> {
 
 /// All-caps words that are plain to most office workers, never flagged as
 /// acronyms.
-pub const PLAIN_ACRONYMS: &[&str] = &[
+pub(crate) const PLAIN_ACRONYMS: &[&str] = &[
     "AI", "AM", "ASAP", "ATM", "BCC", "CC", "CD", "CEO", "CFO", "COO", "CTO", "CV", "DIY", "DVD",
     "EU", "FAQ", "FYI", "GP", "HQ", "HR", "ID", "IT", "NB", "OK", "PA", "PC", "PDF", "PIN", "PM",
     "PR", "PS", "QR", "SMS", "TV", "UK", "US", "USA", "USB", "VAT", "VIP", "WWW",
@@ -43,7 +43,7 @@ pub const PLAIN_ACRONYMS: &[&str] = &[
 
 /// Everyday phrases that contain a starter term in its everyday sense: the
 /// longest match wins, so the term inside them is not flagged.
-pub const PLAIN_PHRASES: &[&str] = &[
+pub(crate) const PLAIN_PHRASES: &[&str] = &[
     "pivot table",
     "proxy vote",
     "proxy form",
@@ -56,7 +56,7 @@ pub const PLAIN_PHRASES: &[&str] = &[
 
 /// Everyday words written in capitals for emphasis ("Do NOT pay"): never
 /// acronyms.
-pub const SHOUTED_WORDS: &[&str] = &[
+pub(crate) const SHOUTED_WORDS: &[&str] = &[
     "ALL",
     "AND",
     "ANY",
@@ -96,7 +96,6 @@ const ENDINGS: &[&str] = &["", "s", "es", "d", "ed", "ing", "'s", "’s"];
 struct Entry {
     /// The term or alias as listed.
     shown: String,
-    /// Its words.
     words: Vec<String>,
     /// Capitals in the list: match only as written.
     exact: bool,
@@ -110,7 +109,7 @@ struct Entry {
 
 /// One use of jargon in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// The term it counts as (for grouping uses): lowercase.
     pub key: String,
     /// That term as listed (or the acronym without a plural `s`).
@@ -130,7 +129,7 @@ pub struct Finding {
 }
 
 /// The jargon to look for, and the words that are explained or allowed.
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     /// The starter glossary's forms and the everyday phrases, indexed once
     /// per process (they never change).
     builtin: &'static Index,
@@ -220,7 +219,7 @@ fn builtin_index() -> &'static Index {
 impl Vocabulary {
     /// The starter glossary's terms and aliases plus `lint.jargon`,
     /// explained by `glossary` and silenced by `lint.allow`.
-    pub fn new(settings: &LintSettings, glossary: &[Term]) -> Self {
+    pub(crate) fn new(settings: &LintSettings, glossary: &[Term]) -> Self {
         let defined = glossary
             .iter()
             .flat_map(|t| std::iter::once(&t.term).chain(t.aliases.iter()))
@@ -278,7 +277,7 @@ impl Vocabulary {
     /// [`super::text::prose_tokens`]; code spans are names, not jargon).
     /// Slash-joined words are read part by part, so `IDS/IPS` is reported
     /// as `IDS` and `IPS` would be on their own.
-    pub fn scan(
+    pub(crate) fn scan(
         &self,
         text: &str,
         words: &[Token<'_>],
@@ -422,7 +421,7 @@ fn drops_e(word: &str) -> Option<&str> {
 /// short on capitals, `IOCs` counts as `IOC`). Identifiers such as
 /// `EDR-RANSOM-001` (a part with digits, or only capital parts joined by
 /// hyphens) are names, not words, and are skipped.
-pub fn acronyms(word: &str) -> Vec<&str> {
+pub(crate) fn acronyms(word: &str) -> Vec<&str> {
     let word = word
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))

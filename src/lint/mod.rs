@@ -8,15 +8,15 @@
 //! is a note until the run book is published. Codes are RB1xx and are listed
 //! in `docs/diagnostics.md`.
 
-pub mod approval;
-pub mod jargon;
-pub mod phases;
-pub mod readability;
-pub mod stale;
-pub mod steps;
-pub mod text;
+pub(crate) mod approval;
+pub(crate) mod jargon;
+pub(crate) mod phases;
+pub(crate) mod readability;
+pub(crate) mod stale;
+pub(crate) mod steps;
+pub(crate) mod text;
 
-use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceText, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, Level, SourceText, Span};
 use crate::model::markdown::{BlockKind, Section};
 use crate::model::values::{Audience, Date};
 use crate::model::{LintSettings, Model, Runbook};
@@ -117,8 +117,8 @@ fn runbook<'m>(
     steps::check(model, rb, &mut out);
     if rb.draft {
         for d in &mut out {
-            if d.severity == Severity::Warning {
-                d.severity = Severity::Note;
+            if d.severity == Level::Warning {
+                d.severity = Level::Note;
                 d.notes.push(DRAFT_NOTE.to_string());
             }
         }
@@ -195,7 +195,7 @@ fn jargon_report(uses: Vec<Use<'_>>) -> Vec<Diagnostic> {
                 .collect();
         }
         if first.draft {
-            d.severity = Severity::Note;
+            d.severity = Level::Note;
             d.notes.push(DRAFT_NOTE.to_string());
         }
         out.push(d);

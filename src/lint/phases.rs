@@ -43,7 +43,7 @@ pub(super) fn views(model: &Model, rb: &Runbook) -> Vec<View> {
 }
 
 /// Checks the six phases of one run book.
-pub fn check(model: &Model, rb: &Runbook, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(model: &Model, rb: &Runbook, out: &mut Vec<Diagnostic>) {
     let src = &rb.source;
     let views = views(model, rb);
     for (phase, section) in &rb.phases {

@@ -8,29 +8,26 @@
 
 /// Sections with fewer words than this get no grade: a score over a line or
 /// two says more about chance than about the text.
-pub const MIN_WORDS: usize = 40;
+pub(crate) const MIN_WORDS: usize = 40;
 
 /// Counts for a stretch of text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Sentences.
+pub(crate) struct Counts {
     pub sentences: usize,
-    /// Words.
     pub words: usize,
-    /// Syllables.
     pub syllables: usize,
 }
 
 impl Counts {
     /// Adds another stretch.
-    pub fn add(&mut self, other: Counts) {
+    pub(crate) fn add(&mut self, other: Counts) {
         self.sentences += other.sentences;
         self.words += other.words;
         self.syllables += other.syllables;
     }
 
     /// The Flesch–Kincaid grade level (0 for no text).
-    pub fn grade(&self) -> f64 {
+    pub(crate) fn grade(&self) -> f64 {
         if self.words == 0 || self.sentences == 0 {
             return 0.0;
         }
@@ -51,7 +48,7 @@ fn is_vowel(c: char) -> bool {
 /// Words of three letters or fewer, and words with no letters (numbers),
 /// count one. Joined words (`sign-in`) count part by part; a placeholder
 /// counts as a two-syllable name.
-pub fn syllables(word: &str) -> usize {
+pub(crate) fn syllables(word: &str) -> usize {
     if word.starts_with("{{") {
         return 2;
     }

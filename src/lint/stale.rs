@@ -17,7 +17,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 
 /// The date `months` after `date` (the last day of the month when that
 /// month is shorter, e.g. 31 January + 1 month = 28 or 29 February).
-pub fn add_months(date: Date, months: u32) -> Date {
+pub(crate) fn add_months(date: Date, months: u32) -> Date {
     let total = date.year as u32 * 12 + (date.month as u32 - 1) + months;
     let year = (total / 12).min(u16::MAX as u32) as u16;
     let month = (total % 12 + 1) as u8;
@@ -29,7 +29,7 @@ pub fn add_months(date: Date, months: u32) -> Date {
 }
 
 /// Checks one run book's `reviewed` date against `today`.
-pub fn check(rb: &Runbook, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(rb: &Runbook, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
     let src = &rb.source;
     let Some(reviewed) = rb.reviewed else {
         // An unparseable date is already an error (RB040).

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 const LISTED: usize = 10;
 
 /// Checks the steps of every phase of one run book.
-pub fn check(model: &crate::model::Model, rb: &Runbook, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(model: &crate::model::Model, rb: &Runbook, out: &mut Vec<Diagnostic>) {
     let views = views(model, rb);
     for (phase, section) in &rb.phases {
         if section.line == 0 || section.steps.is_empty() {

@@ -9,7 +9,7 @@ use crate::model::markdown::TextBlock;
 
 /// A word of plain text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token<'t> {
+pub(crate) struct Token<'t> {
     /// The word as written (a placeholder keeps its braces).
     pub text: &'t str,
     /// Byte offset in the block's text.
@@ -23,7 +23,7 @@ pub struct Token<'t> {
 
 impl Token<'_> {
     /// Byte offset just after the word.
-    pub fn end(&self) -> usize {
+    pub(crate) fn end(&self) -> usize {
         self.start + self.text.len()
     }
 }
@@ -36,7 +36,7 @@ fn is_joiner(c: char) -> bool {
 
 /// Splits text into words. A word is a run of letters and digits, with
 /// joiners allowed between two of them; a `{{ … }}` placeholder is one word.
-pub fn tokens(text: &str) -> Vec<Token<'_>> {
+pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
@@ -87,7 +87,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
 /// The words of a block's prose: code blocks are left out, and each code
 /// span becomes one word marked `code` (it reads like a name in the
 /// sentence around it). A word of prose touching a code span joins it.
-pub fn prose_tokens(block: &TextBlock) -> Vec<Token<'_>> {
+pub(crate) fn prose_tokens(block: &TextBlock) -> Vec<Token<'_>> {
     let text = block.text.as_str();
     if block.code.is_empty() {
         return tokens(text);
@@ -128,7 +128,7 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// A sentence: a range of a block's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sentence {
+pub(crate) struct Sentence {
     /// Index of its first word in the block's tokens.
     pub first: usize,
     /// Index just after its last word.
@@ -137,12 +137,12 @@ pub struct Sentence {
 
 impl Sentence {
     /// How many words it has.
-    pub fn words(&self) -> usize {
+    pub(crate) fn words(&self) -> usize {
         self.end - self.first
     }
 
     /// Its text, from its first word to its closing punctuation.
-    pub fn text<'t>(&self, text: &'t str, tokens: &[Token<'_>]) -> &'t str {
+    pub(crate) fn text<'t>(&self, text: &'t str, tokens: &[Token<'_>]) -> &'t str {
         let start = tokens[self.first].start;
         let last = tokens[self.end - 1].end();
         let stop = tokens.get(self.end).map_or(text.len(), |t| t.start);
@@ -159,7 +159,7 @@ impl Sentence {
 /// Splits a block's words into sentences. A sentence ends at `.`, `!` or
 /// `?` between two words (not after a known abbreviation) and at the end of
 /// the block: list items, headings and table cells are sentences of their own.
-pub fn sentences(text: &str, tokens: &[Token<'_>]) -> Vec<Sentence> {
+pub(crate) fn sentences(text: &str, tokens: &[Token<'_>]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut first = 0;
     for i in 0..tokens.len() {
@@ -177,7 +177,7 @@ pub fn sentences(text: &str, tokens: &[Token<'_>]) -> Vec<Sentence> {
 }
 
 /// Finds words of a block in its source file, in order.
-pub struct Locator<'s> {
+pub(crate) struct Locator<'s> {
     source: &'s SourceText,
     /// Byte offset to search from.
     cursor: usize,
@@ -191,7 +191,7 @@ pub struct Locator<'s> {
 impl<'s> Locator<'s> {
     /// A locator for text that starts at `line` and `column` of `source`
     /// and is about `len` bytes of plain text long.
-    pub fn new(source: &'s SourceText, line: usize, column: usize, len: usize) -> Self {
+    pub(crate) fn new(source: &'s SourceText, line: usize, column: usize, len: usize) -> Self {
         let start = source.lines.line_start(line).map_or(0, |s| {
             let line_text = source.lines.line_text(&source.text, line).unwrap_or("");
             s + line_text
@@ -212,13 +212,13 @@ impl<'s> Locator<'s> {
     }
 
     /// A locator for a whole block.
-    pub fn block(source: &'s SourceText, block: &TextBlock) -> Self {
+    pub(crate) fn block(source: &'s SourceText, block: &TextBlock) -> Self {
         Locator::new(source, block.line, block.column, block.text.len())
     }
 
     /// The line and column of the next occurrence of `word` as a whole word,
     /// moving past it; the block's start when it cannot be found.
-    pub fn find(&mut self, word: &str) -> (usize, usize) {
+    pub(crate) fn find(&mut self, word: &str) -> (usize, usize) {
         let text = &self.source.text;
         let mut from = self.cursor;
         while from < self.limit {
@@ -247,7 +247,7 @@ impl<'s> Locator<'s> {
 
 /// A warning at a place in a file, quoting the line; `len` characters are
 /// underlined but never past the end of the line.
-pub fn diag_at(
+pub(crate) fn diag_at(
     source: &SourceText,
     code: Code,
     line: usize,
@@ -264,7 +264,7 @@ pub fn diag_at(
 }
 
 /// The line, column and text of a top-level front matter key's value.
-pub fn front_matter_value<'t>(
+pub(crate) fn front_matter_value<'t>(
     source: &'t SourceText,
     key: &str,
 ) -> Option<(usize, usize, &'t str)> {

@@ -13,12 +13,12 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The ATT&CK version of the shipped list.
-pub const VERSION: &str = "18.1";
+pub(crate) const VERSION: &str = "18.1";
 
 const DATA: &str = include_str!("../../data/attack-enterprise-v18.1.tsv");
 
 /// The Enterprise tactics in kill-chain order: (slug, name).
-pub const TACTICS: [(&str, &str); 14] = [
+pub(crate) const TACTICS: [(&str, &str); 14] = [
     ("reconnaissance", "Reconnaissance"),
     ("resource-development", "Resource Development"),
     ("initial-access", "Initial Access"),
@@ -37,7 +37,7 @@ pub const TACTICS: [(&str, &str); 14] = [
 
 /// Whether a technique is current.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// In use.
     Active,
     /// Replaced by another technique (named in `replaced_by`).
@@ -48,7 +48,7 @@ pub enum Status {
 
 /// One technique or sub-technique.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Technique {
+pub(crate) struct Technique {
     /// e.g. `T1566.002`.
     pub id: &'static str,
     /// MITRE's name, e.g. `Spearphishing Link`.
@@ -64,7 +64,7 @@ pub struct Technique {
 impl Technique {
     /// The name a reader recognises: a sub-technique's with its parent's in
     /// front, as MITRE writes it ("Phishing: Spearphishing Link").
-    pub fn full_name(&self) -> String {
+    pub(crate) fn full_name(&self) -> String {
         match self.id.split_once('.') {
             Some((parent, _)) => match technique(parent) {
                 Some(p) => format!("{}: {}", p.name, self.name),
@@ -76,7 +76,7 @@ impl Technique {
 }
 
 /// Every technique, by ID.
-pub fn techniques() -> &'static BTreeMap<&'static str, Technique> {
+pub(crate) fn techniques() -> &'static BTreeMap<&'static str, Technique> {
     static LIST: OnceLock<BTreeMap<&'static str, Technique>> = OnceLock::new();
     LIST.get_or_init(|| {
         DATA.lines()
@@ -108,7 +108,7 @@ pub fn techniques() -> &'static BTreeMap<&'static str, Technique> {
 }
 
 /// The technique with this ID (any case, surrounding spaces ignored).
-pub fn technique(id: &str) -> Option<&'static Technique> {
+pub(crate) fn technique(id: &str) -> Option<&'static Technique> {
     techniques().get(id.trim().to_ascii_uppercase().as_str())
 }
 

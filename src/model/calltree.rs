@@ -93,7 +93,7 @@ impl Within {
 /// The phases a duty without `phase:` is shown in: from the moment an
 /// incident is known until business runs again. Preparation is before any
 /// clock runs, and by Lessons Learned every deadline has passed.
-pub const DEFAULT_DUTY_PHASES: [Phase; 4] = [
+pub(crate) const DEFAULT_DUTY_PHASES: [Phase; 4] = [
     Phase::Identification,
     Phase::Containment,
     Phase::Eradication,

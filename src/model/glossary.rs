@@ -25,21 +25,9 @@
 use super::markdown::{Section, Segment};
 use super::Term;
 use crate::diag::{Code, Diagnostics};
+use crate::marker::{TERM_CLOSE, TERM_OPEN, TERM_WORD};
 use crate::source::yaml::{Spanned, YamlText};
 use std::collections::BTreeMap;
-
-/// Opens a marked use: followed by the term's index in decimal, then
-/// [`TERM_WORD`], the words as written, and [`TERM_CLOSE`].
-pub const TERM_OPEN: char = '\u{E003}';
-/// Separates the term index from the words.
-pub const TERM_WORD: char = '\u{E004}';
-/// Closes a marked use.
-pub const TERM_CLOSE: char = '\u{E005}';
-
-/// True for the glossary's marker characters.
-pub fn is_marker(c: char) -> bool {
-    c == TERM_OPEN || c == TERM_WORD || c == TERM_CLOSE
-}
 
 struct Pattern {
     term: usize,
@@ -60,7 +48,7 @@ struct Limits {
 }
 
 /// Finds glossary terms in text.
-pub struct Matcher {
+pub(crate) struct Matcher {
     patterns: Vec<Pattern>,
     /// By term index.
     limits: Vec<Limits>,
@@ -128,7 +116,7 @@ fn fold_sep(sep: &str) -> String {
 
 impl Matcher {
     /// A matcher for every term and alias of the glossary.
-    pub fn new(glossary: &[Term]) -> Matcher {
+    pub(crate) fn new(glossary: &[Term]) -> Matcher {
         let mut patterns = Vec::new();
         let lower_words = |text: &String| -> Vec<String> {
             words(text)
@@ -203,7 +191,7 @@ impl Matcher {
     }
 
     /// True when the glossary has no terms.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
 
@@ -242,7 +230,7 @@ impl Matcher {
     /// headings and code. Uses inside a SOC-only part are tracked apart
     /// from the rest, so client editions, which leave that part out, still
     /// get the first use in what they show.
-    pub fn mark(&self, section: &mut Section) {
+    pub(crate) fn mark(&self, section: &mut Section) {
         if self.is_empty() {
             return;
         }
@@ -454,7 +442,7 @@ impl SkipState {
 }
 
 /// Marks glossary terms in every section of the model.
-pub fn mark_all<'a>(glossary: &[Term], sections: impl Iterator<Item = &'a mut Section>) {
+pub(crate) fn mark_all<'a>(glossary: &[Term], sections: impl Iterator<Item = &'a mut Section>) {
     let matcher = Matcher::new(glossary);
     if matcher.is_empty() {
         return;

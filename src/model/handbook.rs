@@ -6,11 +6,11 @@
 //! can fix them: `FragmentOrigin` maps positions in the fragment to the
 //! file, so no check has to shift line numbers by hand.
 
+use super::contact::Contacts;
 use super::markdown::{self, Section};
 use super::phase::Phase;
 use super::responsibility::{parse_map, PhaseMap};
 use super::text_value;
-use super::Contacts;
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceText};
 use crate::source::raw::{RawHandbook, RawLint};
 use crate::source::yaml::{position, Spanned, YamlText};
@@ -87,16 +87,16 @@ pub struct Handbook {
 
 /// The built-in "start here" text, used when `handbook.yaml` has none and
 /// its `contacts` has `soc`.
-pub const DEFAULT_START_HERE: &str = "- **Stay calm.** Do not try to fix it yourself, and do not delete anything.\n- **Call the SOC now:** {{ contacts.soc }}\n- Write down what you saw and when, and keep any message that worried you.\n- If a computer is acting strangely, leave it switched on but unplug its network cable or turn off its Wi-Fi.\n";
+pub(crate) const DEFAULT_START_HERE: &str = "- **Stay calm.** Do not try to fix it yourself, and do not delete anything.\n- **Call the SOC now:** {{ contacts.soc }}\n- Write down what you saw and when, and keep any message that worried you.\n- If a computer is acting strangely, leave it switched on but unplug its network cable or turn off its Wi-Fi.\n";
 
 /// The built-in "start here" text when `handbook.yaml` has no `soc`
 /// contact: it names the provider instead, so the smallest handbook builds
 /// (built-in text never asks for a contact nobody has).
-pub const DEFAULT_START_HERE_NO_CONTACT: &str = "- **Stay calm.** Do not try to fix it yourself, and do not delete anything.\n- **Call the SOC at {{ provider }} now.**\n- Write down what you saw and when, and keep any message that worried you.\n- If a computer is acting strangely, leave it switched on but unplug its network cable or turn off its Wi-Fi.\n";
+pub(crate) const DEFAULT_START_HERE_NO_CONTACT: &str = "- **Stay calm.** Do not try to fix it yourself, and do not delete anything.\n- **Call the SOC at {{ provider }} now.**\n- Write down what you saw and when, and keep any message that worried you.\n- If a computer is acting strangely, leave it switched on but unplug its network cable or turn off its Wi-Fi.\n";
 
 /// The built-in "start here" text for a provider with or without a `soc`
 /// contact of its own.
-pub fn default_start_here(provider_has_soc: bool) -> &'static str {
+pub(crate) fn default_start_here(provider_has_soc: bool) -> &'static str {
     if provider_has_soc {
         DEFAULT_START_HERE
     } else {

@@ -74,7 +74,7 @@ struct From<'a> {
 /// Checks every link in run books and `start_here`, recording where each
 /// points. Errors for links to nothing; notes for links some edition shows
 /// as plain text.
-pub fn check(
+pub(crate) fn check(
     runbooks: &mut [Runbook],
     handbook: &mut Handbook,
     clients: &[Client],
@@ -131,7 +131,7 @@ fn check_section(
         .links
         .iter()
         .map(|link| {
-            let target = resolve(link, from, index, diags)?;
+            let target = resolve_link(link, from, index, diags)?;
             if let Some(t) = index.get(&target.runbook) {
                 left_out(link, &target.runbook, t, from, clients, diags);
             }
@@ -146,7 +146,7 @@ fn diag_at(from: &From<'_>, link: &Link, code: Code, message: String) -> Diagnos
 }
 
 /// Matches a link to a run book and a phase or heading in it.
-fn resolve(
+fn resolve_link(
     link: &Link,
     from: &From<'_>,
     index: &BTreeMap<String, Target>,

@@ -4,35 +4,33 @@
 //! downstream (editions, pages, search) reads this model and never the raw
 //! YAML or Markdown again. Pure: no I/O.
 //!
-//! One file per thing a writer writes: [`handbook`] (`handbook.yaml`),
-//! [`client`] (`clients/*.yaml`), [`runbook`] (front matter; the body is
+//! One file per thing a writer writes: `handbook` (`handbook.yaml`),
+//! `client` (`clients/*.yaml`), `runbook` (front matter; the body is
 //! [`markdown`]'s), the glossary below, and the checks that need the whole
-//! model ([`links`], `placeholder`). This module puts them together; the
+//! model (`links`, `placeholder`). This module puts them together; the
 //! types are re-exported here, so callers name `model::Client`, not where
 //! it is validated.
 
-pub mod attack;
-pub mod calltree;
-pub mod client;
-pub mod glossary;
-pub mod handbook;
-pub mod links;
+pub(crate) mod attack;
+pub(crate) mod calltree;
+pub(crate) mod client;
+pub(crate) mod contact;
+pub(crate) mod glossary;
+pub(crate) mod handbook;
+pub(crate) mod links;
 pub mod markdown;
 pub mod phase;
 mod placeholder;
-pub mod reader;
+pub(crate) mod reader;
 pub mod responsibility;
-pub mod runbook;
+pub(crate) mod runbook;
 pub mod values;
 
 pub use calltree::{Duty, Within};
-pub use client::{
-    image_kind, Approval, ApprovedVersion, Client, Contact, Contacts, ImageKind, Logo, Selection,
-};
-pub use handbook::{
-    default_start_here, Handbook, LintSettings, DEFAULT_START_HERE, DEFAULT_START_HERE_NO_CONTACT,
-};
-pub use runbook::{Runbook, RESERVED_RUNBOOK_SLUGS};
+pub use client::{Approval, ApprovedVersion, Client, ImageKind, Logo, Selection};
+pub use contact::{Contact, Contacts};
+pub use handbook::{Handbook, LintSettings};
+pub use runbook::Runbook;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceText, Span};
 use crate::source::yaml::{Spanned, YamlText};
@@ -74,7 +72,7 @@ pub struct Model {
 /// Validates loaded sources into a model. Returns `None` only when
 /// `handbook.yaml` is unusable; every other problem is reported and the
 /// offending item left out, so one run reports as much as it can.
-pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
+pub(crate) fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
     let mut diags = Diagnostics::new();
     // Run books are parsed in parallel (each once); their problems are
     // kept in file order, as a sequential pass would report them.
@@ -93,7 +91,7 @@ pub fn build(sources: &Sources) -> (Option<Model>, Diagnostics) {
 /// Validates one run book file on its own, before links between run books
 /// are checked. Together with [`build_with`] this lets `serve` keep run
 /// books it has already validated and redo only the file that changed.
-pub fn runbook_alone(raw: &RawRunbook) -> (Option<Runbook>, Diagnostics) {
+pub(crate) fn runbook_alone(raw: &RawRunbook) -> (Option<Runbook>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let rb = runbook::validate(raw, &mut diags);
     (rb, diags)
@@ -102,7 +100,10 @@ pub fn runbook_alone(raw: &RawRunbook) -> (Option<Runbook>, Diagnostics) {
 /// Like [`build`], with run books already validated by [`runbook_alone`]
 /// (in slug order); `sources.runbooks` is not read. The run books' own
 /// problems are not repeated here.
-pub fn build_with(sources: &Sources, mut runbooks: Vec<Runbook>) -> (Option<Model>, Diagnostics) {
+pub(crate) fn build_with(
+    sources: &Sources,
+    mut runbooks: Vec<Runbook>,
+) -> (Option<Model>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let handbook = sources
         .handbook

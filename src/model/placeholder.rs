@@ -6,7 +6,8 @@
 //! whole set of clients (a contact nobody has), then against each client
 //! that sees it (one that lacks it, or lacks the detail asked for).
 
-use super::client::{Client, Contacts};
+use super::client::Client;
+use super::contact::Contacts;
 use super::markdown::{ContactField, Placeholder, PlaceholderKind};
 use super::reader::Reader;
 use super::Model;

@@ -10,8 +10,7 @@ use super::values::Audience;
 use super::{Client, Model, Runbook};
 use std::fmt;
 
-/// The slug of the SOC team's edition (reserved: no client may take it).
-pub const SOC_SLUG: &str = "soc";
+pub use super::values::SOC_SLUG;
 
 /// The SOC edition's name in words.
 const SOC_NAME: &str = "SOC team";

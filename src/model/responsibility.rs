@@ -123,7 +123,7 @@ pub struct Resolved {
 pub type PhaseMap = [Option<Responsibility>; 6];
 
 /// Resolves all six phases through `layers`, in order (later wins).
-pub fn resolve(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
+pub fn resolve_responsibility(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
     Phase::ALL.map(|phase| {
         let mut resolved = Resolved {
             responsibility: Responsibility::default_for(phase),
@@ -142,7 +142,11 @@ pub fn resolve(layers: &[(Layer, &PhaseMap)]) -> [Resolved; 6] {
 }
 
 /// Validates a raw per-phase map from a YAML file.
-pub fn parse_map(raw: &RawPhaseMap, yaml: YamlText<'_>, diags: &mut Diagnostics) -> PhaseMap {
+pub(crate) fn parse_map(
+    raw: &RawPhaseMap,
+    yaml: YamlText<'_>,
+    diags: &mut Diagnostics,
+) -> PhaseMap {
     let mut map: PhaseMap = [None; 6];
     for (key, value) in raw {
         let Some(phase) = Phase::from_key(key) else {
@@ -201,7 +205,7 @@ mod tests {
         handbook[Phase::Containment.index()] = Some(Responsibility::lead(Party::Soc));
         let mut runbook: PhaseMap = [None; 6];
         runbook[Phase::Containment.index()] = Some(Responsibility::lead(Party::Shared));
-        let r = resolve(&[(Layer::Handbook, &handbook), (Layer::Runbook, &runbook)]);
+        let r = resolve_responsibility(&[(Layer::Handbook, &handbook), (Layer::Runbook, &runbook)]);
         assert_eq!(r[Phase::Containment.index()].layer, Layer::Runbook);
         assert_eq!(
             r[Phase::Containment.index()].responsibility,

@@ -9,7 +9,7 @@ use super::markdown::{self, Section};
 use super::phase::Phase;
 use super::responsibility::{parse_map, PhaseMap};
 use super::text_value;
-use super::values::{is_slug, Audience, Date, Severity};
+use super::values::{is_slug, Audience, Date, IncidentSeverity};
 use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceText, Span};
 use crate::source::raw::RawFrontMatter;
 use crate::source::yaml::{Spanned, YamlText};
@@ -17,7 +17,7 @@ use crate::source::RawRunbook;
 use std::path::PathBuf;
 
 /// Run book slugs that would collide with the edition's own pages.
-pub const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
+pub(crate) const RESERVED_RUNBOOK_SLUGS: &[&str] = &[
     "assets", "glossary", "phases", "print", "search", "index", "404", "alerts", "attack", "card",
     "changes",
 ];
@@ -38,7 +38,7 @@ pub struct Runbook {
     /// Home page group.
     pub category: Option<String>,
     /// How serious.
-    pub severity: Option<Severity>,
+    pub severity: Option<IncidentSeverity>,
     /// Everyday search words.
     pub aliases: Vec<String>,
     /// SIEM alert names or IDs.
@@ -178,8 +178,8 @@ fn severity(
     value: &Spanned<String>,
     yaml: YamlText<'_>,
     diags: &mut Diagnostics,
-) -> Option<Severity> {
-    let parsed = Severity::parse(&value.value);
+) -> Option<IncidentSeverity> {
+    let parsed = IncidentSeverity::parse(&value.value);
     if parsed.is_none() {
         let near = did_you_mean(&value.value, ["low", "medium", "high", "critical"])
             .map(|n| format!("did you mean `{n}`? "))
@@ -198,7 +198,7 @@ fn severity(
 
 /// The longest `symptom:` line, in characters: it is a link's text on a
 /// phone's home page, where a longer one wraps onto a third line.
-pub const SYMPTOM_MAX_CHARS: usize = 100;
+pub(crate) const SYMPTOM_MAX_CHARS: usize = 100;
 
 /// `symptom:`: one short line in the reader's words. Anything else is
 /// reported (RB047) and left out, so the home page falls back to the title.

@@ -99,7 +99,7 @@ impl Serialize for Date {
 /// How serious an incident type is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub enum IncidentSeverity {
     /// Low.
     Low,
     /// Medium.
@@ -110,14 +110,14 @@ pub enum Severity {
     Critical,
 }
 
-impl Severity {
+impl IncidentSeverity {
     /// Parses the lowercase word.
-    pub fn parse(s: &str) -> Option<Severity> {
+    pub fn parse(s: &str) -> Option<IncidentSeverity> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
+            "low" => IncidentSeverity::Low,
+            "medium" => IncidentSeverity::Medium,
+            "high" => IncidentSeverity::High,
+            "critical" => IncidentSeverity::Critical,
             _ => return None,
         })
     }
@@ -125,20 +125,20 @@ impl Severity {
     /// The word, lowercase.
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
+            IncidentSeverity::Low => "low",
+            IncidentSeverity::Medium => "medium",
+            IncidentSeverity::High => "high",
+            IncidentSeverity::Critical => "critical",
         }
     }
 
     /// The word for readers, e.g. "High".
     pub fn label(self) -> &'static str {
         match self {
-            Severity::Low => "Low",
-            Severity::Medium => "Medium",
-            Severity::High => "High",
-            Severity::Critical => "Critical",
+            IncidentSeverity::Low => "Low",
+            IncidentSeverity::Medium => "Medium",
+            IncidentSeverity::High => "High",
+            IncidentSeverity::Critical => "Critical",
         }
     }
 }
@@ -198,9 +198,14 @@ impl Colour {
     }
 }
 
+/// The slug of the SOC team's edition (reserved: no client may take it).
+/// It is here, beside `is_slug`, and not in `reader`, because client
+/// validation refuses it and `reader` already builds on clients.
+pub const SOC_SLUG: &str = "soc";
+
 /// True for a slug usable in a page address: lowercase letters, digits and
 /// single hyphens.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')

@@ -17,16 +17,16 @@ use crate::model::{Contact, Duty};
 use serde::Serialize;
 
 /// The most people the card lists to call, the SOC line included.
-pub const MAX_CALLS: usize = 8;
+pub(super) const MAX_CALLS: usize = 8;
 /// The most deadlines the card lists.
-pub const MAX_DEADLINES: usize = 6;
+pub(super) const MAX_DEADLINES: usize = 6;
 /// How many run books' first steps the card shows.
-pub const FIRST_STEPS: usize = 4;
+pub(super) const FIRST_STEPS: usize = 4;
 /// How full a card may be, in half lines of calls and deadlines, before it
 /// is set in smaller type (see [`card`]).
-pub const DENSE_AFTER: usize = 30;
+pub(super) const DENSE_AFTER: usize = 30;
 /// The longest first step, in characters, before it is cut at a word.
-pub const MAX_STEP_CHARS: usize = 160;
+pub(super) const MAX_STEP_CHARS: usize = 160;
 
 /// A person or line to call.
 #[derive(Serialize, Clone, Debug)]
@@ -284,13 +284,13 @@ fn first_step(rb: &EditionRunbook<'_>, soc: bool) -> FirstStepView {
             base(
                 p.phase.name(),
                 format!(
-                    "{}/{}/index.html#{}",
+                    "{}/{}/index.html#{}{step}",
                     rb.slug,
                     p.phase.slug(),
-                    super::html::step_anchor(step)
+                    crate::marker::STEP_ANCHOR_PREFIX
                 ),
                 text,
-                Some(super::html::party_words(lead, soc)),
+                Some(crate::edition::words::party_words(lead, soc)),
             )
         }
         None => base("", format!("{}/index.html", rb.slug), None, None),

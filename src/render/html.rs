@@ -1,15 +1,16 @@
 //! Small pieces of HTML built in Rust because they appear inside run book
 //! bodies (badges, task boxes, contact cards), where templates cannot reach.
 
+use crate::edition::words::{advisor_words, layer_words, party_words};
 use crate::edition::{Edition, Piece};
-use crate::model::markdown::{ContactField, PAGE_ROOT, STEP_ID};
-use crate::model::responsibility::{Layer, Party, Resolved};
+use crate::marker::{PAGE_ROOT, STEP_ID};
+use crate::model::markdown::ContactField;
+use crate::model::responsibility::{Layer, Resolved};
 use crate::model::Contact;
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     escape_into(&mut out, s);
     out
@@ -35,63 +36,8 @@ fn escape_into(out: &mut String, s: &str) {
     out.push_str(&s[from..]);
 }
 
-/// Who a party is, in the reader's words.
-pub fn party_words(party: Party, soc_edition: bool) -> &'static str {
-    match (party, soc_edition) {
-        (Party::Soc, _) => "Our SOC team",
-        (Party::Client, false) => "Your team",
-        (Party::Client, true) => "The client",
-        (Party::Shared, _) => "Together",
-    }
-}
-
-/// "advised by our SOC team".
-pub fn advisor_words(party: Party, soc_edition: bool) -> &'static str {
-    match (party, soc_edition) {
-        (Party::Soc, _) => "advised by our SOC team",
-        (Party::Client, false) => "advised by your team",
-        (Party::Client, true) => "advised by the client",
-        (Party::Shared, _) => "advised by together",
-    }
-}
-
-/// Who a party is, in the reader's words, in the middle of a sentence.
-pub fn party_words_lower(party: Party, soc_edition: bool) -> &'static str {
-    &advisor_words(party, soc_edition)["advised by ".len()..]
-}
-
-/// Which layer set a responsibility, in the reader's words.
-pub fn layer_words(layer: Layer, plan: Option<&str>, soc_edition: bool) -> Cow<'static, str> {
-    match layer {
-        Layer::Default => Cow::Borrowed("Standard practice for every incident"),
-        Layer::Handbook => Cow::Borrowed("Set for every client in this handbook"),
-        Layer::Plan => match plan {
-            Some(p) => Cow::Owned(format!("Set by your service plan ({})", title_case(p))),
-            None => Cow::Borrowed("Set by your service plan"),
-        },
-        Layer::Client => Cow::Borrowed("Agreed with you for every incident"),
-        Layer::Runbook if soc_edition => Cow::Borrowed("Set in this run book"),
-        Layer::Runbook => Cow::Borrowed("Set for this kind of incident"),
-        Layer::Override => Cow::Borrowed("Agreed with you for this kind of incident"),
-        Layer::Step => Cow::Borrowed("Set for this step"),
-    }
-}
-
-fn title_case(s: &str) -> String {
-    s.split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A responsibility badge. `step` is set for step badges.
-pub fn badge(
+pub(crate) fn badge(
     phase: &str,
     step: Option<usize>,
     resolved: &Resolved,
@@ -192,16 +138,6 @@ fn push_number(out: &mut String, n: usize) {
     out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
-/// What a step's id on its phase page starts with, before its number.
-/// Heading ids there all start with `<runbook>-<phase>-` (the body is shared
-/// with print pages, where they must be unique), so a step's id cannot meet one.
-pub const STEP_ANCHOR_PREFIX: &str = "step-";
-
-/// The id of a step on its phase page ([`STEP_ANCHOR_PREFIX`] and its number).
-pub fn step_anchor(step: usize) -> String {
-    format!("{STEP_ANCHOR_PREFIX}{step}")
-}
-
 /// A tappable phone link.
 fn phone_link(out: &mut String, phone: &str) {
     out.push_str("<a href=\"tel:");
@@ -276,7 +212,7 @@ fn contact_card(out: &mut String, c: &Contact) {
 
 /// A contact as a block for the home page and print covers: who, then
 /// large tappable phone and email links, then when to reach them.
-pub fn contact_block(c: &Contact) -> String {
+pub(crate) fn contact_block(c: &Contact) -> String {
     let mut out = String::from("<li class=\"contact\"><p class=\"contact-who\">");
     contact_title(&mut out, c);
     if let (Some(name), Some(_)) = (&c.name, &c.label) {
@@ -307,7 +243,7 @@ pub fn contact_block(c: &Contact) -> String {
 }
 
 /// The big button at the top of the home page: call this contact now.
-pub fn call_now(c: &Contact) -> Option<String> {
+pub(crate) fn call_now(c: &Contact) -> Option<String> {
     let phone = c.phone.as_deref()?;
     let what = c.label.as_deref().or(c.name.as_deref()).unwrap_or(&c.id);
     Some(format!(
@@ -319,7 +255,7 @@ pub fn call_now(c: &Contact) -> Option<String> {
 }
 
 /// Renders resolved body pieces to HTML.
-pub fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
+pub(crate) fn body(pieces: &[Piece<'_>], edition: &Edition<'_>) -> String {
     let mut out = String::with_capacity(
         pieces
             .iter()

@@ -6,15 +6,15 @@
 //! page is relative and names a file, so an edition works from disk.
 
 mod card;
-pub mod html;
-pub mod page;
-pub mod routes;
+pub(crate) mod html;
+pub(crate) mod page;
+pub(crate) mod routes;
 pub mod theme;
 mod views;
 
 use crate::diag::Diagnostic;
 use crate::edition::Edition;
-pub use page::Page;
+pub(crate) use page::Page;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use theme::Theme;
@@ -45,7 +45,7 @@ fn slugs<'m>(edition: &Edition<'m>) -> Vec<&'m str> {
 }
 
 /// Where each edition's routes from alerts to run books are written.
-pub const ALERTS_JSON: &str = "alerts.json";
+pub(crate) const ALERTS_JSON: &str = "alerts.json";
 
 /// Renders every page and asset of an edition into `sink`.
 pub fn render_edition(
@@ -130,15 +130,15 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
 /// An edition made ready to render any one of its files when asked for it
 /// (`serve` renders pages on first request). The bytes of each file equal
 /// what [`render_edition`] writes for it.
-pub struct OnDemand {
+pub(crate) struct OnDemand {
     prepared: Prepared,
     pages: std::collections::BTreeMap<String, Page>,
     assets: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
-/// Prepares an edition for [`OnDemand::render`]: computes what pages share,
+/// Prepares an edition for [`OnDemand::render_page`]: computes what pages share,
 /// the page paths, and the assets (including the search index).
-pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
+pub(crate) fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
     let slugs = slugs(edition);
     OnDemand {
         prepared: Prepared::new(edition, theme),
@@ -153,20 +153,15 @@ pub fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
 impl OnDemand {
     /// The file at `path` (relative to the edition folder): `None` when the
     /// edition has no such file, else its bytes or the template's error.
-    pub fn render(&self, theme: &Theme, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+    pub(crate) fn render_page(
+        &self,
+        theme: &Theme,
+        path: &str,
+    ) -> Option<Result<Vec<u8>, Diagnostic>> {
         if let Some(bytes) = self.assets.get(path) {
             return Some(Ok(bytes.clone()));
         }
         let page = *self.pages.get(path)?;
         Some(views::render_page(&self.prepared, theme, page).map_err(|d| *d))
-    }
-
-    /// Every file of the edition, pages then assets, sorted.
-    pub fn paths(&self) -> Vec<&str> {
-        self.pages
-            .keys()
-            .chain(self.assets.keys())
-            .map(String::as_str)
-            .collect()
     }
 }

@@ -15,7 +15,7 @@ use crate::model::phase::Phase;
 /// of run book slugs the page's path is made with (for render, the
 /// edition's run books in the edition's order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Page {
+pub(crate) enum Page {
     /// `index.html`: start here, contacts, run books by category.
     Home,
     /// `<runbook>/index.html`: a run book's overview.
@@ -51,14 +51,14 @@ pub enum Page {
 /// the edition shows (settings, glossary, theme, the client's file and the
 /// cover date: a change to any of those renews the whole edition).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reads {
+pub(crate) enum Reads {
     /// No run book.
-    NoRunbook,
+    Nothing,
     /// This run book (by position), and the titles and addresses of the
     /// run books it links to.
-    OneRunbook(usize),
+    Own(usize),
     /// Every run book of the edition (a list, an index, the handbook).
-    EveryRunbook,
+    Every,
 }
 
 /// One folder on the way to a page's file.
@@ -75,7 +75,7 @@ const INDEX: &str = "index.html";
 
 impl Page {
     /// Every page of an edition, in a stable order.
-    pub fn all_for(edition: &Edition<'_>) -> Vec<Page> {
+    pub(crate) fn all_for(edition: &Edition<'_>) -> Vec<Page> {
         let mut pages = Page::all(edition.runbooks.len());
         if edition.is_soc() {
             pages.extend(Page::SOC_ONLY);
@@ -88,11 +88,11 @@ impl Page {
 
     /// The pages only the SOC edition has. [`Page::all`] leaves them out:
     /// they read every run book, so serve never keeps them after an edit.
-    pub const SOC_ONLY: [Page; 2] = [Page::Alerts, Page::Attack];
+    pub(crate) const SOC_ONLY: [Page; 2] = [Page::Alerts, Page::Attack];
 
     /// Every page of an edition that shows `runbooks` run books, in a
     /// stable order: the edition's own pages, then each run book's.
-    pub fn all(runbooks: usize) -> Vec<Page> {
+    pub(crate) fn all(runbooks: usize) -> Vec<Page> {
         let mut out = vec![
             Page::Home,
             Page::Glossary,
@@ -133,7 +133,7 @@ impl Page {
 
     /// The page's file inside its edition folder (`/`-separated), with run
     /// book `n` named `runbooks[n]`.
-    pub fn path(self, runbooks: &[&str]) -> String {
+    pub(crate) fn path(self, runbooks: &[&str]) -> String {
         let (folders, file) = self.place();
         let mut path = String::with_capacity(64);
         for folder in folders.iter().flatten() {
@@ -149,12 +149,12 @@ impl Page {
 
     /// How many folders deep the page's file sits: links from it to other
     /// files of the edition start with `../` this many times.
-    pub fn depth(self) -> usize {
+    pub(crate) fn depth(self) -> usize {
         self.place().0.iter().flatten().count()
     }
 
     /// The theme template that draws the page.
-    pub fn template(self) -> &'static str {
+    pub(crate) fn template(self) -> &'static str {
         match self {
             Page::Home => "home.html",
             Page::Runbook(_) => "runbook.html",
@@ -173,7 +173,7 @@ impl Page {
 
     /// The page's kind as `<main data-page>` and `<body class="page-…">`
     /// name it (SPEC §5; `not-found` for the 404 page).
-    pub fn data_page(self) -> &'static str {
+    pub(crate) fn data_page(self) -> &'static str {
         match self {
             Page::Home => "home",
             Page::Runbook(_) => "runbook",
@@ -191,7 +191,7 @@ impl Page {
     }
 
     /// The run book the page belongs to (its `data-runbook`), by position.
-    pub fn runbook(self) -> Option<usize> {
+    pub(crate) fn runbook(self) -> Option<usize> {
         match self {
             Page::Runbook(i) | Page::Phase(i, _) | Page::RunbookPrint(i) => Some(i),
             Page::Home
@@ -208,7 +208,7 @@ impl Page {
     }
 
     /// The phase the page is about (its `data-phase`).
-    pub fn phase(self) -> Option<Phase> {
+    pub(crate) fn phase(self) -> Option<Phase> {
         match self {
             Page::Phase(_, ph) | Page::PhaseIndex(ph) => Some(ph),
             Page::Home
@@ -227,9 +227,9 @@ impl Page {
 
     /// Which run books the page shows, so serve can tell whether an edit to
     /// a run book reaches it.
-    pub fn reads(self) -> Reads {
+    pub(crate) fn reads(self) -> Reads {
         match self {
-            Page::Runbook(i) | Page::Phase(i, _) | Page::RunbookPrint(i) => Reads::OneRunbook(i),
+            Page::Runbook(i) | Page::Phase(i, _) | Page::RunbookPrint(i) => Reads::Own(i),
             Page::Home
             | Page::PhaseIndex(_)
             | Page::HandbookPrint
@@ -238,8 +238,8 @@ impl Page {
             | Page::Attack
             | Page::Card
             // The changes page reads two editions of every run book (then and now).
-            | Page::Changes => Reads::EveryRunbook,
-            Page::Glossary | Page::NotFound => Reads::NoRunbook,
+            | Page::Changes => Reads::Every,
+            Page::Glossary | Page::NotFound => Reads::Nothing,
         }
     }
 }
@@ -320,7 +320,7 @@ mod tests {
             let first = path.split('/').next().unwrap_or_default();
             let name = first.strip_suffix(".html").unwrap_or(first);
             assert!(
-                crate::model::RESERVED_RUNBOOK_SLUGS.contains(&name),
+                crate::model::runbook::RESERVED_RUNBOOK_SLUGS.contains(&name),
                 "{path}: `{name}` is not reserved"
             );
         }
@@ -351,18 +351,18 @@ mod tests {
             match page.runbook() {
                 Some(i) => {
                     assert!(path.starts_with(&format!("{}/", SLUGS[i])), "{path}");
-                    assert_eq!(page.reads(), Reads::OneRunbook(i));
+                    assert_eq!(page.reads(), Reads::Own(i));
                 }
-                None => assert_ne!(page.reads(), Reads::OneRunbook(0), "{path}"),
+                None => assert_ne!(page.reads(), Reads::Own(0), "{path}"),
             }
             if let Some(ph) = page.phase() {
                 assert!(path.contains(&format!("/{}/", ph.slug())), "{path}");
             }
         }
-        assert_eq!(Page::Home.reads(), Reads::EveryRunbook);
-        assert_eq!(Page::Search.reads(), Reads::EveryRunbook);
-        assert_eq!(Page::Glossary.reads(), Reads::NoRunbook);
-        assert_eq!(Page::Changes.reads(), Reads::EveryRunbook);
+        assert_eq!(Page::Home.reads(), Reads::Every);
+        assert_eq!(Page::Search.reads(), Reads::Every);
+        assert_eq!(Page::Glossary.reads(), Reads::Nothing);
+        assert_eq!(Page::Changes.reads(), Reads::Every);
         assert_eq!(Page::Changes.data_page(), "changes");
     }
 }

@@ -14,12 +14,12 @@ use crate::model::phase::Phase;
 use serde::Serialize;
 
 /// The phase an alert leads to.
-pub const ROUTE_PHASE: Phase = Phase::Identification;
+pub(crate) const ROUTE_PHASE: Phase = Phase::Identification;
 
 /// What kind of name a route is found by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A SIEM alert name or ID (`alerts:`).
     Alert,
     /// A detection rule ID or name (`detections:`).
@@ -30,7 +30,7 @@ pub enum Kind {
 
 impl Kind {
     /// The word shown on pages.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Kind::Alert => "Alert",
             Kind::Detection => "Detection rule",
@@ -41,7 +41,7 @@ impl Kind {
 
 /// One name that leads to one run book.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Route {
+pub(crate) struct Route {
     /// The alert, rule or technique as written in the run book.
     pub id: String,
     /// Alert, detection or ATT&CK technique.
@@ -71,7 +71,7 @@ struct RoutesFile<'a> {
 
 /// The edition's routes, sorted by what they are found by (case ignored),
 /// then kind, then run book.
-pub fn routes(edition: &Edition<'_>) -> Vec<Route> {
+pub(crate) fn routes(edition: &Edition<'_>) -> Vec<Route> {
     let mut out = Vec::new();
     for rb in &edition.runbooks {
         let lists = [
@@ -108,7 +108,7 @@ pub fn routes(edition: &Edition<'_>) -> Vec<Route> {
 
 /// `alerts.json` for an edition: pretty-printed, so a diff of two builds
 /// reads line by line.
-pub fn json(edition: &Edition<'_>) -> Vec<u8> {
+pub(crate) fn json(edition: &Edition<'_>) -> Vec<u8> {
     let routes = routes(edition);
     let file = RoutesFile {
         edition: &edition.slug,
@@ -123,7 +123,7 @@ pub fn json(edition: &Edition<'_>) -> Vec<u8> {
 /// A name as the lookup compares it: lowercase, without the spaces and
 /// punctuation around it (a pasted `"EDR-RANSOM-001",` finds
 /// `EDR-RANSOM-001`). The lookup page's script does the same.
-pub fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     s.trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase()
 }
@@ -131,7 +131,7 @@ pub fn normalize(s: &str) -> String {
 /// How well a route matched a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Match {
+pub(crate) enum Match {
     /// The whole name, or its first word (the ID in "EDR-RANSOM-001 Mass
     /// file encryption"), equals the query.
     Exact,
@@ -142,7 +142,7 @@ pub enum Match {
 
 /// The routes a query finds: exact matches first, then partial ones, each
 /// in route order. An empty query finds nothing.
-pub fn lookup<'r>(routes: &'r [Route], query: &str) -> Vec<(Match, &'r Route)> {
+pub(crate) fn lookup<'r>(routes: &'r [Route], query: &str) -> Vec<(Match, &'r Route)> {
     let q = normalize(query);
     if q.is_empty() {
         return Vec::new();

@@ -1,7 +1,7 @@
 //! The theme: Tera templates and static assets. The built-in theme is
 //! embedded in the binary; a user theme overrides it file by file.
 //!
-//! Every built-in template is also registered under [`BUILTIN_PREFIX`]
+//! Every built-in template is also registered under `BUILTIN_PREFIX`
 //! (`default/base.html`), so a theme's own `base.html` can extend the
 //! built-in one and replace a single block instead of copying the file
 //! (docs/theming.md). A theme's `static/custom.css` is linked on every page
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Built-in templates, by name.
-pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -69,7 +69,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Built-in static files, by path under `assets/`.
-pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+pub(crate) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     (
         "style.css",
         include_bytes!("../../themes/default/static/style.css"),
@@ -102,10 +102,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
 
 /// The name prefix under which the built-in templates can always be
 /// reached, whatever a theme overrides: `{% extends "default/base.html" %}`.
-pub const BUILTIN_PREFIX: &str = "default/";
+pub(crate) const BUILTIN_PREFIX: &str = "default/";
 
 /// The optional stylesheet of a theme, linked after the built-in ones.
-pub const CUSTOM_CSS: &str = "custom.css";
+pub(crate) const CUSTOM_CSS: &str = "custom.css";
 
 /// Compiled templates and the assets every edition gets.
 pub struct Theme {

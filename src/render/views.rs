@@ -1,16 +1,13 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{
-    badge, body, call_now, contact_block, escape, layer_words, party_words_lower,
-    STEP_ANCHOR_PREFIX,
-};
+use super::html::{badge, body, call_now, contact_block, escape};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
+use crate::edition::words::{layer_words, party_words_lower};
 use crate::edition::{Edition, EditionRunbook, Piece};
-use crate::model::glossary::{TERM_CLOSE, TERM_OPEN, TERM_WORD};
-use crate::model::markdown::{PAGE_ROOT, STEP_ID};
+use crate::marker::{PAGE_ROOT, STEP_ANCHOR_PREFIX, STEP_ID, TERM_CLOSE, TERM_OPEN, TERM_WORD};
 use crate::model::phase::Phase;
 use crate::model::responsibility::Party;
 use crate::model::values::Colour;
@@ -108,7 +105,7 @@ struct FirstStep {
 /// How many of the reader's steps "Do this now" takes from each of
 /// Identification and Containment: enough to act on before the SOC calls
 /// back, few enough to read at once on a phone (docs/theme.md).
-pub const FIRST_STEPS_PER_PHASE: usize = 3;
+pub(super) const FIRST_STEPS_PER_PHASE: usize = 3;
 
 #[derive(Serialize)]
 struct CategoryView {

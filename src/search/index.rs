@@ -10,11 +10,12 @@
 use super::text::{self, FastMap, STOP_WORDS};
 use super::vocabulary;
 
+use crate::edition::words::{advisor_words, party_words};
 use crate::edition::{Edition, EditionPhase, EditionRunbook, Piece, TextPiece};
+use crate::marker::STEP_ANCHOR_PREFIX;
 use crate::model::markdown::BlockKind;
 use crate::model::phase::Phase;
 use crate::model::responsibility::Responsibility;
-use crate::render::html::{advisor_words, party_words, STEP_ANCHOR_PREFIX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -255,7 +256,7 @@ pub struct IndexData {
     /// Alert and ATT&CK IDs (normalized) → blocks, ascending.
     pub keys: BTreeMap<String, Vec<u32>>,
     /// Groups of words that mean the same (a glossary term and its aliases,
-    /// and the built-in families of [`super::vocabulary`]), each member a
+    /// and the built-in families of `super::vocabulary`), each member a
     /// list of stems.
     pub synonyms: Vec<Vec<Vec<String>>>,
     /// Who to call when a search finds nothing: the provider's `soc`
@@ -345,7 +346,7 @@ impl IndexData {
 
 /// Collects blocks, written as JSON as they come, and the words in them.
 #[derive(Default)]
-struct Builder {
+struct IndexBuilder {
     /// The elements of the `blocks` array, comma-separated.
     blocks: Vec<u8>,
     /// How many blocks so far.
@@ -374,7 +375,7 @@ impl Anchor<'_> {
         match self {
             Anchor::None => out.extend_from_slice(b"\"\""),
             Anchor::Step(n) => {
-                // `#step-<n>`, as `step_anchor` spells it: nothing to escape.
+                // `#step-<n>`, as render spells it: nothing to escape.
                 out.extend_from_slice(b"\"#");
                 out.extend_from_slice(STEP_ANCHOR_PREFIX.as_bytes());
                 out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -587,7 +588,7 @@ fn stem_name(n: u32) -> Rc<str> {
     STEMS.with(|s| Rc::clone(&s.borrow().names[n as usize]))
 }
 
-impl Builder {
+impl IndexBuilder {
     /// Adds a block whose text only this edition has (placeholders filled).
     fn push(&mut self, kind: Kind, doc: usize, text: &str, anchor: Anchor<'_>) -> Option<u32> {
         let ready = ready(text)?;
@@ -658,12 +659,12 @@ impl Builder {
     /// A builder that starts with this thread's buffers from the edition
     /// before: the posting lists keep their capacity, so they are not grown
     /// again, push by push, in every edition.
-    fn from_scratch() -> Builder {
+    fn from_scratch() -> IndexBuilder {
         let (postings, blocks) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        Builder {
+        IndexBuilder {
             blocks: Vec::with_capacity(blocks),
             postings,
-            ..Builder::default()
+            ..IndexBuilder::default()
         }
     }
 
@@ -699,7 +700,7 @@ fn script_prefix() -> String {
 pub fn script(edition: &Edition<'_>) -> Vec<u8> {
     let soc = edition.is_soc();
     trim_stems_memo();
-    let mut b = Builder::from_scratch();
+    let mut b = IndexBuilder::from_scratch();
     for p in Phase::ALL {
         // The name, and the one-word headings accepted for it ("Detection",
         // "Remediation"): longer ones hold everyday words ("incident").
@@ -903,7 +904,7 @@ fn situation<'a>(rb: &'a EditionRunbook<'_>) -> Vec<(Kind, &'a str)> {
 }
 
 /// Adds a run book's blocks; returns its summary's block.
-fn runbook_blocks(b: &mut Builder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
+fn runbook_blocks(b: &mut IndexBuilder, r: usize, rb: &EditionRunbook<'_>) -> Option<u32> {
     let mut summary = None;
     for (kind, text) in situation(rb) {
         let id = b.push_shared(kind, r, text, Anchor::None);

@@ -15,7 +15,6 @@
 pub mod index;
 pub mod query;
 pub mod text;
-pub mod vocabulary;
+pub(crate) mod vocabulary;
 
-pub use index::{script, IndexData, INDEX_GLOBAL, INDEX_PATH};
-pub use query::{search, Hit};
+pub use index::{script, IndexData, INDEX_PATH};

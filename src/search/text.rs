@@ -241,7 +241,7 @@ fn stemmer() -> &'static Stemmer {
 ///
 /// Every edition's index stems the same run book text again, so stems are
 /// remembered per thread (a word always has the same stem). The memo is
-/// emptied when it grows past [`STEM_MEMO_MAX`] words, so a long `serve`
+/// emptied when it grows past `STEM_MEMO_MAX` words, so a long `serve`
 /// session cannot grow it without bound.
 pub fn stem(norm: &str) -> String {
     STEMS.with(|memo| {

@@ -9,7 +9,7 @@
 
 /// Words that ask about one phase, in phase order: "how do we get ready",
 /// "how do we stop it spreading", "how do we get back to normal".
-pub const PHASE_WORDS: [&str; 6] = [
+pub(crate) const PHASE_WORDS: [&str; 6] = [
     "prepare preparing ready readiness before beforehand plan planning practise practice drill",
     "check checking confirm confirming sure real genuine signs spot notice detect investigate serious bad",
     "stop stopping spread spreading contain isolate disconnect unplug block limit worse",
@@ -21,7 +21,7 @@ pub const PHASE_WORDS: [&str; 6] = [
 /// Families of everyday words that mean the same to a reader. A query word
 /// that is a one-word member also finds text with any other member (every
 /// word of it), at half weight, as glossary synonyms do.
-pub const SYNONYMS: &[&[&str]] = &[
+pub(crate) const SYNONYMS: &[&[&str]] = &[
     // Losing things.
     &[
         "lost",

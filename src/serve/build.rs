@@ -62,7 +62,7 @@ impl ThemeKey {
 
 /// What a rebuild did.
 #[derive(Debug)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A new good generation, with a summary of what it re-rendered.
     Built(Arc<Generation>, Summary),
     /// Nothing a page depends on changed.
@@ -73,7 +73,7 @@ pub enum Outcome {
 
 /// What a good rebuild changed.
 #[derive(Debug, Default)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// True when every page was invalidated (first build, settings, theme).
     pub full: bool,
     /// Run books whose file changed, was added or was removed.
@@ -93,7 +93,7 @@ pub struct Summary {
 }
 
 /// Builds generations from one source folder, remembering what it parsed.
-pub struct Builder {
+pub(crate) struct GenerationBuilder {
     root: PathBuf,
     options: EditionOptions,
     runbooks: BTreeMap<PathBuf, Cached>,
@@ -111,11 +111,15 @@ impl std::fmt::Debug for Generation {
     }
 }
 
-impl Builder {
+impl GenerationBuilder {
     /// A builder for `root`. `date` is the cover date override
     /// (`SOURCE_DATE_EPOCH`), as in `runbook build`.
-    pub fn new(root: &Path, date: Option<Date>, counters: Arc<Counters>) -> Builder {
-        Builder {
+    pub(crate) fn new(
+        root: &Path,
+        date: Option<Date>,
+        counters: Arc<Counters>,
+    ) -> GenerationBuilder {
+        GenerationBuilder {
             root: root.to_path_buf(),
             options: EditionOptions {
                 include_drafts: true,
@@ -132,19 +136,9 @@ impl Builder {
         }
     }
 
-    /// The counters shared with every generation.
-    pub fn counters(&self) -> Arc<Counters> {
-        self.counters.clone()
-    }
-
-    /// The last good generation.
-    pub fn current(&self) -> Option<Arc<Generation>> {
-        self.good.as_ref().map(|(g, _)| g.clone())
-    }
-
     /// Folders to watch besides the source folder: the user theme's, when
     /// it lives outside it.
-    pub fn extra_watch_dirs(&self) -> Vec<PathBuf> {
+    pub(crate) fn extra_watch_dirs(&self) -> Vec<PathBuf> {
         self.theme
             .iter()
             .filter_map(|(k, _)| k.dir.clone())
@@ -154,7 +148,7 @@ impl Builder {
 
     /// Reads the sources and, when they are good and differ from the last
     /// good build, makes a new generation.
-    pub fn rebuild(&mut self) -> Outcome {
+    pub(crate) fn rebuild(&mut self) -> Outcome {
         let started = Instant::now();
         self.counters
             .rebuilds
@@ -445,9 +439,9 @@ fn unreached_pages(
     Page::all(slugs.len())
         .into_iter()
         .filter(|page| match page.reads() {
-            Reads::NoRunbook => true,
-            Reads::OneRunbook(i) => !dirty.contains(slugs[i]),
-            Reads::EveryRunbook => false,
+            Reads::Nothing => true,
+            Reads::Own(i) => !dirty.contains(slugs[i]),
+            Reads::Every => false,
         })
         .map(|page| page.path(&slugs))
         .collect()

@@ -26,7 +26,7 @@ const ADMIT_WAIT: Duration = Duration::from_millis(250);
 
 /// The connections being served: a count, and those still reading their
 /// request head (a clone of each socket, so it can be shut down).
-pub struct Gate {
+pub(crate) struct Gate {
     max: usize,
     state: Mutex<State>,
     freed: Condvar,
@@ -41,14 +41,14 @@ struct State {
 }
 
 /// A connection's place at the gate; dropping it frees the place.
-pub struct Ticket {
+pub(crate) struct Ticket {
     gate: Arc<Gate>,
     id: u64,
 }
 
 impl Gate {
     /// A gate that lets `max` connections in at once.
-    pub fn new(max: usize) -> Arc<Gate> {
+    pub(crate) fn new(max: usize) -> Arc<Gate> {
         Arc::new(Gate {
             max,
             state: Mutex::new(State::default()),
@@ -64,7 +64,7 @@ impl Gate {
 
     /// Lets `stream` in, shutting down the oldest connection still reading
     /// its head when the gate is full; `None` when no place came free.
-    pub fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Ticket> {
+    pub(crate) fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Ticket> {
         let until = Instant::now() + ADMIT_WAIT;
         let mut state = self.lock();
         loop {
@@ -97,8 +97,9 @@ impl Gate {
         }
     }
 
-    /// Connections being served now.
-    pub fn active(&self) -> usize {
+    /// Connections being served now (the tests' view of the gate).
+    #[cfg(test)]
+    fn active(&self) -> usize {
         self.lock().active
     }
 }
@@ -106,7 +107,7 @@ impl Gate {
 impl Ticket {
     /// The request head has been read: from now on this connection is
     /// being answered and is not shut down to make room.
-    pub fn answering(&self) {
+    pub(crate) fn answering(&self) {
         self.gate.lock().waiting.remove(&self.id);
     }
 }

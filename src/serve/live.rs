@@ -2,28 +2,28 @@
 //! the latest build, behind a version number that changes with either.
 
 use super::site::{Counters, Generation};
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Level};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// The reload and overlay script, served at [`SCRIPT_PATH`].
-pub const SCRIPT: &str = include_str!("live.js");
+pub(crate) const SCRIPT: &str = include_str!("live.js");
 /// The overlay's stylesheet, served at [`STYLE_PATH`].
-pub const STYLE: &str = include_str!("live.css");
+pub(crate) const STYLE: &str = include_str!("live.css");
 /// Where the script is served (never part of an edition).
-pub const SCRIPT_PATH: &str = "/__runbook/live.js";
+pub(crate) const SCRIPT_PATH: &str = "/__runbook/live.js";
 /// Where the stylesheet is served.
-pub const STYLE_PATH: &str = "/__runbook/live.css";
+pub(crate) const STYLE_PATH: &str = "/__runbook/live.css";
 /// The Server-Sent Events stream.
-pub const EVENTS_PATH: &str = "/__runbook/events";
+pub(crate) const EVENTS_PATH: &str = "/__runbook/events";
 /// The current status as JSON.
-pub const STATUS_PATH: &str = "/__runbook/status";
+pub(crate) const STATUS_PATH: &str = "/__runbook/status";
 
 /// One problem as the overlay shows it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// `error`, `warning` or `note`.
     pub severity: &'static str,
     /// The code, e.g. `RB012`.
@@ -44,9 +44,9 @@ impl Problem {
     fn of(d: &Diagnostic) -> Problem {
         Problem {
             severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Note => "note",
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Note => "note",
             },
             code: d.code.as_str(),
             file: d.span.file.to_string_lossy().replace('\\', "/"),
@@ -60,7 +60,7 @@ impl Problem {
 
 /// The status sent to tabs.
 #[derive(Clone, Debug, Serialize)]
-pub struct Status {
+pub(crate) struct Status {
     /// Changes whenever the generation or the problems change.
     pub version: u64,
     /// The good generation served (0: none yet).
@@ -81,14 +81,14 @@ struct State {
 }
 
 /// The shared live state.
-pub struct Live {
+pub(crate) struct Live {
     state: Mutex<State>,
     changed: Condvar,
 }
 
 impl Live {
     /// Live state that reports `counters`.
-    pub fn new(counters: Arc<Counters>) -> Self {
+    pub(crate) fn new(counters: Arc<Counters>) -> Self {
         Live {
             state: Mutex::new(State {
                 counters,
@@ -103,7 +103,7 @@ impl Live {
 
 impl Live {
     /// Serves a new good generation and clears the problems.
-    pub fn publish(&self, site: Arc<Generation>) {
+    pub(crate) fn publish(&self, site: Arc<Generation>) {
         self.update(|s| {
             s.site = Some(site);
             s.errors.clear();
@@ -111,18 +111,18 @@ impl Live {
     }
 
     /// Shows problems; the current generation stays served.
-    pub fn fail(&self, diags: &Diagnostics) {
+    pub(crate) fn fail(&self, diags: &Diagnostics) {
         let errors: Vec<Problem> = diags
             .sorted()
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Level::Error)
             .map(Problem::of)
             .collect();
         self.update(|s| s.errors = errors);
     }
 
     /// Clears problems (the sources are back to the good build).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let mut changed = false;
         if let Ok(s) = self.state.lock() {
             changed = !s.errors.is_empty();
@@ -141,12 +141,12 @@ impl Live {
     }
 
     /// The generation being served.
-    pub fn site(&self) -> Option<Arc<Generation>> {
+    pub(crate) fn site(&self) -> Option<Arc<Generation>> {
         self.state.lock().ok().and_then(|s| s.site.clone())
     }
 
     /// The status now.
-    pub fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         match self.state.lock() {
             Ok(s) => status_of(&s),
             Err(_) => Status {
@@ -161,7 +161,7 @@ impl Live {
 
     /// Waits until the version differs from `seen`, for at most `timeout`;
     /// `None` when it did not change.
-    pub fn wait(&self, seen: u64, timeout: Duration) -> Option<Status> {
+    pub(crate) fn wait(&self, seen: u64, timeout: Duration) -> Option<Status> {
         let guard = self.state.lock().ok()?;
         let (guard, _) = self
             .changed
@@ -182,13 +182,13 @@ fn status_of(s: &State) -> Status {
 }
 
 /// The tag injected into served HTML, before `</body>`.
-pub fn script_tag(generation: u64) -> String {
+pub(crate) fn script_tag(generation: u64) -> String {
     format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>")
 }
 
 /// Adds the reload script to an HTML page (before the last `</body>`, or at
 /// the end when there is none).
-pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     let tag = script_tag(generation);
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
@@ -198,7 +198,7 @@ pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     out
 }
 
-/// Removes what [`inject`] added (tests compare served pages with builds).
+/// Removes what `inject` added (tests compare served pages with builds).
 pub fn strip(html: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let start = text.find(&format!("<script src=\"{SCRIPT_PATH}\""));

@@ -10,18 +10,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A rendered file, shared between generations that agree on it.
-pub type Bytes = Arc<Vec<u8>>;
+pub(crate) type Bytes = Arc<Vec<u8>>;
 
 /// One edition's files: rendered on first request and kept.
 #[derive(Default)]
-pub struct Slot {
+pub(crate) struct Slot {
     prepared: OnceLock<OnDemand>,
     memo: Mutex<HashMap<String, Bytes>>,
 }
 
 impl Slot {
     /// A slot that starts with `files` already rendered.
-    pub fn with(files: HashMap<String, Bytes>) -> Slot {
+    pub(crate) fn with(files: HashMap<String, Bytes>) -> Slot {
         Slot {
             prepared: OnceLock::new(),
             memo: Mutex::new(files),
@@ -29,7 +29,7 @@ impl Slot {
     }
 
     /// The files rendered so far.
-    pub fn rendered(&self) -> HashMap<String, Bytes> {
+    pub(crate) fn rendered(&self) -> HashMap<String, Bytes> {
         self.memo.lock().map(|m| m.clone()).unwrap_or_default()
     }
 }
@@ -55,7 +55,7 @@ impl Sink for Slot {
 
 /// What the edition picker says about an edition.
 #[derive(Clone, Debug)]
-pub struct EditionEntry {
+pub(crate) struct EditionEntry {
     /// Edition slug (the first path segment).
     pub slug: String,
     /// Client name, or "SOC team".
@@ -67,7 +67,7 @@ pub struct EditionEntry {
 }
 
 /// The answer for one path of an edition.
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// The file's bytes.
     Found(Bytes),
     /// The edition has no such file.
@@ -79,7 +79,7 @@ pub enum Lookup {
 /// Counts pages rendered, so tests and the output can tell what a change
 /// re-rendered.
 #[derive(Debug, Default)]
-pub struct Counters {
+pub(crate) struct Counters {
     /// Files rendered (pages and assets) since the server started.
     pub renders: AtomicU64,
     /// Rebuilds attempted (each read of the sources after a change).
@@ -87,7 +87,7 @@ pub struct Counters {
 }
 
 /// One good build of the sources.
-pub struct Generation {
+pub(crate) struct Generation {
     /// Increases with every good build; pages carry it so a tab can tell it
     /// is out of date.
     pub number: u64,
@@ -107,7 +107,7 @@ pub struct Generation {
 
 impl Generation {
     /// The file at `path` in `edition`, rendered now if it was not yet.
-    pub fn file(&self, edition: &str, path: &str) -> Lookup {
+    pub(crate) fn file(&self, edition: &str, path: &str) -> Lookup {
         let Some((slot, reader)) = self.slot(edition) else {
             return Lookup::Missing;
         };
@@ -115,7 +115,7 @@ impl Generation {
             return Lookup::Found(b);
         }
         let prepared = slot.prepared(self, reader);
-        match prepared.render(&self.theme, path) {
+        match prepared.render_page(&self.theme, path) {
             None => Lookup::Missing,
             Some(Err(d)) => Lookup::Failed(Box::new(d)),
             Some(Ok(bytes)) => {
@@ -129,15 +129,6 @@ impl Generation {
         }
     }
 
-    /// Every path of an edition (renders nothing).
-    pub fn paths(&self, edition: &str) -> Vec<String> {
-        let Some((slot, reader)) = self.slot(edition) else {
-            return Vec::new();
-        };
-        let prepared = slot.prepared(self, reader);
-        prepared.paths().into_iter().map(str::to_string).collect()
-    }
-
     /// The slot and reader of an edition slug; `None` for a slug that is
     /// no edition of this build (never another reader's pages).
     fn slot(&self, slug: &str) -> Option<(&Slot, Reader<'_>)> {
@@ -148,7 +139,7 @@ impl Generation {
 }
 
 /// The picker's entries for a model.
-pub fn picker(model: &Model, options: &EditionOptions) -> Vec<EditionEntry> {
+pub(crate) fn picker(model: &Model, options: &EditionOptions) -> Vec<EditionEntry> {
     Reader::all(model)
         .iter()
         .map(|r| {

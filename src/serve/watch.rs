@@ -14,7 +14,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 /// A rebuild request: the paths that changed (for the output only), or a
 /// watcher error to report.
 #[derive(Debug)]
-pub enum Change {
+pub(crate) enum Change {
     /// Files changed.
     Paths(Vec<PathBuf>),
     /// The watcher reported a problem.
@@ -22,7 +22,7 @@ pub enum Change {
 }
 
 /// A running watcher; dropping it stops watching.
-pub enum Watcher {
+pub(crate) enum Watcher {
     /// Native events (inotify, FSEvents, …).
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
     /// Polling, for file systems whose events do not arrive.
@@ -31,7 +31,10 @@ pub enum Watcher {
 
 impl Watcher {
     /// Starts watching `dirs` recursively; changes arrive on the receiver.
-    pub fn start(dirs: &[PathBuf], poll: bool) -> Result<(Watcher, Receiver<Change>), String> {
+    pub(crate) fn start(
+        dirs: &[PathBuf],
+        poll: bool,
+    ) -> Result<(Watcher, Receiver<Change>), String> {
         let (tx, rx) = channel();
         let handler = move |r: DebounceEventResult| forward(&tx, r);
         let mut w = if poll {
@@ -67,7 +70,7 @@ impl Watcher {
     }
 
     /// Watches one more folder (recursively).
-    pub fn add(&mut self, dir: &Path) -> Result<(), String> {
+    pub(crate) fn add(&mut self, dir: &Path) -> Result<(), String> {
         let r = match self {
             Watcher::Native(d) => d.watch(dir, RecursiveMode::Recursive),
             Watcher::Poll(d) => d.watch(dir, RecursiveMode::Recursive),
@@ -110,7 +113,7 @@ fn forward(tx: &Sender<Change>, r: DebounceEventResult) {
 /// sources: `.swp`/`.swx`/`.swo` and other hidden files, `name~`, `#name#`,
 /// `.#name`, Vim's `4913` probe, JetBrains' `___jb_tmp___`/`___jb_old___`,
 /// and `.tmp`/`.crdownload` partial files.
-pub fn ignored(path: &Path) -> bool {
+pub(crate) fn ignored(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return true;
     };

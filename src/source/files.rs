@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a source file was not read.
 #[derive(Debug)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// The path resolves outside its root; the resolved path.
     Outside(PathBuf),
     /// Not a regular file: what it is instead ("a FIFO", "a folder"…).
@@ -27,7 +27,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// The diagnostic code: RB008 for a link out of the root, RB001 else.
-    pub fn code(&self) -> Code {
+    pub(crate) fn code(&self) -> Code {
         match self {
             Refusal::Outside(_) => Code::OutsideLink,
             Refusal::Special(_) | Refusal::Io(_) => Code::Unreadable,
@@ -36,7 +36,7 @@ impl Refusal {
 
     /// One sentence saying what is wrong; `root` names the folder the file
     /// must stay in ("the source folder", "the theme folder").
-    pub fn message(&self, root: &str) -> String {
+    pub(crate) fn message(&self, root: &str) -> String {
         match self {
             Refusal::Outside(target) => format!(
                 "this is a link to `{}`, outside {root}; runbook does not read it",
@@ -50,7 +50,7 @@ impl Refusal {
     }
 
     /// How to fix it.
-    pub fn hint(&self, root: &str) -> String {
+    pub(crate) fn hint(&self, root: &str) -> String {
         match self {
             Refusal::Outside(_) => format!(
                 "copy the file into {root} instead of linking to it (links that stay inside {root} are fine)"
@@ -61,7 +61,7 @@ impl Refusal {
     }
 
     /// The whole diagnostic for a file shown as `shown`.
-    pub fn diagnostic(&self, shown: &Path, root: &str) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, shown: &Path, root: &str) -> Diagnostic {
         Diagnostic::new(self.code(), Span::file(shown), self.message(root)).hint(self.hint(root))
     }
 }
@@ -74,7 +74,7 @@ impl From<io::Error> for Refusal {
 
 /// Reads `path` whole when it is a regular file that resolves inside `root`
 /// (symlinks included). Nothing is read otherwise.
-pub fn read_inside(root: &Path, path: &Path) -> Result<Vec<u8>, Refusal> {
+pub(crate) fn read_inside(root: &Path, path: &Path) -> Result<Vec<u8>, Refusal> {
     let resolved = path.canonicalize()?;
     let root = root.canonicalize()?;
     if !resolved.starts_with(&root) {
@@ -90,7 +90,7 @@ pub fn read_inside(root: &Path, path: &Path) -> Result<Vec<u8>, Refusal> {
 }
 
 /// True when `path` resolves inside `root` (both must exist).
-pub fn is_inside(root: &Path, path: &Path) -> bool {
+pub(crate) fn is_inside(root: &Path, path: &Path) -> bool {
     match (root.canonicalize(), path.canonicalize()) {
         (Ok(r), Ok(p)) => p.starts_with(r),
         _ => false,
@@ -130,7 +130,7 @@ fn kind(t: &std::fs::FileType) -> &'static str {
 /// True when something (even a dangling link) is at `path`. Only "no such
 /// file" counts as absent: any other error means something is there that
 /// could not be looked at, which the reader then reports.
-pub fn present(path: &Path) -> bool {
+pub(crate) fn present(path: &Path) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(_) => true,
         Err(e) => e.kind() != io::ErrorKind::NotFound,
@@ -139,7 +139,7 @@ pub fn present(path: &Path) -> bool {
 
 /// How deep [`list`] looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Depth {
+pub(crate) enum Depth {
     /// Only files directly inside the folder.
     Flat,
     /// Every file below the folder.
@@ -152,7 +152,7 @@ pub enum Depth {
 /// (dangling or looping links, no permission) or that `wanted` accepts but
 /// are not regular files, are reported with the path and the reason. A
 /// linked folder that leads outside `root` is reported, never entered.
-pub fn list(
+pub(crate) fn list(
     dir: &Path,
     root: &Path,
     root_name: &str,

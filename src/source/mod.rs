@@ -4,10 +4,10 @@
 //! the YAML says) and nothing of meaning. Walks are sorted so that every run
 //! sees files in the same order and output is deterministic.
 
-pub mod files;
-pub mod raw;
-pub mod theme;
-pub mod yaml;
+pub(crate) mod files;
+pub(crate) mod raw;
+pub(crate) mod theme;
+pub(crate) mod yaml;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceText, Span};
 use raw::{RawClient, RawFrontMatter, RawGlossary, RawHandbook};
@@ -87,7 +87,7 @@ pub fn load(root: &Path) -> (Sources, Diagnostics) {
 /// Reads everything but the run books: `handbook.yaml`, `glossary.yaml`,
 /// client files with their logos, and the theme. `serve` uses this with its
 /// own cache of parsed run books; [`load`] adds the run books.
-pub fn load_settings(root: &Path) -> (Sources, Diagnostics) {
+pub(crate) fn load_settings(root: &Path) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut sources = Sources {
         root: root.to_path_buf(),
@@ -158,7 +158,7 @@ const SOURCE_ROOT: &str = "the source folder";
 /// are not run books (see [`is_runbook_name`]). Build, check and serve all
 /// list run books through this function, so they agree on what is one.
 /// Problems listing them are reported by [`load_settings`].
-pub fn runbook_files(root: &Path) -> Vec<PathBuf> {
+pub(crate) fn runbook_files(root: &Path) -> Vec<PathBuf> {
     list_runbooks(root, &mut Diagnostics::new())
 }
 
@@ -195,7 +195,7 @@ const NOT_RUNBOOKS: &[&str] = &[
 /// README, LICENSE (or LICENCE), CONTRIBUTING, CHANGELOG or CODE_OF_CONDUCT file
 /// (any case), and not a name starting with `_` (templates, notes) or `.`
 /// (hidden files).
-pub fn is_runbook_name(name: &str) -> bool {
+pub(crate) fn is_runbook_name(name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     !name.starts_with(['_', '.'])
         && !NOT_RUNBOOKS
@@ -243,7 +243,7 @@ fn read_logo(
 }
 
 /// The path relative to the source root, for messages.
-pub fn rel(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
@@ -252,7 +252,7 @@ pub fn rel(root: &Path, path: &Path) -> PathBuf {
 /// Reads a file as UTF-8 text, reporting unreadable, binary and non-UTF-8
 /// files with the place of the first bad byte. Strips a byte-order mark and
 /// the private-use characters runbook reserves for its own markers.
-pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceText> {
+pub(crate) fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceText> {
     read_text_in(root, root, SOURCE_ROOT, path, diags)
 }
 
@@ -323,7 +323,7 @@ pub(crate) fn decode_text(
             // editors) but not for line numbers counted by `\n`; as `\n`
             // every stage counts the same lines. Same length, same offsets.
             '\r' if chars.peek() != Some(&'\n') => '\n',
-            c if crate::model::markdown::is_reserved_char(c) => '\u{fffd}',
+            c if crate::marker::is_reserved(c) => '\u{fffd}',
             c => c,
         });
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// A per-phase map of responsibilities, keyed by the phase as written.
-pub type RawPhaseMap = BTreeMap<String, Spanned<RawResponsibility>>;
+pub(crate) type RawPhaseMap = BTreeMap<String, Spanned<RawResponsibility>>;
 
 /// `handbook.yaml`.
 #[derive(Debug, Deserialize)]
@@ -329,7 +329,7 @@ pub struct RawTerm {
 }
 
 /// `glossary.yaml`.
-pub type RawGlossary = BTreeMap<String, Spanned<RawTerm>>;
+pub(crate) type RawGlossary = BTreeMap<String, Spanned<RawTerm>>;
 
 /// A responsibility as written: a bare lead word or `{lead, advisor}`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,7 @@ pub struct ThemeFiles {
 /// Where a theme named `name` may live: `<source>/themes/<name>` first, then
 /// `<source>/../themes/<name>` (a project folder holding `runbooks/` and
 /// `themes/` side by side, as `runbook new` creates).
-pub fn candidates(root: &Path, name: &str) -> Vec<PathBuf> {
+pub(crate) fn candidates(root: &Path, name: &str) -> Vec<PathBuf> {
     let mut out = vec![root.join("themes").join(name)];
     if let Some(parent) = root.parent() {
         out.push(parent.join("themes").join(name));
@@ -29,7 +29,7 @@ pub fn candidates(root: &Path, name: &str) -> Vec<PathBuf> {
 }
 
 /// Loads the theme `name`, reporting a missing folder at the `theme:` line.
-pub fn load(
+pub(crate) fn load(
     root: &Path,
     name: &str,
     handbook: Option<&SourceText>,

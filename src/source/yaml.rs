@@ -9,10 +9,10 @@ use crate::diag::{did_you_mean, Code, Diagnostic, SourceText};
 use serde::de::DeserializeOwned;
 
 /// A value with the place where it was written.
-pub type Spanned<T> = serde_saphyr::Spanned<T>;
+pub(crate) type Spanned<T> = serde_saphyr::Spanned<T>;
 
 /// Where a YAML value sits in its file: 1-based line and column.
-pub fn position<T>(value: &Spanned<T>, line_offset: usize) -> (usize, usize) {
+pub(crate) fn position<T>(value: &Spanned<T>, line_offset: usize) -> (usize, usize) {
     let loc = value.referenced;
     (
         loc.line() as usize + line_offset,
@@ -26,7 +26,7 @@ pub fn position<T>(value: &Spanned<T>, line_offset: usize) -> (usize, usize) {
 /// itself (an unknown run book or phase) would point below it. The key is
 /// the nearest `key:` (quoted or not) before the value; the value's own
 /// place when it cannot be found.
-pub fn key_position<T>(
+pub(crate) fn key_position<T>(
     source: &SourceText,
     key: &str,
     value: &Spanned<T>,
@@ -62,7 +62,7 @@ pub fn key_position<T>(
 /// call that points at the value (or its key) and quotes the line, instead of
 /// a [`position`] and a [`SourceText::diag_at`] written out at every check.
 #[derive(Clone, Copy, Debug)]
-pub struct YamlText<'s> {
+pub(crate) struct YamlText<'s> {
     /// The file's text.
     pub source: &'s SourceText,
     /// Lines in the file before the YAML starts (0 for a whole YAML file).
@@ -71,7 +71,7 @@ pub struct YamlText<'s> {
 
 impl<'s> YamlText<'s> {
     /// A whole YAML file.
-    pub fn file(source: &'s SourceText) -> Self {
+    pub(crate) fn file(source: &'s SourceText) -> Self {
         YamlText {
             source,
             line_offset: 0,
@@ -79,7 +79,7 @@ impl<'s> YamlText<'s> {
     }
 
     /// YAML that starts `line_offset` lines into `source` (front matter).
-    pub fn starting_at(source: &'s SourceText, line_offset: usize) -> Self {
+    pub(crate) fn starting_at(source: &'s SourceText, line_offset: usize) -> Self {
         YamlText {
             source,
             line_offset,
@@ -87,7 +87,7 @@ impl<'s> YamlText<'s> {
     }
 
     /// A problem with a text value: at the value, as wide as its text.
-    pub fn diag_for(
+    pub(crate) fn diag_for(
         &self,
         value: &Spanned<String>,
         code: Code,
@@ -98,7 +98,7 @@ impl<'s> YamlText<'s> {
 
     /// A problem with a value as a whole (an empty text, a map): at its
     /// first character.
-    pub fn diag_at_start<T>(
+    pub(crate) fn diag_at_start<T>(
         &self,
         value: &Spanned<T>,
         code: Code,
@@ -108,7 +108,7 @@ impl<'s> YamlText<'s> {
     }
 
     /// A problem with a map entry's key: at the key, as wide as it.
-    pub fn diag_for_key<T>(
+    pub(crate) fn diag_for_key<T>(
         &self,
         key: &str,
         value: &Spanned<T>,
@@ -119,7 +119,7 @@ impl<'s> YamlText<'s> {
     }
 
     /// A problem with a map entry as a whole: at its key's first character.
-    pub fn diag_at_key_start<T>(
+    pub(crate) fn diag_at_key_start<T>(
         &self,
         key: &str,
         value: &Spanned<T>,
@@ -130,7 +130,7 @@ impl<'s> YamlText<'s> {
     }
 
     /// Where a map entry's key is written (see [`key_position`]).
-    pub fn key_position<T>(&self, key: &str, value: &Spanned<T>) -> (usize, usize) {
+    pub(crate) fn key_position<T>(&self, key: &str, value: &Spanned<T>) -> (usize, usize) {
         key_position(self.source, key, value, self.line_offset)
     }
 
@@ -160,7 +160,7 @@ impl<'s> YamlText<'s> {
 
 /// Parses YAML text that starts at `line_offset` lines into `source`
 /// (0 for a whole YAML file, 1 for front matter after its `---` line).
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     source: &SourceText,
     yaml: &str,
     line_offset: usize,

@@ -3,6 +3,9 @@
 //! command and checks the output.
 
 #![allow(clippy::unwrap_used)]
+// A test binary has no API: its helpers are `pub` only to be shared
+// between its modules.
+#![allow(unreachable_pub)]
 
 mod alerts;
 mod build;

@@ -101,7 +101,7 @@ fn rendering_reads_no_source_file_again() {
         changes: runbook::history::approvals(&model, &sample).0,
     };
     let memory = Memory::default();
-    let stats = runbook::render(&model, &theme, &options, None, &memory).unwrap();
+    let stats = runbook::render_editions(&model, &theme, &options, None, &memory).unwrap();
     let pages = memory.0.into_inner().unwrap();
     assert_eq!(stats.pages + stats.assets, pages.len());
     // And it is the very output `runbook build` writes from the files.

@@ -15,17 +15,17 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-pub(super) type Spanned<'a> = (Event<'a>, Range<usize>);
+pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 
 /// How deep quotes, lists, footnotes, emphasis and links may sit inside each
 /// other: markdown-it's limit. Sanitizing grows with depth times size, so a
 /// page nested 100,000 deep took minutes; deeper parts are left out, with
 /// an error.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// A body's events, ready to render.
 pub(super) struct Parsed<'a> {
-    pub(super) events: Vec<Spanned<'a>>,
+    pub(super) events: Vec<SpannedEvent<'a>>,
     /// Each link or image written with a reference (`[text][label]`):
     /// its event's index and where its definition starts in the body.
     pub(super) references: Vec<(usize, usize)>,
@@ -38,7 +38,7 @@ pub(super) struct Parsed<'a> {
 /// than [`MAX_NESTING`].
 pub(super) fn events(body: &str) -> Parsed<'_> {
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
-    let mut out: Vec<Spanned<'_>> = Vec::new();
+    let mut out: Vec<SpannedEvent<'_>> = Vec::new();
     // Text being merged: joined in one buffer so a run of many pieces
     // costs their length, not its square.
     let mut pending: Option<(String, Range<usize>)> = None;

@@ -6,7 +6,7 @@
 //! use is an error and renders without them. Found once, before rendering.
 
 use super::attributes::is_internal_class;
-use super::events::Spanned;
+use super::events::SpannedEvent;
 use super::{Ctx, MarkdownKind};
 use crate::diag::{Code, Diagnostics};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -15,8 +15,11 @@ use std::ops::Range;
 
 /// The byte ranges of the body's SOC-only sections: from a `{.internal}`
 /// heading to the next heading of the same or a higher level, found as
-/// [`super::Builder`] finds them.
-pub(super) fn internal_ranges(events: &[Spanned<'_>], kind: MarkdownKind) -> Vec<Range<usize>> {
+/// [`super::SectionBuilder`] finds them.
+pub(super) fn internal_ranges(
+    events: &[SpannedEvent<'_>],
+    kind: MarkdownKind,
+) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<(HeadingLevel, usize)> = None;
     let mut depth = 0usize;
@@ -64,7 +67,7 @@ fn inside(ranges: &[Range<usize>], offset: usize) -> Option<&Range<usize>> {
 /// text: that use is an error, and it is rendered without them.
 pub(super) fn check_internal_definitions(
     ctx: &Ctx<'_>,
-    events: &mut [Spanned<'_>],
+    events: &mut [SpannedEvent<'_>],
     references: &[(usize, usize)],
     internal: &[Range<usize>],
     diags: &mut Diagnostics,

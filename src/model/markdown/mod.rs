@@ -13,45 +13,22 @@ mod events;
 mod internal;
 mod phases;
 
-pub use events::MAX_NESTING;
+pub(crate) use events::MAX_NESTING;
 pub use phases::parse_runbook_body;
 
 use attributes::{attribute_problem, is_internal_class, stray_attribute, ATTRIBUTE_HINT};
-use events::{events, Parsed, Spanned};
+use events::{events, Parsed, SpannedEvent};
 use internal::{check_internal_definitions, internal_ranges};
 
 use super::phase::Phase;
 use super::responsibility::Party;
 use crate::diag::{Code, Diagnostics, SourceText};
+use crate::marker::{HOLE_CLOSE, HOLE_OPEN};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
-
-const HOLE_OPEN: char = '\u{E000}';
-const HOLE_CLOSE: char = '\u{E001}';
-
-/// Stands for the relative path from a page to its edition's root (`../../`)
-/// in body HTML, which is rendered once and shown on pages at different
-/// depths; render replaces it per page.
-pub const PAGE_ROOT: char = '\u{E002}';
-
-/// Stands for a step's `id` attribute in body HTML, followed by the step's
-/// number: render writes ` id="step-<n>"` on the step's phase page, the one
-/// page that search results link into, and nothing on print pages, which
-/// show many phases (and run books) and would need far longer ids.
-pub const STEP_ID: char = '\u{E006}';
-
-/// Characters runbook reserves for its own markers; sources never contain
-/// them (they are replaced when files are read).
-pub fn is_reserved_char(c: char) -> bool {
-    c == HOLE_OPEN
-        || c == HOLE_CLOSE
-        || c == PAGE_ROOT
-        || c == STEP_ID
-        || super::glossary::is_marker(c)
-}
 
 /// A piece of a section's HTML.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,7 +186,10 @@ impl LinkTarget {
 /// `slug.md#fragment`, or `#fragment` when `bare_fragments` is set. Returns
 /// `(file, fragment)`; `None` for any other address (other sites, files,
 /// `mailto:` and so on), which is left as written.
-pub fn runbook_link(dest: &str, bare_fragments: bool) -> Option<(Option<String>, Option<String>)> {
+pub(crate) fn runbook_link(
+    dest: &str,
+    bare_fragments: bool,
+) -> Option<(Option<String>, Option<String>)> {
     let dest = dest.trim();
     let (path, fragment) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
@@ -229,7 +209,7 @@ pub fn runbook_link(dest: &str, bare_fragments: bool) -> Option<(Option<String>,
 }
 
 /// A step: an item of a list of steps in a phase (a list at least one of
-/// whose items has a marker or a task box; see [`is_list_of_steps`]).
+/// whose items has a marker or a task box; see `is_list_of_steps`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     /// The `[SOC]`/`[Client]`/`[Shared]` marker, if any.
@@ -403,7 +383,7 @@ fn parse_from<'s>(
     offset: usize,
     kind: MarkdownKind,
     diags: &mut Diagnostics,
-) -> (Ctx<'s>, Vec<Spanned<'s>>) {
+) -> (Ctx<'s>, Vec<SpannedEvent<'s>>) {
     let ctx = Ctx::new(source, offset);
     let events = prepare(&ctx, events(&source.text[offset..]), kind, diags);
     (ctx, events)
@@ -416,7 +396,7 @@ fn prepare<'a>(
     parsed: Parsed<'a>,
     kind: MarkdownKind,
     diags: &mut Diagnostics,
-) -> Vec<Spanned<'a>> {
+) -> Vec<SpannedEvent<'a>> {
     let Parsed {
         mut events,
         references,
@@ -511,7 +491,7 @@ impl<'s> Ctx<'s> {
     fn heading_attributes(
         &self,
         start: &Event<'_>,
-        inside: &[Spanned<'_>],
+        inside: &[SpannedEvent<'_>],
         range: &Range<usize>,
     ) -> Option<crate::diag::Diagnostic> {
         let Event::Start(Tag::Heading {
@@ -528,7 +508,7 @@ impl<'s> Ctx<'s> {
     }
 }
 
-fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
+fn find_heading_end(events: &[SpannedEvent<'_>], start: usize) -> usize {
     events[start..]
         .iter()
         .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -538,7 +518,7 @@ fn find_heading_end(events: &[Spanned<'_>], start: usize) -> usize {
 
 /// A heading's text as written, without code spans (where `{.x}` is
 /// meant literally).
-fn heading_text(events: &[Spanned<'_>]) -> String {
+fn heading_text(events: &[SpannedEvent<'_>]) -> String {
     events
         .iter()
         .filter_map(|(e, _)| match e {
@@ -548,7 +528,7 @@ fn heading_text(events: &[Spanned<'_>]) -> String {
         .collect()
 }
 
-fn plain_text(events: &[Spanned<'_>]) -> String {
+fn plain_text(events: &[SpannedEvent<'_>]) -> String {
     let mut s = String::new();
     for (e, _) in events {
         match e {
@@ -578,7 +558,7 @@ struct ItemState {
     step: Option<usize>,
 }
 
-struct Builder<'c, 's> {
+struct SectionBuilder<'c, 's> {
     ctx: &'c Ctx<'s>,
     phase: Option<Phase>,
     out: Vec<Event<'static>>,
@@ -607,7 +587,7 @@ struct Builder<'c, 's> {
 /// placeholders, links and plain text.
 fn render_section(
     ctx: &Ctx<'_>,
-    events: &[Spanned<'_>],
+    events: &[SpannedEvent<'_>],
     place: SectionPlace<'_>,
     diags: &mut Diagnostics,
 ) -> Section {
@@ -622,7 +602,7 @@ fn render_section(
         None if slug.is_empty() => String::new(),
         None => format!("{slug}-"),
     };
-    let mut b = Builder {
+    let mut b = SectionBuilder {
         ctx,
         phase,
         out: Vec::with_capacity(events.len() + 16),
@@ -654,7 +634,7 @@ fn render_section(
     b.finish()
 }
 
-impl Builder<'_, '_> {
+impl SectionBuilder<'_, '_> {
     fn hole_inline(&mut self, seg: Segment) {
         let n = self.holes.len();
         self.holes.push(seg);
@@ -750,7 +730,7 @@ impl Builder<'_, '_> {
     }
 
     /// Handles the event at `i`; returns the index of the next one.
-    fn event(&mut self, events: &[Spanned<'_>], i: usize, diags: &mut Diagnostics) -> usize {
+    fn event(&mut self, events: &[SpannedEvent<'_>], i: usize, diags: &mut Diagnostics) -> usize {
         let (event, range) = &events[i];
         match event {
             Event::Start(Tag::Heading {
@@ -1132,7 +1112,7 @@ impl Builder<'_, '_> {
 /// neither ("the report covers: …") is plain text under the phase's badge.
 /// The list is read ahead because its first item may be unmarked while a
 /// later one is marked, and every item of a list of steps is a step.
-fn is_list_of_steps(events: &[Spanned<'_>], start: usize) -> bool {
+fn is_list_of_steps(events: &[SpannedEvent<'_>], start: usize) -> bool {
     let mut depth = 0usize;
     for (i, (event, _)) in events.iter().enumerate().skip(start + 1) {
         match event {
@@ -1147,9 +1127,9 @@ fn is_list_of_steps(events: &[Spanned<'_>], start: usize) -> bool {
 }
 
 /// True when the item that starts at event `item` opens with a task box or
-/// a marker, read the way [`Builder::start_item`] reads them: the first
+/// a marker, read the way [`SectionBuilder::start_item`] reads them: the first
 /// thing in the item other than its paragraph.
-fn item_is_marked(events: &[Spanned<'_>], item: usize) -> bool {
+fn item_is_marked(events: &[SpannedEvent<'_>], item: usize) -> bool {
     for (event, _) in events.iter().skip(item + 1) {
         match event {
             Event::Start(Tag::Paragraph) => continue,
@@ -1212,7 +1192,7 @@ fn split_marker(text: &str) -> (Option<Party>, &str) {
 }
 
 /// Parses the inside of `{{ … }}`.
-pub fn parse_placeholder(inner: &str) -> Result<PlaceholderKind, String> {
+pub(crate) fn parse_placeholder(inner: &str) -> Result<PlaceholderKind, String> {
     let parts: Vec<&str> = inner.split('.').map(str::trim).collect();
     match parts.as_slice() {
         ["client", "name"] => Ok(PlaceholderKind::ClientName),

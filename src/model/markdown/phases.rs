@@ -6,7 +6,7 @@
 //! writer fixes a misspelt or misplaced phase where it is written.
 
 use super::attributes::is_internal_class;
-use super::events::Spanned;
+use super::events::SpannedEvent;
 use super::{
     find_heading_end, parse_from, plain_text, render_section, Ctx, MarkdownKind, ParsedBody,
     Section, SectionPlace,
@@ -49,7 +49,7 @@ pub fn parse_runbook_body(
 /// cannot have.
 fn phase_headings(
     ctx: &Ctx<'_>,
-    events: &[Spanned<'_>],
+    events: &[SpannedEvent<'_>],
     diags: &mut Diagnostics,
 ) -> Vec<PhaseHeading> {
     let mut headings = Vec::new();
@@ -209,7 +209,7 @@ fn report_missing_phases(
 /// phase; a phase without one stays empty.
 fn render_phases(
     ctx: &Ctx<'_>,
-    events: &[Spanned<'_>],
+    events: &[SpannedEvent<'_>],
     headings: &[PhaseHeading],
     slug: &str,
     diags: &mut Diagnostics,

@@ -28,7 +28,7 @@ mod pages;
 mod routes;
 mod wire;
 
-pub use wire::{bind, Bound, PORT_TRIES};
+pub(crate) use wire::{bind, Bound, PORT_TRIES};
 
 use super::gate::{Gate, Ticket, MAX_CONNECTIONS};
 use super::live::Live;
@@ -41,7 +41,7 @@ use wire::Method;
 /// Starts answering requests on background threads: one thread per
 /// connection, at most [`MAX_CONNECTIONS`] at once, one request per
 /// connection (`Connection: close`).
-pub fn start(bound: Bound, live: Arc<Live>) -> Result<(), String> {
+pub(crate) fn start(bound: Bound, live: Arc<Live>) -> Result<(), String> {
     let listener = bound.listener;
     let gate = Gate::new(MAX_CONNECTIONS);
     std::thread::Builder::new()

@@ -41,7 +41,7 @@ pub(super) fn route(request: &Request, arrived_on: Option<IpAddr>, live: &Live) 
                 .allow("GET, HEAD"),
         );
     }
-    let target = match resolve(&request.target) {
+    let target = match parse_target(&request.target) {
         Ok(target) => target,
         Err(Refused(why)) => {
             return Answer::Respond(Response::text(
@@ -88,7 +88,7 @@ struct Refused(&'static str);
 /// Reads a request target. Anything that could name a place outside the
 /// site (`..` in any encoding, encoded slashes, backslashes, absolute or
 /// network paths, NUL) is refused before any lookup.
-fn resolve(url: &str) -> Result<Target, Refused> {
+fn parse_target(url: &str) -> Result<Target, Refused> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     if !path.starts_with('/') {
         return Err(Refused("the path must start with /"));
@@ -258,24 +258,24 @@ fn file(g: &Generation, edition: &str, path: &str, number: u64) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::build::{Builder, Outcome};
+    use crate::serve::build::{GenerationBuilder, Outcome};
     use crate::serve::site::Counters;
     use std::net::Ipv4Addr;
     use std::sync::Arc;
 
     #[test]
     fn resolves_pages_and_folders() {
-        assert_eq!(resolve("/"), Ok(Target::Picker));
+        assert_eq!(parse_target("/"), Ok(Target::Picker));
         assert_eq!(
-            resolve("/soc/phishing/"),
+            parse_target("/soc/phishing/"),
             Ok(Target::File {
                 edition: "soc".into(),
                 path: "phishing/index.html".into()
             })
         );
-        assert_eq!(resolve("/soc"), Ok(Target::EditionRoot("soc".into())));
+        assert_eq!(parse_target("/soc"), Ok(Target::EditionRoot("soc".into())));
         assert_eq!(
-            resolve("/soc/a%20b.html?x=1"),
+            parse_target("/soc/a%20b.html?x=1"),
             Ok(Target::File {
                 edition: "soc".into(),
                 path: "a b.html".into()
@@ -300,7 +300,7 @@ mod tests {
             "http://example.invalid/x",
             "/soc//x",
         ] {
-            assert!(resolve(bad).is_err(), "{bad} was not refused");
+            assert!(parse_target(bad).is_err(), "{bad} was not refused");
         }
     }
 
@@ -319,18 +319,19 @@ mod tests {
         Live::new(Arc::new(Counters::default()))
     }
 
-    /// Live state serving the starter project of `runbook new`.
-    fn starter_built() -> (Live, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        crate::cmd::new::scaffold(dir.path()).unwrap();
+    /// Live state serving the `minimal` test fixture (a fixture, not
+    /// `runbook new`'s starter, so that serve does not depend on `cmd`).
+    fn minimal_built() -> Live {
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/minimal/runbooks");
         let counters = Arc::new(Counters::default());
-        let mut builder = Builder::new(&dir.path().join("runbooks"), None, counters.clone());
+        let mut builder = GenerationBuilder::new(&source, None, counters.clone());
         let Outcome::Built(generation, _) = builder.rebuild() else {
-            panic!("the starter project does not build");
+            panic!("the minimal fixture does not build");
         };
         let live = Live::new(counters);
         live.publish(generation);
-        (live, dir)
+        live
     }
 
     fn status_of(answer: &Answer) -> Option<u16> {
@@ -413,7 +414,7 @@ mod tests {
 
     #[test]
     fn editions_pages_redirects_and_unknown_editions() {
-        let (live, _dir) = starter_built();
+        let live = minimal_built();
         let get = |path: &str| response(route(&request(Method::Get, path), LOOPBACK, &live));
 
         let picker = get("/");

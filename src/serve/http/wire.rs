@@ -13,7 +13,7 @@ use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 /// A bound listener.
-pub struct Bound {
+pub(crate) struct Bound {
     /// The socket.
     pub listener: TcpListener,
     /// The address it listens on.
@@ -23,11 +23,11 @@ pub struct Bound {
 }
 
 /// How many ports after a busy one are tried.
-pub const PORT_TRIES: u16 = 10;
+pub(crate) const PORT_TRIES: u16 = 10;
 
 /// Binds `ip:port`; when the port is busy, the next free one of the
 /// following [`PORT_TRIES`]. Port 0 lets the system choose.
-pub fn bind(ip: IpAddr, port: u16) -> std::io::Result<Bound> {
+pub(crate) fn bind(ip: IpAddr, port: u16) -> std::io::Result<Bound> {
     let mut first_err = None;
     let last = if port == 0 {
         0
@@ -70,7 +70,6 @@ const MAX_HEADERS: usize = 64;
 /// The methods the preview tells apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Method {
-    /// `GET`.
     Get,
     /// `HEAD`: answered as `GET`, without the body.
     Head,
@@ -91,7 +90,6 @@ impl Method {
 /// A request: what the server needs of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Request {
-    /// The method.
     pub method: Method,
     /// The request target as sent (path and query), not yet checked.
     pub target: String,
@@ -278,9 +276,7 @@ impl Status {
 /// `Connection: close`.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Response {
-    /// The status.
     pub status: Status,
-    /// The `Content-Type`.
     pub content_type: &'static str,
     /// Headers only some answers carry (`Location`, `Allow`,
     /// `Retry-After`), in the order written.

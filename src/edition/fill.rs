@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Resolves placeholders and links for one reader.
-pub struct Filler<'m> {
+pub(crate) struct Filler<'m> {
     client: Option<&'m Client>,
     provider: &'m str,
     provider_contacts: &'m Contacts,
@@ -31,7 +31,7 @@ enum Value<'m> {
 
 impl<'m> Filler<'m> {
     /// A filler for this reader.
-    pub fn new(model: &'m Model, reader: &Reader<'m>) -> Self {
+    pub(crate) fn new(model: &'m Model, reader: &Reader<'m>) -> Self {
         Filler {
             client: reader.client(),
             provider: &model.handbook.provider,
@@ -43,7 +43,7 @@ impl<'m> Filler<'m> {
 
     /// Sets the run books this edition shows. Links to run books outside
     /// this set render as plain text (none are shown until this is called).
-    pub fn showing(mut self, shown: BTreeSet<&'m str>) -> Self {
+    pub(crate) fn showing(mut self, shown: BTreeSet<&'m str>) -> Self {
         self.shown = shown;
         self
     }
@@ -131,7 +131,7 @@ impl<'m> Filler<'m> {
 
     /// Resolves a section into pieces. `phase` is set for phase sections,
     /// whose list items get badges; `count` receives the number of steps shown.
-    pub fn pieces(
+    pub(crate) fn pieces(
         &self,
         section: &'m Section,
         phase: Option<(Phase, Resolved)>,
@@ -206,7 +206,7 @@ impl<'m> Filler<'m> {
     }
 
     /// Text blocks this reader sees, placeholders filled.
-    pub fn text(&self, section: &'m Section) -> Vec<TextPiece<'m>> {
+    pub(crate) fn text(&self, section: &'m Section) -> Vec<TextPiece<'m>> {
         // Steps are numbered among those this reader sees, as in `pieces`:
         // the number of each is counted once, so a section with many steps
         // costs their number, not its square.

@@ -1,8 +1,8 @@
 //! Turning diagnostics into text: for people (compiler style), for tools
 //! (JSON, one stable object per problem) and for GitHub workflow annotations.
 
-use super::{Code, Diagnostic, Severity};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use super::{Code, Diagnostic, Level};
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, Snippet};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -19,7 +19,11 @@ pub enum Format {
 }
 
 /// Renders diagnostics in the given format. `color` applies to `human` only.
-pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+pub(crate) fn format_diagnostics(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    color: bool,
+) -> String {
     match format {
         Format::Human => human(diagnostics, color),
         Format::Json => json(diagnostics),
@@ -27,17 +31,17 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String
     }
 }
 
-fn level(severity: Severity) -> Level<'static> {
+fn level(severity: Level) -> SnippetLevel<'static> {
     match severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Note => Level::NOTE,
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+        Level::Note => SnippetLevel::NOTE,
     }
 }
 
 /// Compiler-style text: the message, the file:line:column, the offending
 /// line with the problem underlined, then the hint and notes.
-pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
+pub(crate) fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -82,23 +86,23 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
         report.push(group);
         if let Some(hint) = &d.hint {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(hint.as_str()),
+                SnippetLevel::HELP.secondary_title(hint.as_str()),
             ));
         }
         for note in &d.notes {
             report.push(Group::with_title(
-                Level::NOTE.secondary_title(note.as_str()),
+                SnippetLevel::NOTE.secondary_title(note.as_str()),
             ));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&report));
     }
     let errors = diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity == Level::Error)
         .count();
     let warnings = diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| d.severity == Level::Warning)
         .count();
     if diagnostics.len() >= 2 {
         out.push_str(&overview(diagnostics));
@@ -110,13 +114,13 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
 }
 
 /// How many files [`overview`] names under "most problems".
-pub const TOP_FILES: usize = 5;
+pub(crate) const TOP_FILES: usize = 5;
 
 /// Where a writer should start: the count of problems per code (by code,
 /// each severity on its own line) with what the code means, then the files
 /// with the most problems (most first, then by name).
-pub fn overview(diagnostics: &[Diagnostic]) -> String {
-    let mut by_code: BTreeMap<(Code, std::cmp::Reverse<Severity>), usize> = BTreeMap::new();
+pub(crate) fn overview(diagnostics: &[Diagnostic]) -> String {
+    let mut by_code: BTreeMap<(Code, std::cmp::Reverse<Level>), usize> = BTreeMap::new();
     let mut by_file: BTreeMap<String, usize> = BTreeMap::new();
     for d in diagnostics {
         *by_code
@@ -176,7 +180,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// "2 errors, 1 warning" with the right plurals.
-pub fn summary_line(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary_line(errors: usize, warnings: usize) -> String {
     format!(
         "{}, {}",
         plural(errors, "error"),
@@ -187,7 +191,7 @@ pub fn summary_line(errors: usize, warnings: usize) -> String {
 /// One JSON object per line: `severity`, `code`, `file`, `line`, `column`,
 /// `message`, `hint` (null when none), `notes`, `related` (other places of
 /// the same problem: `file`, `line`, `column`).
-pub fn json(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn json(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let value = serde_json::json!({
@@ -211,13 +215,13 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// GitHub Actions annotations: `::error file=…,line=…,col=…,title=…::message`.
-pub fn github(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "notice",
         };
         let mut message = d.message.clone();
         if let Some(hint) = &d.hint {
@@ -297,7 +301,7 @@ mod tests {
             at(Code::Jargon, "b.md", 2),
             at(Code::UndefinedAcronym, "a.md", 1),
             at(Code::UnknownPhase, "c.md", 1),
-            at(Code::Jargon, "c.md", 3).severity(Severity::Note),
+            at(Code::Jargon, "c.md", 3).severity(Level::Note),
         ];
         for (i, f) in ["d.md", "e.md", "f.md", "g.md"].iter().enumerate() {
             ds.push(at(Code::LongSentence, f, i + 1));
