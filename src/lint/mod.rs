@@ -8,6 +8,7 @@
 //! is a note until the run book is published. Codes are RB1xx and are listed
 //! in `docs/diagnostics.md`.
 
+pub mod call;
 pub mod jargon;
 pub mod phases;
 pub mod readability;
@@ -41,6 +42,9 @@ pub fn run(model: &Model, today: Date) -> Diagnostics {
         uses.extend(used);
     }
     let hb = &model.handbook;
+    let mut call = Vec::new();
+    call::check(hb, &mut call);
+    call.into_iter().for_each(|d| diags.push(d));
     if hb.start_here_written {
         let mut out = Vec::new();
         let mut found = Vec::new();

@@ -215,9 +215,10 @@ impl Page {
             | Page::PhaseIndex(_)
             | Page::HandbookPrint
             | Page::Search
+            | Page::NotFound
             | Page::Alerts
             | Page::Attack => Reads::EveryRunbook,
-            Page::Glossary | Page::NotFound => Reads::NoRunbook,
+            Page::Glossary => Reads::NoRunbook,
         }
     }
 }

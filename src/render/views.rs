@@ -2,7 +2,7 @@
 //! can change without touching the model, and page rendering.
 
 use super::html::{
-    badge, body, call_now, contact_block, escape, layer_words, party_words_lower,
+    badge, body, call_now, contact_block, escape, layer_words, party_words_lower, tel_digits,
     STEP_ANCHOR_PREFIX,
 };
 use super::theme::Theme;
@@ -23,7 +23,40 @@ use tera::Value;
 struct PhaseInfo {
     slug: &'static str,
     name: &'static str,
+    /// The phase as one short verb, for the phase stepper ("Contain").
+    short: &'static str,
     description: String,
+}
+
+/// A phase as one short verb: six of them fit one row of a 390 px phone,
+/// where the full names wrapped (issue 18).
+fn short_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Preparation => "Prepare",
+        Phase::Identification => "Identify",
+        Phase::Containment => "Contain",
+        Phase::Eradication => "Eradicate",
+        Phase::Recovery => "Recover",
+        Phase::LessonsLearned => "Learn",
+    }
+}
+
+/// The SOC line in every page's header: a `tel:` link, no script needed.
+#[derive(Serialize)]
+struct CallView {
+    /// What the line is ("24/7 SOC line").
+    label: String,
+    /// As written ("+44 20 7946 0100").
+    phone: String,
+    /// Digits and `+` only, for the `tel:` address.
+    tel: String,
+}
+
+/// A run book in the side navigation and the 404 page's list.
+#[derive(Serialize)]
+struct RunbookLink {
+    slug: String,
+    title: String,
 }
 
 #[derive(Serialize)]
@@ -41,6 +74,11 @@ struct SiteView {
     phases: Vec<PhaseInfo>,
     /// The theme has a `custom.css` for `base.html` to link.
     custom_css: bool,
+    /// The SOC line every page's header calls; `None` when the provider has
+    /// no contact with a phone (the header then links to the contacts).
+    call: Option<CallView>,
+    /// Every run book of the edition, in its order: the side navigation.
+    runbooks: Vec<RunbookLink>,
 }
 
 #[derive(Serialize, Clone)]
@@ -101,6 +139,8 @@ struct PageView {
     kind: &'static str,
     title: String,
     runbook: Option<String>,
+    /// The title of the page's run book (the side navigation names it).
+    runbook_title: Option<String>,
     phase: Option<&'static str>,
 }
 
@@ -129,6 +169,8 @@ pub(super) struct Prepared {
     routes: Vec<super::routes::Route>,
     /// The same, converted to template values once per edition (on first use).
     values: OnceLock<Values>,
+    /// `assets/edition.css`, which the 404 page carries inline.
+    edition_css: String,
 }
 
 /// Template values shared by pages, converted once per edition. A Tera
@@ -192,6 +234,7 @@ impl Values {
                 Value::from_serializable(&PhaseInfo {
                     slug: ph.slug(),
                     name: ph.name(),
+                    short: short_name(*ph),
                     description: p.site.phases[ph.index()].description.clone(),
                 })
             })
@@ -250,10 +293,31 @@ impl Prepared {
                 .map(|p| PhaseInfo {
                     slug: p.slug(),
                     name: p.name(),
+                    short: short_name(*p),
                     description: edition.phase_text[p.index()].clone(),
                 })
                 .collect(),
             custom_css: theme.custom_css,
+            call: soc_line(edition).and_then(|c| {
+                let phone = c.phone.clone()?;
+                Some(CallView {
+                    label: c
+                        .label
+                        .clone()
+                        .or_else(|| c.name.clone())
+                        .unwrap_or_else(|| c.id.clone()),
+                    tel: tel_digits(&phone),
+                    phone,
+                })
+            }),
+            runbooks: edition
+                .runbooks
+                .iter()
+                .map(|rb| RunbookLink {
+                    slug: rb.slug.to_string(),
+                    title: rb.title.to_string(),
+                })
+                .collect(),
         };
         let heads: Vec<RunbookHead> = edition
             .runbooks
@@ -298,11 +362,7 @@ impl Prepared {
         // Who to call, most urgent first: the provider's `soc` contact (the
         // 24/7 line), then the reader's own contacts, then the provider's others,
         // each in the order written (SPEC §3).
-        let soc_line = edition
-            .provider_contacts
-            .iter()
-            .find(|c| c.id == "soc")
-            .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()));
+        let soc_line = soc_line(edition);
         let contacts = soc_line
             .into_iter()
             .chain(edition.own_contacts.iter())
@@ -346,12 +406,23 @@ impl Prepared {
                 Vec::new()
             },
             values: OnceLock::new(),
+            edition_css: edition_css(edition),
         }
     }
 
     fn values(&self) -> &Values {
         self.values.get_or_init(|| Values::new(self))
     }
+}
+
+/// The SOC's line: the provider's `soc` contact, else its first contact
+/// with a phone (README, "Contacts are shown in the order they are written").
+fn soc_line<'e, 'm>(edition: &'e Edition<'m>) -> Option<&'e &'m crate::model::Contact> {
+    edition
+        .provider_contacts
+        .iter()
+        .find(|c| c.id == "soc")
+        .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()))
 }
 
 /// How many steps a phase has and who leads them, for the phase-index pages,
@@ -624,7 +695,13 @@ pub(super) fn render_page(
             ctx.insert("attack_version", crate::model::attack::VERSION);
             "ATT&CK coverage".to_string()
         }
-        Page::NotFound => "Page not found".to_string(),
+        Page::NotFound => {
+            // A web host serves this page for any missing address, at any
+            // depth, so no relative stylesheet link can be trusted: the
+            // page carries its styles (docs/theme.md, "The 404 page").
+            ctx.insert("inline_css", &inline_css(p, theme));
+            "Page not found".to_string()
+        }
     };
     let depth = page.depth();
     ctx.insert("root", &root(depth));
@@ -634,6 +711,7 @@ pub(super) fn render_page(
             kind: page.data_page(),
             title,
             runbook: page.runbook().map(|i| p.heads[i].slug.clone()),
+            runbook_title: page.runbook().map(|i| p.heads[i].title.clone()),
             phase: page.phase().map(|ph| ph.slug()),
         },
     );
@@ -645,6 +723,35 @@ pub(super) fn render_page(
         .render_to(template, &ctx, &mut html)
         .map(|()| finish_page(html, depth, matches!(page, Page::Phase(..)), &p.tips))
         .map_err(|e| Box::new(theme.error(&e, template)))
+}
+
+/// `assets/runbooks.js`: `window.RUNBOOK_LIST = [["slug", "Title"], …];`
+/// in the edition's order, for the side navigation.
+pub(super) fn runbook_list_js(edition: &Edition<'_>) -> String {
+    let list: Vec<[&str; 2]> = edition
+        .runbooks
+        .iter()
+        .map(|rb| [rb.slug, rb.title])
+        .collect();
+    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string());
+    // `<` escaped so the text is safe wherever a script's text may be put.
+    format!("window.RUNBOOK_LIST = {};\n", json.replace('<', "\\u003c"))
+}
+
+/// The stylesheets every page links, as one text for the 404 page's
+/// `<style>`: the built-in sheet, the theme's `custom.css`, then the
+/// edition's colours, in the order `base.html` links them. A `</` could end
+/// the element early; `<\/` means the same in CSS.
+fn inline_css(p: &Prepared, theme: &Theme) -> String {
+    let mut css = String::new();
+    for name in ["style.css", "custom.css"] {
+        if let Some(bytes) = theme.statics.get(name) {
+            css.push_str(&String::from_utf8_lossy(bytes));
+            css.push('\n');
+        }
+    }
+    css.push_str(&p.edition_css);
+    css.replace("</", "<\\/")
 }
 
 /// The per-edition stylesheet: the client's colour as an accent, with a

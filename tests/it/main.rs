@@ -27,6 +27,7 @@ mod search;
 mod serve;
 mod steps;
 mod theming;
+mod weight;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
