@@ -68,11 +68,11 @@ function png(w, h) {
 }
 
 /**
- * Serves `root` on loopback as a static host does: a missing address under
- * an edition's folder gets that edition's 404.html with status 404 (with
- * `edition`, `root` is one edition served at the host's top level).
+ * Serves `root` on loopback as a static host does: a missing address gets
+ * the 404.html of the edition folder `notFound(path)` names, with status 404
+ * (default: the path's first folder, editions side by side).
  */
-function host(root, edition) {
+function host(root, notFound = (path) => path.split("/")[1]) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     let file = normalize(join(root, path));
@@ -83,11 +83,10 @@ function host(root, edition) {
       res.writeHead(200, { "content-type": `${type || "application/octet-stream"}; charset=utf-8` });
       return res.end(readFileSync(file));
     }
-    const folder = edition ? "" : path.split("/")[1];
-    const notFound = join(root, folder, "404.html");
-    if (!existsSync(notFound)) return res.writeHead(404).end();
+    const page = join(root, notFound(path), "404.html");
+    if (!existsSync(page)) return res.writeHead(404).end();
     res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
-    res.end(readFileSync(notFound));
+    res.end(readFileSync(page));
   });
   return new Promise((ok) =>
     server.listen(0, "127.0.0.1", () =>
@@ -302,11 +301,16 @@ test("the search help about arrow keys is not shown on touch screens", async () 
 });
 
 test("the 404 page served for a missing deep address is styled, calls the SOC and its links work", async () => {
+  // The edition's folder under another name, deeper on the host.
+  const renamed = mkdtempSync(join(tmpdir(), "runbook-host-"));
+  cpSync(join(site, CLIENT), join(renamed, "handbooks", "meridian-2026"), { recursive: true });
   const setups = [
     // The site's folders as published: editions side by side.
     { server: await host(site), base: `/${CLIENT}` },
     // One edition at the top of its own host.
-    { server: await host(join(site, CLIENT), CLIENT), base: "" },
+    { server: await host(join(site, CLIENT), () => ""), base: "" },
+    // Renamed: the page finds the folder that holds the edition's assets.
+    { server: await host(renamed, () => "handbooks/meridian-2026"), base: "/handbooks/meridian-2026" },
   ];
   try {
     for (const { server, base } of setups) {
@@ -321,6 +325,8 @@ test("the 404 page served for a missing deep address is styled, calls the SOC an
           assert.ok((await header.boundingBox()).height <= 64 || viewport === DESKTOP);
           assert.equal(await page.locator(".site-header .call-soc").getAttribute("href"), "tel:+442079460100");
           assert.equal(await page.locator("main a.call-now").getAttribute("href"), "tel:+442079460100");
+          // The base is set at once, or once the nearest edition folder answers.
+          await page.waitForFunction((b) => document.baseURI.endsWith(`${b}/`), base);
           const list = page.locator("main .not-found-list a");
           assert.ok((await list.count()) >= 10);
           await assertNoAxeViolations(page, `${scheme} ${viewport.width}: 404 at a deep address`);

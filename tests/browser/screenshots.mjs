@@ -17,6 +17,12 @@ const shots = [
   { file: "phase-desktop.png", path: "meridian-freight/ransomware/containment/index.html", width: 1280, height: 900, scheme: "light", term: true },
   // A run book overview in the dark scheme: the six phases at a glance.
   { file: "dark-overview.png", path: "harbourview-dental/phishing/index.html", width: 1280, height: 900, scheme: "dark" },
+  // Issue 18: a phase page on a phone, scrolled: the compact header with the call button stays.
+  { file: "layout-phone.png", path: "meridian-freight/ransomware/containment/index.html", width: 390, height: 844, scheme: "light", scroll: 420 },
+  // Issue 18: the same page on a desktop: side navigation, stepper, the box in the header.
+  { file: "layout-desktop.png", path: "meridian-freight/ransomware/containment/index.html", width: 1280, height: 900, scheme: "dark" },
+  // Issue 18: the 404 page on a phone: call button and every run book.
+  { file: "not-found-phone.png", path: "meridian-freight/404.html", width: 390, height: 844, scheme: "dark" },
 ];
 
 for (const s of shots) {
@@ -29,6 +35,7 @@ for (const s of shots) {
     await term.focus();
     await page.evaluate(() => window.scrollTo(0, 0));
   }
+  if (s.scroll) await page.evaluate((y) => window.scrollTo(0, y), s.scroll);
   await page.screenshot({ path: join(out, s.file) });
   await context.close();
   console.log(`wrote ${join(out, s.file)}`);
