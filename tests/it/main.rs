@@ -13,6 +13,7 @@ mod docs;
 mod errors;
 mod incremental;
 mod isolation;
+mod layout;
 mod limits;
 mod links;
 mod mutation;
