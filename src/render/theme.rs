@@ -119,6 +119,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/layout.js"),
     ),
     (
+        "side-nav.js",
+        include_bytes!("../../themes/default/static/side-nav.js"),
+    ),
+    (
         "search-engine.js",
         include_bytes!("../../themes/default/static/search-engine.js"),
     ),

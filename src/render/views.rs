@@ -139,8 +139,6 @@ struct PageView {
     kind: &'static str,
     title: String,
     runbook: Option<String>,
-    /// The title of the page's run book (the side navigation names it).
-    runbook_title: Option<String>,
     phase: Option<&'static str>,
 }
 
@@ -711,7 +709,6 @@ pub(super) fn render_page(
             kind: page.data_page(),
             title,
             runbook: page.runbook().map(|i| p.heads[i].slug.clone()),
-            runbook_title: page.runbook().map(|i| p.heads[i].title.clone()),
             phase: page.phase().map(|ph| ph.slug()),
         },
     );

@@ -1,6 +1,5 @@
-// runbook theme: the header's search control and the side navigation's run
-// book list. Optional: without it the control links to the search page and
-// the list to the home page. search.js and search.css are not part of a
+// runbook theme: the header's search control. Optional: without it the
+// control links to the search page. search.js and search.css are not part of a
 // page's first view: they load when the reader opens or focuses the box,
 // presses "/", or arrives from a result.
 (function () {
@@ -9,7 +8,7 @@
   var assets = me && me.src ? me.src.replace(/[^/]*$/, "") : "";
   var header = document.querySelector(".site-header");
   var form = document.querySelector("form.site-search");
-  var link = document.querySelector("[data-search-toggle]");
+  var link = document.querySelector("a.search-toggle");
   var input = form && form.querySelector('input[type="search"]');
   var toggle = null, loading = null;
   function quiet() { /* search.js reports its own failures when a query runs */ }
@@ -56,7 +55,7 @@
       toggle = document.createElement("button");
       toggle.type = "button";
       toggle.className = link.className;
-      toggle.innerHTML = link.innerHTML;
+      toggle.setAttribute("aria-label", link.getAttribute("aria-label"));
       toggle.setAttribute("aria-expanded", "false");
       toggle.setAttribute("aria-controls", form.id);
       link.replaceWith(toggle);
@@ -78,20 +77,4 @@
   }
   if (/[?&]highlight=/.test(location.search)) load().catch(quiet);
 
-  // The side navigation's list of run books, from assets/runbooks.js.
-  var spot = document.querySelector("[data-runbook-list]");
-  var nav = spot && spot.closest("nav");
-  if (nav && window.RUNBOOK_LIST) {
-    var here = (document.querySelector("main") || nav).getAttribute("data-runbook");
-    var root = nav.getAttribute("data-root") || "";
-    var ul = document.createElement("ul");
-    window.RUNBOOK_LIST.forEach(function (rb) {
-      var a = document.createElement("a");
-      a.href = root + rb[0] + "/index.html";
-      a.textContent = rb[1];
-      if (rb[0] === here) a.setAttribute("aria-current", "true");
-      ul.appendChild(document.createElement("li")).appendChild(a);
-    });
-    spot.parentNode.after(ul);
-  }
 })();
