@@ -96,6 +96,7 @@ codes! {
     StaleReview = "RB130", Warning, "A run book's `reviewed` date is older than the configured age.";
     NotReviewed = "RB131", Warning, "A run book has no `reviewed` date.";
     FutureReview = "RB132", Warning, "A run book's `reviewed` date is in the future.";
+    NoNumberToCall = "RB140", Warning, "No provider contact has a phone number, so pages have no number to call.";
 }
 
 #[cfg(test)]

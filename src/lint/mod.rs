@@ -9,6 +9,7 @@
 //! in `docs/diagnostics.md`.
 
 pub(crate) mod approval;
+pub(crate) mod call;
 pub(crate) mod jargon;
 pub(crate) mod phases;
 pub(crate) mod readability;
@@ -45,6 +46,9 @@ pub fn run(model: &Model, today: Date) -> Diagnostics {
         .into_iter()
         .for_each(|d| diags.push(d));
     let hb = &model.handbook;
+    let mut call = Vec::new();
+    call::check(hb, &mut call);
+    call.into_iter().for_each(|d| diags.push(d));
     if hb.start_here_written {
         let mut out = Vec::new();
         let mut found = Vec::new();

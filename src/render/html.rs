@@ -148,7 +148,7 @@ fn phone_link(out: &mut String, phone: &str) {
 }
 
 /// A phone number as a `tel:` address: digits and a leading `+` only.
-pub(super) fn tel_digits(phone: &str) -> String {
+pub(crate) fn tel_digits(phone: &str) -> String {
     phone
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')

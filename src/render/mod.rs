@@ -44,6 +44,10 @@ fn slugs<'m>(edition: &Edition<'m>) -> Vec<&'m str> {
     edition.runbooks.iter().map(|rb| rb.slug).collect()
 }
 
+/// The edition's run books (slug and title) as a script, for the side
+/// navigation (layout.js): one file, not a copy of the list in every page.
+pub const RUNBOOK_LIST_JS: &str = "assets/runbooks.js";
+
 /// Where each edition's routes from alerts to run books are written.
 pub(crate) const ALERTS_JSON: &str = "alerts.json";
 
@@ -112,6 +116,10 @@ fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
     out.push((
         "assets/edition.css".into(),
         views::edition_css(edition).into_bytes(),
+    ));
+    out.push((
+        RUNBOOK_LIST_JS.to_string(),
+        views::runbook_list_js(edition).into_bytes(),
     ));
     out.push((ALERTS_JSON.to_string(), routes::json(edition)));
     out.push((

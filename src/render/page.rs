@@ -234,12 +234,13 @@ impl Page {
             | Page::PhaseIndex(_)
             | Page::HandbookPrint
             | Page::Search
+            | Page::NotFound
             | Page::Alerts
             | Page::Attack
             | Page::Card
             // The changes page reads two editions of every run book (then and now).
             | Page::Changes => Reads::Every,
-            Page::Glossary | Page::NotFound => Reads::Nothing,
+            Page::Glossary => Reads::Nothing,
         }
     }
 }

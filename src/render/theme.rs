@@ -68,6 +68,46 @@ pub(crate) const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// A built-in static file as it is published: stylesheets and scripts
+/// without their comments and indentation, which are for people reading
+/// `themes/default/` and were a tenth of every page's first view (issue 18,
+/// item 11: at most 50 KB). A theme's own files are published as written.
+fn published(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    if name.ends_with(".css") {
+        // No built-in sheet has `/*` inside a string.
+        let mut rest = text;
+        while let Some(at) = rest.find("/*") {
+            out.push_str(&rest[..at]);
+            rest = rest[at..]
+                .find("*/")
+                .map_or("", |end| &rest[at + end + 2..]);
+        }
+        out.push_str(rest);
+        let lines: Vec<&str> = out
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        return (lines.join("\n") + "\n").into_bytes();
+    }
+    // Only whole-line comments, and only where no string can span lines
+    // (no template literal, no line continued with `\`).
+    if name.ends_with(".js") && !text.contains('`') && !text.lines().any(|l| l.ends_with('\\')) {
+        for line in text.lines().map(str::trim) {
+            if !line.is_empty() && !line.starts_with("//") {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        return out.into_bytes();
+    }
+    bytes.to_vec()
+}
+
 /// Built-in static files, by path under `assets/`.
 pub(crate) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     (
@@ -81,6 +121,14 @@ pub(crate) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     (
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "layout.js",
+        include_bytes!("../../themes/default/static/layout.js"),
+    ),
+    (
+        "side-nav.js",
+        include_bytes!("../../themes/default/static/side-nav.js"),
     ),
     (
         "search-engine.js",
@@ -170,7 +218,7 @@ impl Theme {
         }
         let mut statics: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
             .iter()
-            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .map(|(n, b)| (n.to_string(), published(n, b)))
             .collect();
         for (name, bytes) in &overrides.statics {
             statics.insert(name.clone(), bytes.clone());

@@ -1,7 +1,7 @@
 //! Template view structs, separate from the domain types so that templates
 //! can change without touching the model, and page rendering.
 
-use super::html::{badge, body, call_now, contact_block, escape};
+use super::html::{badge, body, call_now, contact_block, escape, tel_digits};
 use super::theme::Theme;
 use super::Page;
 use crate::diag::Diagnostic;
@@ -20,7 +20,40 @@ use tera::Value;
 struct PhaseInfo {
     slug: &'static str,
     name: &'static str,
+    /// The phase as one short verb, for the phase stepper ("Contain").
+    short: &'static str,
     description: String,
+}
+
+/// A phase as one short verb: six of them fit one row of a 390 px phone,
+/// where the full names wrapped (issue 18).
+fn short_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Preparation => "Prepare",
+        Phase::Identification => "Identify",
+        Phase::Containment => "Contain",
+        Phase::Eradication => "Eradicate",
+        Phase::Recovery => "Recover",
+        Phase::LessonsLearned => "Learn",
+    }
+}
+
+/// The SOC line in every page's header: a `tel:` link, no script needed.
+#[derive(Serialize)]
+struct CallView {
+    /// What the line is ("24/7 SOC line").
+    label: String,
+    /// As written ("+44 20 7946 0100").
+    phone: String,
+    /// Digits and `+` only, for the `tel:` address.
+    tel: String,
+}
+
+/// A run book in the side navigation and the 404 page's list.
+#[derive(Serialize)]
+struct RunbookLink {
+    slug: String,
+    title: String,
 }
 
 #[derive(Serialize)]
@@ -45,6 +78,11 @@ struct SiteView {
     /// "3 run books have changed since you approved this handbook", when
     /// the edition has a changes page.
     changes: Option<String>,
+    /// The SOC line every page's header calls; `None` when the provider has
+    /// no contact with a phone (the header then links to the contacts).
+    call: Option<CallView>,
+    /// Every run book of the edition, in its order: the side navigation.
+    runbooks: Vec<RunbookLink>,
 }
 
 #[derive(Serialize, Clone)]
@@ -174,6 +212,8 @@ pub(super) struct Prepared {
     card: super::card::CardView,
     /// What changed since the client approved the handbook.
     changes: Option<std::sync::Arc<crate::edition::changes::Changes>>,
+    /// `assets/edition.css`, which the 404 page carries inline.
+    edition_css: String,
 }
 
 /// Template values shared by pages, converted once per edition. A Tera
@@ -239,6 +279,7 @@ impl Values {
                 Value::from_serializable(&PhaseInfo {
                     slug: ph.slug(),
                     name: ph.name(),
+                    short: short_name(*ph),
                     description: p.site.phases[ph.index()].description.clone(),
                 })
             })
@@ -299,6 +340,7 @@ impl Prepared {
                 .map(|p| PhaseInfo {
                     slug: p.slug(),
                     name: p.name(),
+                    short: short_name(*p),
                     description: edition.phase_text[p.index()].clone(),
                 })
                 .collect(),
@@ -308,6 +350,26 @@ impl Prepared {
                 .approved
                 .map(|a| format!("Approved by {} on {}", a.by, a.on.long())),
             changes: edition.changes.as_ref().map(|c| c.headline()),
+            call: soc_line(edition).and_then(|c| {
+                let phone = c.phone.clone()?;
+                Some(CallView {
+                    label: c
+                        .label
+                        .clone()
+                        .or_else(|| c.name.clone())
+                        .unwrap_or_else(|| c.id.clone()),
+                    tel: tel_digits(&phone),
+                    phone,
+                })
+            }),
+            runbooks: edition
+                .runbooks
+                .iter()
+                .map(|rb| RunbookLink {
+                    slug: rb.slug.to_string(),
+                    title: rb.title.to_string(),
+                })
+                .collect(),
         };
         let heads: Vec<RunbookHead> = edition
             .runbooks
@@ -357,11 +419,7 @@ impl Prepared {
         // Who to call, most urgent first: the provider's `soc` contact (the
         // 24/7 line), then the reader's own contacts, then the provider's others,
         // each in the order written (SPEC §3), or in the order of the call tree.
-        let soc_line = edition
-            .provider_contacts
-            .iter()
-            .find(|c| c.id == "soc")
-            .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()));
+        let soc_line = soc_line(edition);
         // A client's `escalation` puts its call tree first, after the SOC line.
         let contacts = super::card::who_to_call(edition, soc_line.copied())
             .into_iter()
@@ -422,12 +480,23 @@ impl Prepared {
             duties: Phase::ALL.map(|ph| super::card::duties_block(edition, ph)),
             card: super::card::card(edition),
             changes: edition.changes.clone(),
+            edition_css: edition_css(edition),
         }
     }
 
     fn values(&self) -> &Values {
         self.values.get_or_init(|| Values::new(self))
     }
+}
+
+/// The SOC's line: the provider's `soc` contact, else its first contact
+/// with a phone (README, "Contacts are shown in the order they are written").
+fn soc_line<'e, 'm>(edition: &'e Edition<'m>) -> Option<&'e &'m crate::model::Contact> {
+    edition
+        .provider_contacts
+        .iter()
+        .find(|c| c.id == "soc")
+        .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()))
 }
 
 /// How many steps a phase has and who leads them, for the phase-index pages,
@@ -814,7 +883,13 @@ pub(super) fn render_page(
             ctx.insert("changes", &p.changes.as_deref());
             "What changed since you approved".to_string()
         }
-        Page::NotFound => "Page not found".to_string(),
+        Page::NotFound => {
+            // A web host serves this page for any missing address, at any
+            // depth, so no relative stylesheet link can be trusted: the
+            // page carries its styles (docs/theme.md, "The 404 page").
+            ctx.insert("inline_css", &inline_css(p, theme));
+            "Page not found".to_string()
+        }
     };
     let depth = page.depth();
     ctx.insert("root", &root(depth));
@@ -835,6 +910,35 @@ pub(super) fn render_page(
         .render_to(template, &ctx, &mut html)
         .map(|()| finish_page(html, depth, matches!(page, Page::Phase(..)), &p.tips))
         .map_err(|e| Box::new(theme.error(&e, template)))
+}
+
+/// `assets/runbooks.js`: `window.RUNBOOK_LIST = [["slug", "Title"], …];`
+/// in the edition's order, for the side navigation.
+pub(super) fn runbook_list_js(edition: &Edition<'_>) -> String {
+    let list: Vec<[&str; 2]> = edition
+        .runbooks
+        .iter()
+        .map(|rb| [rb.slug, rb.title])
+        .collect();
+    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string());
+    // `<` escaped so the text is safe wherever a script's text may be put.
+    format!("window.RUNBOOK_LIST = {};\n", json.replace('<', "\\u003c"))
+}
+
+/// The stylesheets every page links, as one text for the 404 page's
+/// `<style>`: the built-in sheet, the theme's `custom.css`, then the
+/// edition's colours, in the order `base.html` links them. A `</` could end
+/// the element early; `<\/` means the same in CSS.
+fn inline_css(p: &Prepared, theme: &Theme) -> String {
+    let mut css = String::new();
+    for name in ["style.css", "custom.css"] {
+        if let Some(bytes) = theme.statics.get(name) {
+            css.push_str(&String::from_utf8_lossy(bytes));
+            css.push('\n');
+        }
+    }
+    css.push_str(&p.edition_css);
+    css.replace("</", "<\\/")
 }
 
 /// The per-edition stylesheet: the client's colour as an accent, with a

@@ -171,7 +171,9 @@ async function printLayout(page) {
   return page.evaluate(() => {
     const shown = (sel) => [...document.querySelectorAll(sel)].filter((e) => getComputedStyle(e).display !== "none").length;
     return {
-      chrome: shown("header, nav, footer, .skip-link, form[role=search], .print-actions, .task-tools"),
+      // The header prints only as the SOC's number in words (issue 18).
+      chrome: shown("nav, footer, .skip-link, form[role=search], .print-actions, .task-tools, .site-title, .search-toggle"),
+      header: document.querySelector("header")?.innerText.trim() || "",
       phases: [...document.querySelectorAll(".print-phase")].map((s) => getComputedStyle(s).breakBefore),
       cover: document.querySelector(".cover")?.innerText || "",
       tel: [...document.querySelectorAll(".cover a[href^='tel:']")].length,
@@ -186,6 +188,7 @@ test("print: the run book's print page has a cover, no navigation and each phase
   assert.ok(await page.getByRole("button", { name: "Print" }).isVisible(), "a visible Print button on screen");
   const layout = await printLayout(page);
   assert.equal(layout.chrome, 0, "no navigation chrome on paper");
+  assert.match(layout.header, /^Call for help\s+24\/7 SOC line:\s+\+44 20 7946 0100$/, "the number, in words");
   // The first phase keeps with the title and introduction (issue 18).
   assert.deepEqual(layout.phases, ["avoid", ...Array(5).fill("page")], "the other phases each start a page");
   assert.match(layout.cover, /Meridian Freight Ltd/, "cover names the client");

@@ -25,6 +25,12 @@ const shots = [
   { file: "card-print.png", path: "meridian-freight/card/index.html", width: 794, height: 1123, scheme: "light", media: "print" },
   // What changed since a client approved the handbook: words marked, handovers, contacts.
   { file: "changes-desktop.png", path: "meridian-freight/changes/index.html", width: 1280, height: 900, scheme: "light" },
+  // Issue 18: a phase page on a phone, scrolled: the compact header with the call button stays.
+  { file: "layout-phone.png", path: "meridian-freight/ransomware/containment/index.html", width: 390, height: 844, scheme: "light", scroll: 420 },
+  // Issue 18: the same page on a desktop: side navigation, stepper, the box in the header.
+  { file: "layout-desktop.png", path: "meridian-freight/ransomware/containment/index.html", width: 1280, height: 900, scheme: "dark" },
+  // Issue 18: the 404 page on a phone: call button and every run book.
+  { file: "not-found-phone.png", path: "meridian-freight/404.html", width: 390, height: 844, scheme: "dark" },
 ];
 
 for (const s of shots) {
@@ -42,6 +48,7 @@ for (const s of shots) {
     await term.focus();
     await page.evaluate(() => window.scrollTo(0, 0));
   }
+  if (s.scroll) await page.evaluate((y) => window.scrollTo(0, y), s.scroll);
   await page.screenshot({ path: join(out, s.file) });
   await context.close();
   console.log(`wrote ${join(out, s.file)}`);

@@ -19,6 +19,7 @@ mod errors;
 mod history;
 mod incremental;
 mod isolation;
+mod layout;
 mod limits;
 mod links;
 mod mutation;
@@ -33,6 +34,7 @@ mod search;
 mod serve;
 mod steps;
 mod theming;
+mod weight;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;

@@ -663,8 +663,12 @@ fn the_built_in_start_text_needs_no_soc_contact() {
         !problems.iter().any(|p| p["code"] == "RB021"),
         "{problems:#?}"
     );
+    // RB140 (no number to call) is about handbook.yaml itself, and placed
+    // on a line the writer wrote.
     assert!(
-        problems.iter().all(|p| p["file"] != "handbook.yaml"),
+        problems
+            .iter()
+            .all(|p| p["file"] != "handbook.yaml" || (p["code"] == "RB140" && p["line"] == 1)),
         "{problems:#?}"
     );
 }

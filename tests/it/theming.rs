@@ -38,26 +38,40 @@ const FOOTER: &str = "<footer class=\"site-footer\">\n<p>Acme SOC · call us any
 
 /// What a built-in page becomes under the `acme` theme: its footer
 /// replaced, and `custom.css` linked after the built-in stylesheets with
-/// the client's `edition.css` last.
-fn expected_under_acme(page: &str) -> String {
+/// the client's `edition.css` last. The 404 page links none (its styles
+/// are inline, custom.css included).
+fn expected_under_acme(page: &str, custom: &str) -> String {
     let start = page.find("<footer class=\"site-footer\">").unwrap();
     let end = start + page[start..].find("</footer>\n").unwrap() + "</footer>\n".len();
     let page = format!("{}{FOOTER}{}", &page[..start], &page[end..]);
-    let at = page.find("assets/edition.css\">").unwrap();
+    let Some(at) = page.find("assets/edition.css\">") else {
+        let css = page.find("</style>").unwrap();
+        return format!(
+            "{}{custom}\n{}",
+            &page[..css - edition_css_len(&page)],
+            &page[css - edition_css_len(&page)..]
+        );
+    };
     let href = page[..at].rfind("href=\"").unwrap() + "href=\"".len();
     let root = &page[href..at];
     let link = |name: &str| format!("<link rel=\"stylesheet\" href=\"{root}assets/{name}\">\n");
-    let built_in = format!("{}{}", link("edition.css"), link("search.css"));
+    let built_in = link("edition.css");
     assert_eq!(page.matches(&built_in).count(), 1, "{page}");
     page.replace(
         &built_in,
-        &format!(
-            "{}{}{}",
-            link("search.css"),
-            link("custom.css"),
-            link("edition.css")
-        ),
+        &format!("{}{}", link("custom.css"), link("edition.css")),
     )
+}
+
+/// The length of the edition's colours at the end of the 404 page's
+/// inline styles (they come after the theme's custom.css).
+fn edition_css_len(page: &str) -> usize {
+    let css = &page[..page.find("</style>").unwrap()];
+    let start = css
+        .rfind("/* no brand colour")
+        .or_else(|| css.rfind(":root { --brand:"))
+        .unwrap();
+    css.len() - start
 }
 
 #[test]
@@ -81,7 +95,7 @@ fn a_five_line_theme_replaces_the_footer_and_adds_custom_css() {
             assert!(!page.contains("custom.css"), "{path}: no theme, no link");
             assert_eq!(
                 String::from_utf8(got.clone()).unwrap(),
-                expected_under_acme(&page),
+                expected_under_acme(&page, &String::from_utf8_lossy(&custom)),
                 "{path}"
             );
             pages += 1;
