@@ -115,6 +115,10 @@ pub(crate) const BUILTIN_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/style.css"),
     ),
     (
+        "print.css",
+        include_bytes!("../../themes/default/static/print.css"),
+    ),
+    (
         "runbook.js",
         include_bytes!("../../themes/default/static/runbook.js"),
     ),

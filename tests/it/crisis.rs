@@ -343,8 +343,10 @@ fn the_whole_handbook_prints_as_a_binder() {
     let one = page(&out.join("meridian-freight"), "ransomware/print/index.html");
     assert!(!one.contains("id=\"contents-title\"") && !one.contains("<h2>Start here</h2>"));
     // The print stylesheet: page margins, a binder's breaks, upright definitions.
-    let css = page(&out.join("meridian-freight"), "assets/style.css");
+    let css = page(&out.join("meridian-freight"), "assets/print.css");
     assert!(css.contains("@page { margin:"));
     assert!(css.contains(".print-opening { break-after: avoid; }"));
     assert!(!css.contains("font-style: italic"));
+    let screen = page(&out.join("meridian-freight"), "assets/style.css");
+    assert!(!screen.contains("@media print") && !screen.contains("font-style: italic"));
 }

@@ -94,7 +94,7 @@ fn the_side_navigation_comes_from_one_script_per_edition() {
             ("phishing/containment/index.html", true),
             ("phishing/index.html", true),
             ("phases/containment/index.html", true),
-            ("glossary/index.html", true),
+            ("glossary/index.html", false),
             ("index.html", false),
             ("phishing/print/index.html", false),
             ("search/index.html", false),
