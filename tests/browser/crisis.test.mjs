@@ -332,7 +332,7 @@ test("print: the whole handbook is a binder with a cover, Start here, contacts, 
   assert.equal(layout.opening, "avoid", "an introduction keeps with its first phase");
   assert.equal(layout.firstPhase, "avoid");
   // (file:// pages may not read their own rules: then read the sheet itself.)
-  const css = readFileSync(join(site, CLIENT, "assets/style.css"), "utf8");
+  const css = readFileSync(join(site, CLIENT, "assets/print.css"), "utf8");
   assert.match(layout.margin ?? css.match(/@page \{ margin: ([^;]+);/)?.[1] ?? "", /mm/, "page margins are set");
   assert.equal(layout.termStyle, "normal", "definitions are not italic mid-step");
   const pdf = (await page.pdf({ format: "A4" })).toString("latin1");
