@@ -7,7 +7,16 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { buildSite, fileUrl, launch, guard, assertNoAxeViolations } from "./lib.mjs";
+import { spawnSync } from "node:child_process";
+import { buildSite, fileUrl, launch, guard, assertNoAxeViolations, repo } from "./lib.mjs";
+
+// The approved commit is in a full clone of main; a shallow clone or an
+// exported copy has no history to compare with (RB041/RB042 warnings, no
+// page): then only the last test applies, the other way round.
+const APPROVED = "b1b40faee4779f89405e6ae86bee3cc231a45e4f";
+const history =
+  !existsSync(join(repo, ".git", "shallow")) &&
+  spawnSync("git", ["cat-file", "-e", `${APPROVED}^{commit}`], { cwd: repo }).status === 0;
 
 let site, context, watched;
 
@@ -21,7 +30,7 @@ after(async () => {
   await context?.close();
 });
 
-test("the home page links to what changed since the approval", async () => {
+test("the home page links to what changed since the approval", { skip: !history && "no git history in this checkout" }, async () => {
   const page = await context.newPage();
   await page.goto(fileUrl(site, "meridian-freight/index.html"));
   const approved = page.locator("main .approved");
@@ -42,7 +51,7 @@ test("the home page links to what changed since the approval", async () => {
   assert.deepEqual(watched.errors, []);
 });
 
-test("the changes page passes axe in both schemes at both widths", async () => {
+test("the changes page passes axe in both schemes at both widths", { skip: !history && "no git history in this checkout" }, async () => {
   const page = await context.newPage();
   for (const colorScheme of ["light", "dark"]) {
     for (const width of [390, 1280]) {
@@ -58,7 +67,7 @@ test("the changes page passes axe in both schemes at both widths", async () => {
 });
 
 test("only the approving client's edition has the page", () => {
-  assert.ok(existsSync(join(site, "meridian-freight/changes/index.html")));
+  assert.equal(existsSync(join(site, "meridian-freight/changes/index.html")), history);
   for (const edition of ["alder-finch", "harbourview-dental", "soc"]) {
     assert.ok(!existsSync(join(site, edition, "changes/index.html")), edition);
   }
