@@ -19,7 +19,6 @@ use crate::model::{ApprovedVersion, Model};
 use repo::{Files, Repo, RevError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// What footers say for sources outside any git repository.
@@ -180,7 +179,10 @@ impl Then {
     /// Writes `files` into a temporary folder and loads it with the same
     /// code as today's sources, so the comparison is of what readers saw.
     fn load(files: &Files) -> Result<Then, String> {
-        let dir = TempDir::new().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+        let dir = tempfile::Builder::new()
+            .prefix("runbook-history-")
+            .tempdir()
+            .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
         for (path, bytes) in files {
             // Paths come from git trees: no `..` or absolute parts can
             // be written by git, but never trust them to stay inside.
@@ -190,7 +192,7 @@ impl Then {
             {
                 continue;
             }
-            let target = dir.0.join(path);
+            let target = dir.path().join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| format!("cannot write a temporary file: {e}"))?;
@@ -200,7 +202,7 @@ impl Then {
         }
         // Problems in old sources are not today's problems: only the model
         // matters, and a model with errors still holds what it could read.
-        let (model, _) = crate::load(&dir.0);
+        let (model, _) = crate::load(dir.path());
         Ok(Then { model })
     }
 }
@@ -262,31 +264,4 @@ fn compare_with(model: &Model, old: Option<&Model>, reader: Reader<'_>) -> Chang
             .map(|r| edition::edition(m, r, &options))
     });
     diff::compare(before.as_ref(), &now)
-}
-
-/// A temporary folder removed when dropped (the `tempfile` crate is a test
-/// dependency only; this is all runbook needs of it).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "runbook-history-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        if path.exists() {
-            std::fs::remove_dir_all(&path)?;
-        }
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        // Best effort: a leftover folder in the temp dir harms nothing.
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -350,7 +350,7 @@ impl Prepared {
                 .approved
                 .map(|a| format!("Approved by {} on {}", a.by, a.on.long())),
             changes: edition.changes.as_ref().map(|c| c.headline()),
-            call: soc_line(edition).and_then(|c| {
+            call: super::card::soc_line(edition).and_then(|c| {
                 let phone = c.phone.clone()?;
                 Some(CallView {
                     label: c
@@ -419,13 +419,13 @@ impl Prepared {
         // Who to call, most urgent first: the provider's `soc` contact (the
         // 24/7 line), then the reader's own contacts, then the provider's others,
         // each in the order written (SPEC §3), or in the order of the call tree.
-        let soc_line = soc_line(edition);
+        let soc_line = super::card::soc_line(edition);
         // A client's `escalation` puts its call tree first, after the SOC line.
-        let contacts = super::card::who_to_call(edition, soc_line.copied())
+        let contacts = super::card::who_to_call(edition, soc_line)
             .into_iter()
             .map(|c| super::card::with_backup(contact_block(c), c, edition))
             .collect();
-        let call_first = soc_line.and_then(|c| call_now(c));
+        let call_first = soc_line.and_then(call_now);
         let term_view = |t: &crate::model::Term| TermView {
             term: t.term.clone(),
             slug: t.slug.clone(),
@@ -487,16 +487,6 @@ impl Prepared {
     fn values(&self) -> &Values {
         self.values.get_or_init(|| Values::new(self))
     }
-}
-
-/// The SOC's line: the provider's `soc` contact, else its first contact
-/// with a phone (README, "Contacts are shown in the order they are written").
-fn soc_line<'e, 'm>(edition: &'e Edition<'m>) -> Option<&'e &'m crate::model::Contact> {
-    edition
-        .provider_contacts
-        .iter()
-        .find(|c| c.id == "soc")
-        .or_else(|| edition.provider_contacts.iter().find(|c| c.phone.is_some()))
 }
 
 /// How many steps a phase has and who leads them, for the phase-index pages,
