@@ -141,16 +141,8 @@ fn normalize(p: &Path) -> String {
 /// Phase badges of a page in SANS order (the overview shows the response
 /// phases first, Preparation and Lessons Learned after them).
 fn badges(out: &Path, path: &str) -> Vec<(String, String, Option<String>, String)> {
-    const ORDER: [&str; 6] = [
-        "preparation",
-        "identification",
-        "containment",
-        "eradication",
-        "recovery",
-        "lessons-learned",
-    ];
     let mut found = phase_badges(out, path);
-    found.sort_by_key(|b| ORDER.iter().position(|p| *p == b.0));
+    found.sort_by_key(|b| PHASES.iter().position(|p| *p == b.0));
     found
 }
 
