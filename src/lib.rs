@@ -71,6 +71,7 @@ pub fn render_editions<'m>(
                 total.pages += s.pages;
                 total.assets += s.assets;
                 total.html_bytes += s.html_bytes;
+                total.rendered += s.rendered;
             }
             Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
         }

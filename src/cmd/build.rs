@@ -7,6 +7,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::edition::{EditionOptions, Reader, UnknownReader};
 use crate::model::Model;
 use crate::output::{check_safe_to_replace, Staging};
+use crate::render::keys::{program_identity, Inputs};
 use crate::render::theme::Theme;
 use crate::render::Sink;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -106,6 +107,12 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         version: Some(crate::history::version(&args.source)),
         changes,
     };
+    // What each file is made from, so that a file the previous build made
+    // from the same inputs (and that nobody touched since) is not drawn
+    // again: see output::record.
+    if let Some(program) = program_identity() {
+        staging.keep_record(Inputs::new(&model, &options, &program));
+    }
     let progress = Progress::new(&staging, !args.quiet);
     let rendered = crate::render_editions(&model, &theme, &options, only.as_deref(), &progress);
     progress.finish();
@@ -117,6 +124,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
             return EXIT_CONTENT;
         }
     };
+    let held = staging.held();
     let committed = match &only {
         None => staging.commit_all(),
         Some(_) => staging.commit_editions(only_slugs.as_deref().unwrap_or_default()),
@@ -130,10 +138,12 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
             .as_ref()
             .map_or_else(|| Reader::all(&model).len(), Vec::len);
         println!(
-            "Built {editions} edition{} ({} pages, {} run books) into {} in {:.2} s: {} written, {} unchanged (linked), {} removed",
+            "Built {editions} edition{} ({} pages, {} run books; {} files rendered, {} skipped as unchanged since the last build) into {} in {:.2} s: {} written, {} unchanged (linked), {} removed",
             if editions == 1 { "" } else { "s" },
             stats.pages,
             model.runbooks.iter().filter(|r| !r.draft).count(),
+            stats.rendered,
+            held,
             args.out.display(),
             started.elapsed().as_secs_f64(),
             tally.written,
@@ -211,6 +221,14 @@ impl Sink for Progress<'_> {
         let written = self.inner.put(edition, path, bytes);
         self.bar.inc(1);
         written
+    }
+
+    fn inputs(&self) -> Option<&crate::render::keys::Inputs> {
+        self.inner.inputs()
+    }
+
+    fn holds(&self, edition: &str, path: &str, key: crate::render::keys::Key) -> bool {
+        self.inner.holds(edition, path, key)
     }
 }
 

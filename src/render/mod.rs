@@ -7,6 +7,7 @@
 
 mod card;
 pub(crate) mod html;
+pub mod keys;
 pub(crate) mod page;
 pub(crate) mod routes;
 pub mod theme;
@@ -14,6 +15,7 @@ mod views;
 
 use crate::diag::Diagnostic;
 use crate::edition::Edition;
+use keys::{Dep, Inputs, Key};
 pub(crate) use page::Page;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +27,21 @@ pub trait Sink: Sync {
     /// Stores one file of an edition. `path` uses `/` and is relative to the
     /// edition folder.
     fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+
+    /// The build's inputs, when the sink can keep files of a previous
+    /// build by key (see [`keys`]): render then asks [`Sink::holds`]
+    /// before drawing each file.
+    fn inputs(&self) -> Option<&Inputs> {
+        None
+    }
+
+    /// Called with a file's key before it is rendered: true when the sink
+    /// already holds that file as made from the same inputs, so it is
+    /// neither rendered nor put. A sink that says false is then given the
+    /// file by [`Sink::put`].
+    fn holds(&self, _edition: &str, _path: &str, _key: Key) -> bool {
+        false
+    }
 }
 
 /// What a render produced.
@@ -36,6 +53,9 @@ pub struct Stats {
     pub assets: usize,
     /// Bytes of HTML written.
     pub html_bytes: usize,
+    /// Files (pages and assets) rendered; the others were kept by the
+    /// sink as made from the same inputs.
+    pub rendered: usize,
 }
 
 /// The run books' slugs of an edition, in its order: what pages name run
@@ -51,35 +71,58 @@ pub const RUNBOOK_LIST_JS: &str = "assets/runbooks.js";
 /// Where each edition's routes from alerts to run books are written.
 pub(crate) const ALERTS_JSON: &str = "alerts.json";
 
-/// Renders every page and asset of an edition into `sink`.
+/// Renders every page and asset of an edition into `sink`, except the
+/// files the sink already holds as made from the same inputs.
 pub fn render_edition(
     edition: &Edition<'_>,
     theme: &Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let prepared = Prepared::new(edition, theme);
-    let pages = Page::all_for(edition);
+    let all_pages = Page::all_for(edition);
     let slugs = slugs(edition);
+    let keys = sink.inputs().map(|inputs| inputs.edition(edition));
+    let wanted = |path: &str, dep: Dep<'_>| {
+        keys.as_ref()
+            .is_none_or(|k| !sink.holds(&edition.slug, path, k.key(path, dep)))
+    };
+    let pages: Vec<(Page, String)> = all_pages
+        .iter()
+        .map(|page| (*page, page.path(&slugs)))
+        .filter(|(page, path)| wanted(path, Dep::of_page(*page, &slugs)))
+        .collect();
+    let assets: Vec<Asset<'_>> = assets(edition, theme)
+        .into_iter()
+        .filter(|a| wanted(&a.path, a.dep))
+        .collect();
     let html_bytes = AtomicUsize::new(0);
-    let errors: Vec<Diagnostic> = pages
-        .par_iter()
-        .filter_map(|page| {
-            let path = page.path(&slugs);
-            match views::render_page(&prepared, theme, *page) {
-                Ok(bytes) => {
-                    html_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-                    sink.put(&edition.slug, &path, bytes)
-                        .err()
-                        .map(|e| io_diagnostic(&edition.slug, &path, &e))
-                }
-                Err(d) => Some(*d),
-            }
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    if !pages.is_empty() {
+        let prepared = Prepared::new(edition, theme);
+        errors = pages
+            .par_iter()
+            .filter_map(
+                |(page, path)| match views::render_page(&prepared, theme, *page) {
+                    Ok(bytes) => {
+                        html_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+                        sink.put(&edition.slug, path, bytes)
+                            .err()
+                            .map(|e| io_diagnostic(&edition.slug, path, &e))
+                    }
+                    Err(d) => Some(*d),
+                },
+            )
+            .collect();
+    }
+    let asset_count = assets.len();
+    let rendered = pages.len() + asset_count;
+    let made: Vec<(String, Vec<u8>)> = assets
+        .into_par_iter()
+        .map(|a| {
+            let bytes = a.bytes(edition, theme);
+            (a.path, bytes)
         })
         .collect();
-    let mut errors = errors;
-    let assets = assets(edition, theme);
-    let asset_count = assets.len();
-    for (path, bytes) in assets {
+    for (path, bytes) in made {
         if let Err(e) = sink.put(&edition.slug, &path, bytes) {
             errors.push(io_diagnostic(&edition.slug, &path, &e));
         }
@@ -90,9 +133,10 @@ pub fn render_edition(
         return Err(errors);
     }
     Ok(Stats {
-        pages: pages.len(),
+        pages: all_pages.len(),
         assets: asset_count,
         html_bytes: html_bytes.into_inner(),
+        rendered,
     })
 }
 
@@ -105,32 +149,75 @@ fn io_diagnostic(edition: &str, path: &str, e: &std::io::Error) -> Diagnostic {
     .hint("check that the output folder is writable and the disk is not full")
 }
 
+/// One asset of an edition, named before it is made (the search index
+/// costs more than a page, and a rebuild may keep it).
+struct Asset<'t> {
+    path: String,
+    dep: Dep<'static>,
+    what: AssetKind<'t>,
+}
+
+enum AssetKind<'t> {
+    /// A theme static file.
+    Static(&'t [u8]),
+    /// The accent stylesheet.
+    EditionCss,
+    /// The run book list for the side navigation.
+    RunbookList,
+    /// Alert routes.
+    Alerts,
+    /// The search index.
+    SearchIndex,
+    /// The client's logo.
+    Logo,
+}
+
+impl Asset<'_> {
+    fn bytes(&self, edition: &Edition<'_>, _theme: &Theme) -> Vec<u8> {
+        match self.what {
+            AssetKind::Static(b) => b.to_vec(),
+            AssetKind::EditionCss => views::edition_css(edition).into_bytes(),
+            AssetKind::RunbookList => views::runbook_list_js(edition).into_bytes(),
+            AssetKind::Alerts => routes::json(edition),
+            AssetKind::SearchIndex => crate::search::script(edition),
+            AssetKind::Logo => edition.logo.map(|l| l.bytes.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 /// The edition's assets: theme statics, the accent stylesheet, the search
-/// index, the logo.
-fn assets(edition: &Edition<'_>, theme: &Theme) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = theme
+/// index, the logo; each with what it reads of the run books.
+fn assets<'t>(edition: &Edition<'_>, theme: &'t Theme) -> Vec<Asset<'t>> {
+    let mut out: Vec<Asset<'t>> = theme
         .statics
         .iter()
-        .map(|(n, b)| (format!("assets/{n}"), b.clone()))
+        .map(|(n, b)| Asset {
+            path: format!("assets/{n}"),
+            dep: Dep::Nothing,
+            what: AssetKind::Static(b),
+        })
         .collect();
-    out.push((
-        "assets/edition.css".into(),
-        views::edition_css(edition).into_bytes(),
-    ));
-    out.push((
-        RUNBOOK_LIST_JS.to_string(),
-        views::runbook_list_js(edition).into_bytes(),
-    ));
-    out.push((ALERTS_JSON.to_string(), routes::json(edition)));
-    out.push((
-        crate::search::INDEX_PATH.to_string(),
-        crate::search::script(edition),
-    ));
+    let mut add = |path: &str, dep: Dep<'static>, what: AssetKind<'t>| {
+        out.push(Asset {
+            path: path.to_string(),
+            dep,
+            what,
+        });
+    };
+    add("assets/edition.css", Dep::Nothing, AssetKind::EditionCss);
+    add(RUNBOOK_LIST_JS, Dep::Every, AssetKind::RunbookList);
+    add(ALERTS_JSON, Dep::Every, AssetKind::Alerts);
+    add(
+        crate::search::INDEX_PATH,
+        Dep::Every,
+        AssetKind::SearchIndex,
+    );
     if let Some(logo) = edition.logo {
-        out.push((
-            format!("assets/logo.{}", logo.extension),
-            logo.bytes.clone(),
-        ));
+        add(
+            &format!("assets/logo.{}", logo.extension),
+            Dep::Nothing,
+            AssetKind::Logo,
+        );
     }
     out
 }
@@ -154,7 +241,13 @@ pub(crate) fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
             .into_iter()
             .map(|p| (p.path(&slugs), p))
             .collect(),
-        assets: assets(edition, theme).into_iter().collect(),
+        assets: assets(edition, theme)
+            .into_iter()
+            .map(|a| {
+                let bytes = a.bytes(edition, theme);
+                (a.path, bytes)
+            })
+            .collect(),
     }
 }
 

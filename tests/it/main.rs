@@ -99,6 +99,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// (`runbook::output::MARKER`; `output.rs` checks it is there).
 pub const MARKER: &str = ".runbook-edition";
 
+/// The build record beside an output folder named `site` (the build keeps
+/// it so the next build can skip what did not change).
+pub const RECORD: &str = ".site.runbook-record";
+
 /// Every file under `dir`, relative path → bytes, except the marker that
 /// `build` leaves in each edition folder (it is not a page: `serve` and
 /// the renderer have no such file).

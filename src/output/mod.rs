@@ -33,8 +33,13 @@
 //! lock file, puts back anything of the previous output the killed build
 //! had moved aside, and removes the rest once its own output is in place.
 
+mod record;
+
+use crate::render::keys::{Inputs, Key};
 use crate::render::Sink;
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
+use record::{Entry, FolderStamp, Record, Stamp};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -84,6 +89,26 @@ pub struct Staging {
     /// Folders moved from the output into the staging folder
     /// (`edition/...`), in order: moved back if the build does not commit.
     moved: Vec<String>,
+    /// Set by [`Staging::keep_record`]: the build record.
+    record: Option<Recording>,
+}
+
+/// What a build that keeps a record knows of it (see [`record`]).
+struct Recording {
+    /// The build's inputs, from which render computes each file's key.
+    inputs: Inputs,
+    /// The previous record's entries whose files still have the recorded
+    /// stamp (and the mode and owner of a new file): `edition/path` → entry.
+    verified: HashMap<String, Entry>,
+    /// The previous record's folders that still have the recorded stamp,
+    /// so hold exactly the entries it lists: folder → its entries.
+    listed: HashMap<String, Vec<(String, Child)>>,
+    /// Their stamps.
+    folders: HashMap<String, FolderStamp>,
+    /// The key of every file of this build: `edition/path` → key.
+    keys: Mutex<HashMap<String, Key>>,
+    /// Files kept because the record vouched for them.
+    held: AtomicUsize,
 }
 
 /// A part of the previous output the new one keeps.
@@ -159,6 +184,7 @@ impl Staging {
             unchanged: Mutex::new(BTreeMap::new()),
             editions: Mutex::new(BTreeSet::new()),
             moved: Vec::new(),
+            record: None,
         })
     }
 
@@ -174,6 +200,40 @@ impl Staging {
         fs::remove_file(&probe)?;
         self.reuse = Some(NewFile::of(&meta?));
         Ok(())
+    }
+
+    /// Keeps a build record beside the output folder: render may then skip
+    /// a file the previous record says was made from the same inputs, as
+    /// long as the file still has the stamp recorded (see [`record`]); the
+    /// commit writes the new record. Call it after [`Staging::reuse`]
+    /// (before, nothing of the previous output is trusted).
+    pub fn keep_record(&mut self, inputs: Inputs) {
+        let previous = match self.reuse {
+            Some(_) => Record::read(&record::path_of(&self.out)),
+            None => Record::default(),
+        };
+        let (verified, folders) = match self.reuse {
+            Some(new_file) => verify(&self.out, &previous, new_file),
+            None => Default::default(),
+        };
+        // A folder that kept its stamp holds exactly the entries recorded
+        // in it, whether or not each of their files kept its own.
+        let listed = listings(&previous, &folders);
+        self.record = Some(Recording {
+            inputs,
+            verified,
+            listed,
+            folders,
+            keys: Mutex::new(HashMap::new()),
+            held: AtomicUsize::new(0),
+        });
+    }
+
+    /// How many files were kept without rendering them, on the record's word.
+    pub fn held(&self) -> usize {
+        self.record
+            .as_ref()
+            .map_or(0, |r| r.held.load(Ordering::Relaxed))
     }
 
     /// The staging folder.
@@ -236,6 +296,7 @@ impl Staging {
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
+        self.write_record(None);
         Ok(tally)
     }
 
@@ -268,7 +329,91 @@ impl Staging {
         self.committed = true;
         let _ = fs::remove_file(self.journal());
         fs::remove_dir_all(&self.dir)?;
+        self.write_record(Some(editions));
         Ok(tally)
+    }
+
+    /// Writes the record of the output just committed: every file this
+    /// build placed, with its key and its stamp now, and, after a build of
+    /// only `partial` editions, the other editions' verified entries. A
+    /// file inside a folder moved over whole keeps the stamp verified
+    /// before rendering (moving a folder changes none of its files); any
+    /// other is looked at again (a link made or removed changes a file's
+    /// change time). A record that cannot be written is removed: the next
+    /// build then renders everything, as without one.
+    fn write_record(&self, partial: Option<&[String]>) {
+        let Some(rec) = &self.record else {
+            return;
+        };
+        let moved: HashSet<&str> = self.moved.iter().map(String::as_str).collect();
+        let inside_moved = |rel: &str| {
+            rel.match_indices('/')
+                .any(|(at, _)| moved.contains(&rel[..at]))
+        };
+        let mut keys: Vec<(String, Key)> = lock(&rec.keys)
+            .iter()
+            .map(|(rel, key)| (rel.clone(), *key))
+            .collect();
+        // The markers, which render does not make, under a key no file has.
+        let editions: Vec<String> = match partial {
+            Some(built) => built.to_vec(),
+            None => lock(&self.editions).iter().cloned().collect(),
+        };
+        keys.extend(editions.iter().map(|e| (format!("{e}/{MARKER}"), Key(0))));
+        let mut entries: Vec<(String, Entry)> = keys
+            .par_iter()
+            .filter_map(|(rel, key)| {
+                let stamp = match rec.verified.get(rel) {
+                    Some(e) if inside_moved(rel) => e.stamp,
+                    _ => Stamp::at(&self.out.join(rel))?,
+                };
+                Some((rel.clone(), Entry { key: *key, stamp }))
+            })
+            .collect();
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for (rel, _) in &keys {
+            let mut at = rel.as_str();
+            while let Some((dir, _)) = at.rsplit_once('/') {
+                if !names.insert(dir) {
+                    break;
+                }
+                at = dir;
+            }
+        }
+        let mut folders: Vec<(String, FolderStamp)> = names
+            .par_iter()
+            .filter_map(|rel| {
+                let stamp = match rec.folders.get(*rel) {
+                    Some(f) if inside_moved(rel) => *f,
+                    _ => FolderStamp::at(&self.out.join(rel))?,
+                };
+                Some((rel.to_string(), stamp))
+            })
+            .collect();
+        if let Some(built) = partial {
+            let other = |rel: &str| {
+                let edition = rel.split_once('/').map_or(rel, |(e, _)| e);
+                !built.iter().any(|b| b == edition)
+            };
+            entries.extend(
+                rec.verified
+                    .iter()
+                    .filter(|(rel, _)| other(rel))
+                    .map(|(rel, e)| (rel.clone(), *e)),
+            );
+            folders.extend(
+                rec.folders
+                    .iter()
+                    .filter(|(rel, _)| other(rel))
+                    .map(|(rel, f)| (rel.clone(), *f)),
+            );
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        folders.sort_by(|a, b| a.0.cmp(&b.0));
+        let path = record::path_of(&self.out);
+        if Record::write(&path, &entries, &folders).is_err() {
+            Record::remove(&path);
+        }
     }
 
     /// Where the folders moved from the output are listed while the build
@@ -342,39 +487,32 @@ impl Staging {
         pieces: &mut Vec<Piece>,
         removed: &mut usize,
     ) -> Option<usize> {
-        let entries = fs::read_dir(self.out.join(rel)).ok()?;
+        let entries = self.listing(rel)?;
         let mut whole = fs::symlink_metadata(self.dir.join(rel)).is_err();
         let mut files = 0;
         let mut inner = Vec::new();
-        for entry in entries {
-            let Ok(entry) = entry else {
-                whole = false;
-                continue;
-            };
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else {
-                whole = false;
-                continue;
-            };
-            let child = format!("{rel}/{name}");
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => match self.plan(&child, unchanged, &mut inner, removed) {
+        for (name, child) in entries {
+            let child_rel = format!("{rel}/{name}");
+            match child {
+                Child::Folder => match self.plan(&child_rel, unchanged, &mut inner, removed) {
                     Some(n) => files += n,
                     None => whole = false,
                 },
-                Ok(t) if t.is_file() => match unchanged.get(&child) {
-                    Some(id) if same_entry(&entry, *id) => {
+                Child::File(number) => match unchanged.get(&child_rel) {
+                    Some(id) if id.1 == number => {
                         files += 1;
-                        inner.push(Piece::File(child, *id));
+                        inner.push(Piece::File(child_rel, *id));
                     }
                     _ => {
                         whole = false;
-                        *removed += usize::from(self.gone(&child));
+                        *removed += usize::from(self.gone(&child_rel));
                     }
                 },
-                _ => {
+                Child::Other => {
                     whole = false;
-                    *removed += usize::from(self.gone(&child));
+                    if !name.is_empty() {
+                        *removed += usize::from(self.gone(&child_rel));
+                    }
                 }
             }
         }
@@ -385,6 +523,35 @@ impl Staging {
             pieces.extend(inner);
             None
         }
+    }
+
+    /// The entries of the previous output's folder `rel`: as the record
+    /// lists them when the folder kept its recorded stamp, else read from
+    /// disk. `None` when it cannot be read.
+    fn listing(&self, rel: &str) -> Option<Vec<(String, Child)>> {
+        if let Some(list) = self.record.as_ref().and_then(|r| r.listed.get(rel)) {
+            return Some(list.clone());
+        }
+        let entries = fs::read_dir(self.out.join(rel)).ok()?;
+        Some(
+            entries
+                .map(|entry| {
+                    let Ok(entry) = entry else {
+                        // Unreadable: the folder is not moved whole.
+                        return (String::new(), Child::Other);
+                    };
+                    let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                        return (String::new(), Child::Other);
+                    };
+                    let child = match entry.file_type() {
+                        Ok(t) if t.is_dir() => Child::Folder,
+                        Ok(t) if t.is_file() => Child::File(entry_number(&entry)),
+                        _ => Child::Other,
+                    };
+                    (name, child)
+                })
+                .collect(),
+        )
     }
 
     /// True when the new output has nothing at `rel`, a path of the
@@ -824,6 +991,98 @@ impl Sink for Staging {
     fn put(&self, edition: &str, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         self.place(&format!("{edition}/{path}"), &bytes)
     }
+
+    fn inputs(&self) -> Option<&Inputs> {
+        self.record.as_ref().map(|r| &r.inputs)
+    }
+
+    fn holds(&self, edition: &str, path: &str, key: Key) -> bool {
+        let Some(rec) = &self.record else {
+            return false;
+        };
+        let rel = format!("{edition}/{path}");
+        let entry = rec.verified.get(&rel).filter(|e| e.key == key).copied();
+        lock(&rec.keys).insert(rel.clone(), key);
+        let Some(entry) = entry else {
+            return false;
+        };
+        if !lock(&self.editions).contains(edition) {
+            lock(&self.editions).insert(edition.to_string());
+        }
+        lock(&self.unchanged).insert(rel, FileId(entry.stamp.dev, entry.stamp.ino));
+        self.linked.fetch_add(1, Ordering::Relaxed);
+        rec.held.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+}
+
+/// The entries of `record` whose files (under `out`) still have their
+/// recorded stamp and the mode and owner a new file gets, and its folders
+/// that still have theirs: the ones a rebuild may keep without rendering
+/// or reading. Looked at in parallel (one `lstat` each).
+fn verify(
+    out: &Path,
+    record: &Record,
+    new_file: NewFile,
+) -> (HashMap<String, Entry>, HashMap<String, FolderStamp>) {
+    let files = record
+        .files
+        .par_iter()
+        .filter(|(rel, entry)| {
+            entry.stamp.mode & 0o7777 == new_file.mode
+                && entry.stamp.uid == new_file.uid
+                && safe_relative(rel)
+                && Stamp::at(&out.join(rel)) == Some(entry.stamp)
+        })
+        .map(|(rel, entry)| (rel.clone(), *entry))
+        .collect();
+    let folders = record
+        .folders
+        .par_iter()
+        .filter(|(rel, stamp)| {
+            safe_relative(rel) && FolderStamp::at(&out.join(rel)) == Some(**stamp)
+        })
+        .map(|(rel, stamp)| (rel.clone(), *stamp))
+        .collect();
+    (files, folders)
+}
+
+/// An entry of a folder of the previous output.
+#[derive(Clone, Debug)]
+enum Child {
+    /// A folder.
+    Folder,
+    /// A regular file, by its inode (elsewhere: its identity number).
+    File(u64),
+    /// Anything else, or an entry that could not be read.
+    Other,
+}
+
+/// The entries of each folder in `folders` (those that kept their
+/// stamp), as `record` lists them.
+fn listings(
+    record: &Record,
+    folders: &HashMap<String, FolderStamp>,
+) -> HashMap<String, Vec<(String, Child)>> {
+    let mut listed: HashMap<String, Vec<(String, Child)>> =
+        folders.keys().map(|f| (f.clone(), Vec::new())).collect();
+    for (rel, ino) in &record.names {
+        if let Some((dir, name)) = rel.rsplit_once('/') {
+            if let Some(list) = listed.get_mut(dir) {
+                let child = ino.map_or(Child::Folder, Child::File);
+                list.push((name.to_string(), child));
+            }
+        }
+    }
+    listed
+}
+
+/// True for a path of plain names (no `..`, no root): the only paths a
+/// record may name.
+fn safe_relative(rel: &str) -> bool {
+    Path::new(rel)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 impl NewFile {
@@ -845,17 +1104,17 @@ impl NewFile {
     }
 }
 
-/// True when the folder entry `entry` is the file `id` (by inode, which
-/// the listing gives without another system call).
+/// What identifies the file a folder entry names, as [`FileId`]'s second
+/// number: its inode, which the listing gives without another system call.
 #[cfg(unix)]
-fn same_entry(entry: &fs::DirEntry, id: FileId) -> bool {
+fn entry_number(entry: &fs::DirEntry) -> u64 {
     use std::os::unix::fs::DirEntryExt;
-    entry.ino() == id.1
+    entry.ino()
 }
 
 #[cfg(not(unix))]
-fn same_entry(entry: &fs::DirEntry, id: FileId) -> bool {
-    entry.metadata().is_ok_and(|m| FileId::of(&m) == id)
+fn entry_number(entry: &fs::DirEntry) -> u64 {
+    entry.metadata().map_or(u64::MAX, |m| FileId::of(&m).1)
 }
 
 /// Which file a path names: device and inode.
