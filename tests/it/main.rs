@@ -29,6 +29,7 @@ mod perf;
 mod reader;
 mod reading;
 mod real_world;
+mod rebuild;
 mod scaffold;
 mod search;
 mod serve;
