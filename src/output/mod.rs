@@ -91,6 +91,9 @@ pub struct Staging {
     moved: Vec<String>,
     /// Set by [`Staging::keep_record`]: the build record.
     record: Option<Recording>,
+    /// Folders of the output found to be real folders (or not): a file
+    /// is compared only through real ones.
+    real: Mutex<HashMap<String, bool>>,
 }
 
 /// What a build that keeps a record knows of it (see [`record`]).
@@ -105,6 +108,9 @@ struct Recording {
     listed: HashMap<String, Vec<(String, Child)>>,
     /// Their stamps.
     folders: HashMap<String, FolderStamp>,
+    /// The previous record as read (a partial build keeps the other
+    /// editions' lines).
+    previous: Record,
     /// The key of every file of this build: `edition/path` → key.
     keys: Mutex<HashMap<String, Key>>,
     /// Files kept because the record vouched for them.
@@ -143,6 +149,8 @@ pub struct Tally {
 struct NewFile {
     mode: u32,
     uid: u32,
+    /// The permission bits a new folder gets.
+    folder_mode: u32,
 }
 
 /// The lock file a build holds beside its staging folder while it runs.
@@ -185,6 +193,7 @@ impl Staging {
             editions: Mutex::new(BTreeSet::new()),
             moved: Vec::new(),
             record: None,
+            real: Mutex::new(HashMap::new()),
         })
     }
 
@@ -198,7 +207,13 @@ impl Staging {
         fs::write(&probe, b"")?;
         let meta = fs::symlink_metadata(&probe);
         fs::remove_file(&probe)?;
-        self.reuse = Some(NewFile::of(&meta?));
+        let folder = self.dir.join(".runbook-probe-folder");
+        fs::create_dir(&folder)?;
+        let folder_meta = fs::symlink_metadata(&folder);
+        fs::remove_dir(&folder)?;
+        let mut new_file = NewFile::of(&meta?);
+        new_file.folder_mode = folder_bits(&folder_meta?);
+        self.reuse = Some(new_file);
         Ok(())
     }
 
@@ -224,6 +239,7 @@ impl Staging {
             verified,
             listed,
             folders,
+            previous,
             keys: Mutex::new(HashMap::new()),
             held: AtomicUsize::new(0),
         });
@@ -395,14 +411,18 @@ impl Staging {
                 let edition = rel.split_once('/').map_or(rel, |(e, _)| e);
                 !built.iter().any(|b| b == edition)
             };
+            // The other editions are as they were: their lines are kept
+            // as recorded (each is checked against the disk when used).
             entries.extend(
-                rec.verified
+                rec.previous
+                    .files
                     .iter()
                     .filter(|(rel, _)| other(rel))
                     .map(|(rel, e)| (rel.clone(), *e)),
             );
             folders.extend(
-                rec.folders
+                rec.previous
+                    .folders
                     .iter()
                     .filter(|(rel, _)| other(rel))
                     .map(|(rel, f)| (rel.clone(), *f)),
@@ -440,8 +460,22 @@ impl Staging {
         }
         let mut pieces = Vec::new();
         let mut removed = 0;
+        let known = Known {
+            unchanged: &unchanged,
+            whole: self
+                .record
+                .as_ref()
+                .map(|r| {
+                    whole_folders(
+                        r,
+                        &unchanged,
+                        self.reuse.map_or(u32::MAX, |n| n.folder_mode),
+                    )
+                })
+                .unwrap_or_default(),
+        };
         for slug in slugs {
-            self.plan(slug, &unchanged, &mut pieces, &mut removed);
+            self.plan(slug, &known, &mut pieces, &mut removed);
         }
         let folders: Vec<&str> = pieces
             .iter()
@@ -483,18 +517,26 @@ impl Staging {
     fn plan(
         &self,
         rel: &str,
-        unchanged: &BTreeMap<String, FileId>,
+        known: &Known<'_>,
         pieces: &mut Vec<Piece>,
         removed: &mut usize,
     ) -> Option<usize> {
+        let mut whole = fs::symlink_metadata(self.dir.join(rel)).is_err() && self.folder_fits(rel);
+        if whole {
+            // The record already says every file below is unchanged.
+            if let Some(files) = known.whole.get(rel) {
+                pieces.push(Piece::Folder(rel.to_string()));
+                return Some(*files);
+            }
+        }
+        let unchanged = known.unchanged;
         let entries = self.listing(rel)?;
-        let mut whole = fs::symlink_metadata(self.dir.join(rel)).is_err();
         let mut files = 0;
         let mut inner = Vec::new();
         for (name, child) in entries {
             let child_rel = format!("{rel}/{name}");
             match child {
-                Child::Folder => match self.plan(&child_rel, unchanged, &mut inner, removed) {
+                Child::Folder => match self.plan(&child_rel, known, &mut inner, removed) {
                     Some(n) => files += n,
                     None => whole = false,
                 },
@@ -523,6 +565,50 @@ impl Staging {
             pieces.extend(inner);
             None
         }
+    }
+
+    /// True when every folder on the way to `rel` (`edition/...`) in the
+    /// output is a real folder, not a link to one. Each folder is looked
+    /// at once per build; folders the record vouches for not at all.
+    fn real_parents(&self, rel: &str) -> bool {
+        let mut at = 0;
+        while let Some(slash) = rel[at..].find('/') {
+            let folder = &rel[..at + slash];
+            at += slash + 1;
+            if self
+                .record
+                .as_ref()
+                .is_some_and(|r| r.folders.contains_key(folder))
+            {
+                continue;
+            }
+            if let Some(real) = lock(&self.real).get(folder) {
+                if !real {
+                    return false;
+                }
+                continue;
+            }
+            let real = fs::symlink_metadata(self.out.join(folder)).is_ok_and(|m| m.is_dir());
+            lock(&self.real).insert(folder.to_string(), real);
+            if !real {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// True when the previous output's folder `rel` has the permission
+    /// bits a new folder gets: a folder re-moded by hand is not moved over
+    /// whole (its files are linked into a new one).
+    fn folder_fits(&self, rel: &str) -> bool {
+        let Some(new_file) = self.reuse else {
+            return false;
+        };
+        if let Some(stamp) = self.record.as_ref().and_then(|r| r.folders.get(rel)) {
+            return stamp.mode & 0o7777 == new_file.folder_mode;
+        }
+        fs::symlink_metadata(self.out.join(rel))
+            .is_ok_and(|m| m.is_dir() && folder_bits(&m) == new_file.folder_mode)
     }
 
     /// The entries of the previous output's folder `rel`: as the record
@@ -660,7 +746,14 @@ impl Staging {
             }
         }
         if let Some(new_file) = self.reuse {
-            if let Some(id) = same_bytes(&self.out.join(rel), bytes, new_file) {
+            // A file reached through a link to a folder is not the
+            // output's (and is not kept: the commit keeps only what it
+            // finds in real folders).
+            if let Some(id) = self
+                .real_parents(rel)
+                .then(|| same_bytes(&self.out.join(rel), bytes, new_file))
+                .flatten()
+            {
                 // Kept at commit (moved with its folder, or linked).
                 lock(&self.unchanged).insert(rel.to_string(), id);
                 self.linked.fetch_add(1, Ordering::Relaxed);
@@ -1025,7 +1118,7 @@ fn verify(
     record: &Record,
     new_file: NewFile,
 ) -> (HashMap<String, Entry>, HashMap<String, FolderStamp>) {
-    let files = record
+    let files: Vec<(String, Entry)> = record
         .files
         .par_iter()
         .filter(|(rel, entry)| {
@@ -1036,13 +1129,31 @@ fn verify(
         })
         .map(|(rel, entry)| (rel.clone(), *entry))
         .collect();
-    let folders = record
+    let mut folders: HashMap<String, FolderStamp> = record
         .folders
         .par_iter()
         .filter(|(rel, stamp)| {
             safe_relative(rel) && FolderStamp::at(&out.join(rel)) == Some(**stamp)
         })
         .map(|(rel, stamp)| (rel.clone(), *stamp))
+        .collect();
+    // Only through folders that are all vouched for: a folder (or file)
+    // below one that became a link is reached through the link.
+    let mut by_depth: Vec<String> = folders.keys().cloned().collect();
+    by_depth.sort_by_key(|rel| rel.matches('/').count());
+    for rel in by_depth {
+        if let Some((up, _)) = rel.rsplit_once('/') {
+            if !folders.contains_key(up) {
+                folders.remove(&rel);
+            }
+        }
+    }
+    let files = files
+        .into_iter()
+        .filter(|(rel, _): &(String, Entry)| {
+            rel.rsplit_once('/')
+                .is_some_and(|(up, _)| folders.contains_key(up))
+        })
         .collect();
     (files, folders)
 }
@@ -1066,15 +1177,76 @@ fn listings(
 ) -> HashMap<String, Vec<(String, Child)>> {
     let mut listed: HashMap<String, Vec<(String, Child)>> =
         folders.keys().map(|f| (f.clone(), Vec::new())).collect();
-    for (rel, ino) in &record.names {
+    let names = record
+        .files
+        .iter()
+        .map(|(rel, e)| (rel, Child::File(e.stamp.ino)))
+        .chain(record.folders.keys().map(|rel| (rel, Child::Folder)));
+    for (rel, child) in names {
         if let Some((dir, name)) = rel.rsplit_once('/') {
             if let Some(list) = listed.get_mut(dir) {
-                let child = ino.map_or(Child::Folder, Child::File);
                 list.push((name.to_string(), child));
             }
         }
     }
     listed
+}
+
+/// What [`Staging::plan`] knows before looking at a folder: the files
+/// found unchanged, and the folders the record shows are kept whole.
+struct Known<'a> {
+    unchanged: &'a BTreeMap<String, FileId>,
+    whole: HashMap<String, usize>,
+}
+
+/// The folders of the previous output whose whole content is known from
+/// the record to be kept: each kept its stamp (so holds what the record
+/// lists), and every file below is unchanged (same inode as compared)
+/// and every folder below is such a folder too; with how many files each
+/// holds. Only folders that hold at least one file count.
+fn whole_folders(
+    rec: &Recording,
+    unchanged: &BTreeMap<String, FileId>,
+    folder_mode: u32,
+) -> HashMap<String, usize> {
+    fn visit(
+        rel: &str,
+        rec: &Recording,
+        unchanged: &BTreeMap<String, FileId>,
+        folder_mode: u32,
+        memo: &mut HashMap<String, Option<usize>>,
+    ) -> Option<usize> {
+        if let Some(known) = memo.get(rel) {
+            return *known;
+        }
+        let fits = rec
+            .folders
+            .get(rel)
+            .is_some_and(|f| f.mode & 0o7777 == folder_mode);
+        let mut files = fits.then_some(0usize);
+        for (name, child) in rec.listed.get(rel).map_or(&[][..], Vec::as_slice) {
+            let child_rel = format!("{rel}/{name}");
+            let here = match child {
+                Child::File(number) => unchanged
+                    .get(&child_rel)
+                    .filter(|id| id.1 == *number)
+                    .map(|_| 1),
+                Child::Folder => visit(&child_rel, rec, unchanged, folder_mode, memo),
+                Child::Other => None,
+            };
+            files = files.zip(here).map(|(a, b)| a + b);
+        }
+        let files = files.filter(|n| *n > 0 && rec.listed.contains_key(rel));
+        memo.insert(rel.to_string(), files);
+        files
+    }
+    let mut memo = HashMap::new();
+    for rel in rec.listed.keys() {
+        visit(rel, rec, unchanged, folder_mode, &mut memo);
+    }
+    memo.into_iter()
+        .filter_map(|(rel, files)| files.map(|n| (rel, n)))
+        .collect()
 }
 
 /// True for a path of plain names (no `..`, no root): the only paths a
@@ -1086,12 +1258,19 @@ fn safe_relative(rel: &str) -> bool {
 }
 
 impl NewFile {
+    /// True when a file with `other`'s mode and owner is one this build
+    /// could have made.
+    fn same_owner_and_mode(&self, other: &NewFile) -> bool {
+        self.mode == other.mode && self.uid == other.uid
+    }
+
     #[cfg(unix)]
     fn of(meta: &fs::Metadata) -> NewFile {
         use std::os::unix::fs::MetadataExt;
         NewFile {
             mode: meta.mode() & 0o7777,
             uid: meta.uid(),
+            folder_mode: 0,
         }
     }
 
@@ -1100,8 +1279,21 @@ impl NewFile {
         NewFile {
             mode: u32::from(meta.permissions().readonly()),
             uid: 0,
+            folder_mode: 0,
         }
     }
+}
+
+/// A folder's permission bits, as [`NewFile::folder_mode`] holds them.
+#[cfg(unix)]
+fn folder_bits(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    meta.mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn folder_bits(meta: &fs::Metadata) -> u32 {
+    u32::from(meta.permissions().readonly())
 }
 
 /// What identifies the file a folder entry names, as [`FileId`]'s second
@@ -1138,7 +1330,10 @@ impl FileId {
 /// `bytes` and has the mode and owner of a new file; `None` otherwise.
 fn same_bytes(path: &Path, bytes: &[u8], new_file: NewFile) -> Option<FileId> {
     let meta = fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() != bytes.len() as u64 || NewFile::of(&meta) != new_file {
+    if !meta.is_file()
+        || meta.len() != bytes.len() as u64
+        || !new_file.same_owner_and_mode(&NewFile::of(&meta))
+    {
         return None;
     }
     let mut file = File::open(path).ok()?;

@@ -31,6 +31,9 @@ use std::path::{Path, PathBuf};
 /// The first line of a record; the number is its format.
 const HEADER: &str = "runbook build record 1";
 
+/// The modification time of a stamp that matches no file.
+const NEVER: (i64, i64) = (i64::MAX, 0);
+
 /// What identifies one state of one file on disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Stamp {
@@ -121,7 +124,7 @@ impl Stamp {
 pub(crate) struct FolderStamp {
     dev: u64,
     ino: u64,
-    mode: u32,
+    pub(crate) mode: u32,
     mtime: (i64, i64),
     ctime: (i64, i64),
 }
@@ -158,8 +161,10 @@ pub(crate) struct Entry {
     pub(crate) stamp: Stamp,
 }
 
-/// A record as read: `edition/path` → entry. Only entries that may be
-/// trusted are kept (see [`Record::read`]).
+/// A record as read: `edition/path` → entry. An entry whose file (or
+/// folder) changed in the clock tick the record was written in gets a
+/// stamp no file has ([`NEVER`]): it still says what the folder holds, but
+/// is never trusted, in this record or any it is carried into.
 #[derive(Debug, Default)]
 pub(crate) struct Record {
     pub(crate) files: HashMap<String, Entry>,
@@ -167,9 +172,6 @@ pub(crate) struct Record {
     /// their stamps: while a folder keeps its stamp, its entries are the
     /// ones listed, so it need not be read.
     pub(crate) folders: HashMap<String, FolderStamp>,
-    /// Every path the record lists, trusted or not, with the inode of a
-    /// file (`None` for a folder): what a folder that kept its stamp holds.
-    pub(crate) names: Vec<(String, Option<u64>)>,
 }
 
 /// Where the record of the output folder `out` is kept.
@@ -183,9 +185,9 @@ pub(crate) fn path_of(out: &Path) -> PathBuf {
 
 impl Record {
     /// Reads the record at `path`. Entries whose files changed in the
-    /// clock tick the record was written in are left out (they may have
-    /// changed without their stamp showing it); a record that cannot be
-    /// read, or is not a record, is an empty one.
+    /// clock tick the record was written in are never trusted (they may
+    /// have changed without their stamp showing it); a record that cannot
+    /// be read, or is not a record, is an empty one.
     pub(crate) fn read(path: &Path) -> Record {
         let Ok(file) = fs::File::open(path) else {
             return Record::default();
@@ -206,12 +208,11 @@ impl Record {
         }
         let mut files = HashMap::new();
         let mut folders = HashMap::new();
-        let mut names = Vec::new();
         for line in lines {
             if let Some(rest) = line.strip_prefix("d ") {
                 let mut fields = rest.splitn(8, ' ');
                 let mut n = || fields.next();
-                let stamp = FolderStamp {
+                let mut stamp = FolderStamp {
                     dev: n()?.parse().ok()?,
                     ino: n()?.parse().ok()?,
                     mode: u32::from_str_radix(n()?, 8).ok()?,
@@ -222,30 +223,26 @@ impl Record {
                 if rel.is_empty() {
                     return None;
                 }
-                names.push((rel.to_string(), None));
-                if !stamp.racy(written) {
-                    folders.insert(rel.to_string(), stamp);
+                if stamp.racy(written) {
+                    stamp.mtime = NEVER;
                 }
+                folders.insert(rel.to_string(), stamp);
                 continue;
             }
             // key, 9 stamp fields, then the path (which may hold spaces).
             let mut fields = line.splitn(11, ' ');
             let key = Key::from_hex(fields.next()?)?;
-            let stamp = Stamp::read(&mut fields)?;
+            let mut stamp = Stamp::read(&mut fields)?;
             let rel = fields.next()?;
             if rel.is_empty() {
                 return None;
             }
-            names.push((rel.to_string(), Some(stamp.ino)));
-            if !stamp.racy(written) {
-                files.insert(rel.to_string(), Entry { key, stamp });
+            if stamp.racy(written) {
+                stamp.mtime = NEVER;
             }
+            files.insert(rel.to_string(), Entry { key, stamp });
         }
-        Some(Record {
-            files,
-            folders,
-            names,
-        })
+        Some(Record { files, folders })
     }
 
     /// Writes `files` and `folders` as the record at `path`, atomically
@@ -377,13 +374,13 @@ mod tests {
         // changed unseen, so it is not trusted, nor the listing of the
         // folder it is in.
         let racy = Record::parse(&text, (11, 5)).unwrap();
-        assert_eq!(racy.files.len(), 1);
-        assert!(racy.files.contains_key("a/index.html"));
-        assert!(racy.folders.contains_key("a"));
+        assert_eq!(racy.files.len(), 2, "every name is kept");
+        assert_eq!(racy.files["a/index.html"].stamp, stamp(10));
+        assert_ne!(racy.files["a/with space/index.html"].stamp, stamp(11));
+        assert_eq!(racy.folders["a"], folder);
         let racy = Record::parse(&text, (10, 0)).unwrap();
-        assert!(racy.files.is_empty());
-        assert!(racy.folders.is_empty(), "changed in the record's tick");
-        assert_eq!(racy.names.len(), 3, "yet its names are known");
+        assert_ne!(racy.files["a/index.html"].stamp, stamp(10));
+        assert_ne!(racy.folders["a"], folder, "changed in the record's tick");
         // A path with a line break cannot be written: the file is left
         // out, and with it every folder listing.
         Record::write(&path, &files, &[("a".to_string(), folder)]).unwrap();

@@ -8,19 +8,19 @@
 //! So keys are built wide:
 //!
 //! - the *global* part: this very program (its file's identity, not just
-//!   its version number), the handbook (its whole file), the theme (every
-//!   file), the glossary, and the build options (cover date, version
-//!   string, drafts);
+//!   its version number), the handbook (its whole file, and its *start
+//!   here* text with links resolved), the theme (every file), the
+//!   glossary, and the build options (cover date, version string, drafts);
 //! - the *edition* part: the reader (the whole client, logo bytes and
 //!   all; the SOC edition takes every client), what changed since the
 //!   client's approval, the cover date, and the list of run books shown
 //!   (slug and title, in order: the 404 page, the side navigation and a
 //!   theme's own templates read it from every page);
 //! - the *run book* part, by what the file reads ([`Dep`], from
-//!   [`Page::reads`]): nothing more; its own run book, as the validated
-//!   model holds it (links already resolved) plus, for every run book it
+//!   [`Page::reads`]): nothing more; its own run book plus, for every run book it
 //!   links to, that run book's key and whether this edition shows it; or
-//!   every shown run book's.
+//!   every shown run book's. A run book's key is its file's name and text
+//!   and where each of its links was resolved to.
 //!
 //! Hashing is SipHash-1-3 with 128-bit output over length-prefixed fields,
 //! so two different field lists cannot run together into one.
@@ -152,6 +152,8 @@ impl Inputs {
         g.text(program);
         g.text(&hb.source.text);
         g.debug(&hb.source.path);
+        // Start here, with its links as resolved against the run books.
+        g.debug(&hb.start_here);
         let theme = &hb.theme;
         g.debug(&theme.dir);
         for (name, text) in &theme.templates {
@@ -254,11 +256,19 @@ impl Inputs {
     }
 }
 
-/// The key of a validated run book: the whole of it (source text, front
-/// matter, sections with their resolved links).
+/// The key of a validated run book: its file's name and whole text (the
+/// model of a run book is made from them and from settings the global
+/// part holds), and where each of its links was resolved to, the one
+/// thing the model takes from other run books.
 fn runbook_key(rb: &Runbook) -> Key {
     let mut d = Digest::new("run book");
-    d.debug(rb);
+    d.text(&rb.slug).debug(&rb.file).text(&rb.source.text);
+    for section in std::iter::once(&rb.intro).chain(rb.phases.iter().map(|(_, s)| s)) {
+        d.number(section.links.len() as u128);
+        for link in &section.links {
+            d.debug(&link.target);
+        }
+    }
     d.finish()
 }
 
