@@ -94,6 +94,8 @@ pub struct Staging {
     /// Folders of the output found to be real folders (or not): a file
     /// is compared only through real ones.
     real: Mutex<HashMap<String, bool>>,
+    /// Folders made in the staging folder by the commit.
+    made: Mutex<HashSet<String>>,
 }
 
 /// What a build that keeps a record knows of it (see [`record`]).
@@ -194,6 +196,7 @@ impl Staging {
             moved: Vec::new(),
             record: None,
             real: Mutex::new(HashMap::new()),
+            made: Mutex::new(HashSet::new()),
         })
     }
 
@@ -649,11 +652,25 @@ impl Staging {
     /// Moves the previous output's folder `rel` into the staging folder.
     fn move_folder(&mut self, rel: &str) -> io::Result<()> {
         let target = self.dir.join(rel);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
+        self.make_parent(rel)?;
         fs::rename(self.out.join(rel), &target)?;
         self.moved.push(rel.to_string());
+        Ok(())
+    }
+
+    /// Makes the folder `rel` (`edition/...`) is in inside the staging
+    /// folder, once per folder: the commit puts thousands of folders and
+    /// files side by side, and asking the file system each time costs a
+    /// failed `mkdir` per piece.
+    fn make_parent(&self, rel: &str) -> io::Result<()> {
+        let Some((parent, _)) = rel.rsplit_once('/') else {
+            return Ok(());
+        };
+        if lock(&self.made).contains(parent) {
+            return Ok(());
+        }
+        fs::create_dir_all(self.dir.join(parent))?;
+        lock(&self.made).insert(parent.to_string());
         Ok(())
     }
 
@@ -662,9 +679,7 @@ impl Staging {
     /// it is still the file that was compared.
     fn keep_file(&self, rel: &str, id: FileId) -> io::Result<()> {
         let (from, to) = (self.out.join(rel), self.dir.join(rel));
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent)?;
-        }
+        self.make_parent(rel)?;
         if fs::hard_link(&from, &to).is_ok()
             && fs::symlink_metadata(&to).is_ok_and(|m| FileId::of(&m) == id)
         {

@@ -81,20 +81,32 @@ impl Stamp {
     }
 
     fn write(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = write!(
-            out,
-            "{} {} {} {:o} {} {} {} {} {}",
-            self.dev,
-            self.ino,
-            self.size,
-            self.mode,
-            self.uid,
-            self.mtime.0,
-            self.mtime.1,
-            self.ctime.0,
-            self.ctime.1
-        );
+        let mut n = itoa::Buffer::new();
+        for (i, v) in [
+            i128::from(self.dev),
+            i128::from(self.ino),
+            i128::from(self.size),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(n.format(v));
+        }
+        out.push(' ');
+        out.push_str(&format!("{:o}", self.mode));
+        for v in [
+            i128::from(self.uid),
+            i128::from(self.mtime.0),
+            i128::from(self.mtime.1),
+            i128::from(self.ctime.0),
+            i128::from(self.ctime.1),
+        ] {
+            out.push(' ');
+            out.push_str(n.format(v));
+        }
     }
 
     fn read(fields: &mut std::str::SplitN<'_, char>) -> Option<Stamp> {
@@ -261,17 +273,24 @@ impl Record {
         let unwritable = |rel: &str| rel.is_empty() || rel.contains(['\n', '\r']);
         let whole = !files.iter().any(|(rel, _)| unwritable(rel))
             && !folders.iter().any(|(rel, _)| unwritable(rel));
-        for (rel, entry) in files {
-            if unwritable(rel) {
-                continue;
-            }
-            text.push_str(&entry.key.to_hex());
-            text.push(' ');
-            entry.stamp.write(&mut text);
-            text.push(' ');
-            text.push_str(rel);
-            text.push('\n');
-        }
+        let lines: Vec<String> = {
+            use rayon::prelude::*;
+            files
+                .par_iter()
+                .filter(|(rel, _)| !unwritable(rel))
+                .map(|(rel, entry)| {
+                    let mut line = String::with_capacity(120 + rel.len());
+                    line.push_str(&entry.key.to_hex());
+                    line.push(' ');
+                    entry.stamp.write(&mut line);
+                    line.push(' ');
+                    line.push_str(rel);
+                    line.push('\n');
+                    line
+                })
+                .collect()
+        };
+        lines.iter().for_each(|l| text.push_str(l));
         if whole {
             for (rel, f) in folders {
                 let _ = writeln!(
