@@ -27,8 +27,10 @@
 #   the disk with them, so the script reports each round's times too.
 # - Settles before timing: `sync`, then SETTLE seconds (default 361, as
 #   compare.sh; SETTLE=0 skips it).
-# - Reports medians and fastest runs, and the files written, linked and
-#   removed as the build printed them.
+# - Reports medians and fastest runs, and the files rendered, written,
+#   linked and removed as the build printed them. Every build keeps its
+#   record beside its output (`.inc.runbook-record`, `.full-N...`), so a
+#   rebuild into `inc/` renders only the files whose inputs changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -54,7 +56,7 @@ grep -q '+44 20 7946 0000' "$CLIENT" || { echo "client-000 has no IT lead phone 
 settle
 
 # run NAME ROUND: prepares the sources, runs one timed build; prints
-# "seconds written linked removed".
+# "seconds rendered written linked removed".
 run() {
   local name=$1 round=$2 out=$OUT/inc t0 t1 line
   case $name in
@@ -69,8 +71,8 @@ run() {
     echo "$name failed:" >&2; cat "$OUT/err-$name-$round" >&2; exit 1; }
   t1=$(now)
   line=$(tail -1 "$OUT/stdout-$name-$round")
-  # "...: N written, M unchanged (linked), K removed"
-  echo "$(calc "$t1 - $t0") $(sed -E 's/.*: ([0-9]+) written, ([0-9]+) unchanged \(linked\), ([0-9]+) removed.*/\1 \2 \3/' <<<"$line")"
+  # "...; R files rendered, ... : N written, M unchanged (linked), K removed"
+  echo "$(calc "$t1 - $t0") $(sed -E 's/.*; ([0-9]+) files rendered.*: ([0-9]+) written, ([0-9]+) unchanged \(linked\), ([0-9]+) removed.*/\1 \2 \3 \4/' <<<"$line")"
 }
 
 KINDS=(full runbook client none)
@@ -80,10 +82,10 @@ for i in $(seq 1 "$RUNS"); do
   n=${#KINDS[@]}
   for k in $(seq 0 $((n - 1))); do
     t=${KINDS[$(( (i - 1 + k) % n ))]}
-    read -r secs written linked removed < <(run "$t" "$i")
+    read -r secs rendered written linked removed < <(run "$t" "$i")
     TIMES[$t]+="$secs "
-    FILES[$t]="$written $linked $removed"
-    printf 'round %d %-8s %.3f s  %s written, %s linked, %s removed\n' "$i" "$t" "$secs" "$written" "$linked" "$removed" >&2
+    FILES[$t]="$rendered $written $linked $removed"
+    printf 'round %d %-8s %.3f s  %s rendered, %s written, %s linked, %s removed\n' "$i" "$t" "$secs" "$rendered" "$written" "$linked" "$removed" >&2
   done
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -93,11 +95,11 @@ FULL=$(med full)
 
 printf '\nmachine: %s cores; %s; %s\n' "$(nproc)" "$(df -PT "$WORK" | awk 'NR == 2 {print $2 " on " $1}')" "$(date -u '+%Y-%m-%d %H:%M UTC')"
 printf 'load average: %s at start, %s at end; settled %s s; %d rounds, rotating order\n\n' "$LOAD_START" "$LOAD_END" "$SETTLE" "$RUNS"
-printf '| build | median | fastest | / full (median) | written | linked | removed |\n|---|---|---|---|---|---|---|\n'
+printf '| build | median | fastest | / full (median) | rendered | written | linked | removed |\n|---|---|---|---|---|---|---|---|\n'
 for t in "${KINDS[@]}"; do
-  read -r w l r <<<"${FILES[$t]}"
-  printf '| %s | %.3f s | %.3f s | %.0f %% | %s | %s | %s |\n' "$t" "$(med "$t")" "$(best "$t")" \
-    "$(calc "100 * $(med "$t") / $FULL")" "$w" "$l" "$r"
+  read -r d w l r <<<"${FILES[$t]}"
+  printf '| %s | %.3f s | %.3f s | %.0f %% | %s | %s | %s | %s |\n' "$t" "$(med "$t")" "$(best "$t")" \
+    "$(calc "100 * $(med "$t") / $FULL")" "$d" "$w" "$l" "$r"
 done
 cp "$WORK/runbook.orig" "$RUNBOOK"
 cp "$WORK/client.orig" "$CLIENT"

@@ -21,7 +21,7 @@
 //! Every failure names its seed; `RUNBOOK_MUTATION_SEED=<seed>` runs that
 //! one case alone, and `RUNBOOK_MUTATION_CASES=<n>` runs more (or fewer).
 
-use crate::{copy_dir, fixture, read_tree, root, TODAY};
+use crate::{copy_dir, fixture, read_tree, root, RECORD, TODAY};
 use runbook::fuzz_entry::{check_located, check_sources, WHOLE_FILE_CODES};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -448,7 +448,7 @@ fn binary_case(base: &mut Base, only_soc: bool) -> Result<(), String> {
     let beside: Vec<String> = std::fs::read_dir(base.out.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site")
+        .filter(|n| n != "site" && n != RECORD)
         .collect();
     if !beside.is_empty() {
         return Err(format!("build left {beside:?} beside its output"));
