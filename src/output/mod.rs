@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use record::{Entry, FolderStamp, Record, Stamp};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -117,6 +117,19 @@ struct Recording {
     keys: Mutex<HashMap<String, Key>>,
     /// Files kept because the record vouched for them.
     held: AtomicUsize,
+    /// How each file got into the new output, with its stamp then.
+    placed: Mutex<HashMap<String, Placed>>,
+}
+
+/// How a file got into the new output.
+#[derive(Clone, Copy, Debug)]
+enum Placed {
+    /// Written anew; its stamp right after writing.
+    Written(Stamp),
+    /// Kept from the previous output; its stamp when it was found
+    /// unchanged (moving it keeps it; linking it changes only its change
+    /// time).
+    Kept(Stamp),
 }
 
 /// A part of the previous output the new one keeps.
@@ -245,6 +258,7 @@ impl Staging {
             previous,
             keys: Mutex::new(HashMap::new()),
             held: AtomicUsize::new(0),
+            placed: Mutex::new(HashMap::new()),
         });
     }
 
@@ -379,12 +393,18 @@ impl Staging {
             None => lock(&self.editions).iter().cloned().collect(),
         };
         keys.extend(editions.iter().map(|e| (format!("{e}/{MARKER}"), Key(0))));
+        let placed = lock(&rec.placed);
         let mut entries: Vec<(String, Entry)> = keys
             .par_iter()
             .filter_map(|(rel, key)| {
-                let stamp = match rec.verified.get(rel) {
-                    Some(e) if inside_moved(rel) => e.stamp,
-                    _ => Stamp::at(&self.out.join(rel))?,
+                let stamp = match placed.get(rel)? {
+                    Placed::Written(stamp) => *stamp,
+                    Placed::Kept(then) if inside_moved(rel) => *then,
+                    // Linked: the same file, with a new change time from
+                    // the links made and removed.
+                    Placed::Kept(then) => {
+                        Stamp::at(&self.out.join(rel)).filter(|now| now.same_but_links(then))?
+                    }
                 };
                 Some((rel.clone(), Entry { key: *key, stamp }))
             })
@@ -764,7 +784,7 @@ impl Staging {
             // A file reached through a link to a folder is not the
             // output's (and is not kept: the commit keeps only what it
             // finds in real folders).
-            if let Some(id) = self
+            if let Some((id, stamp)) = self
                 .real_parents(rel)
                 .then(|| same_bytes(&self.out.join(rel), bytes, new_file))
                 .flatten()
@@ -772,6 +792,7 @@ impl Staging {
                 // Kept at commit (moved with its folder, or linked).
                 lock(&self.unchanged).insert(rel.to_string(), id);
                 self.linked.fetch_add(1, Ordering::Relaxed);
+                self.placed(rel, stamp.map(Placed::Kept));
                 return Ok(());
             }
         }
@@ -779,9 +800,22 @@ impl Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&target, bytes)?;
+        let mut file = File::create(&target)?;
+        file.write_all(bytes)?;
+        // The stamp of what was written, taken at once: a change made to
+        // the file later (during the build, by anyone) must not be recorded
+        // as this build's.
+        let stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
         self.written.fetch_add(1, Ordering::Relaxed);
+        self.placed(rel, stamp.map(Placed::Written));
         Ok(())
+    }
+
+    /// Notes how the file `rel` got into the new output, for the record.
+    fn placed(&self, rel: &str, how: Option<Placed>) {
+        if let (Some(rec), Some(how)) = (&self.record, how) {
+            lock(&rec.placed).insert(rel.to_string(), how);
+        }
     }
 
     /// Moves the edition now at `out/slug` (if any) into `replaced`, then
@@ -1117,7 +1151,8 @@ impl Sink for Staging {
         if !lock(&self.editions).contains(edition) {
             lock(&self.editions).insert(edition.to_string());
         }
-        lock(&self.unchanged).insert(rel, FileId(entry.stamp.dev, entry.stamp.ino));
+        lock(&self.unchanged).insert(rel.clone(), FileId(entry.stamp.dev, entry.stamp.ino));
+        lock(&rec.placed).insert(rel, Placed::Kept(entry.stamp));
         self.linked.fetch_add(1, Ordering::Relaxed);
         rec.held.fetch_add(1, Ordering::Relaxed);
         true
@@ -1342,8 +1377,10 @@ impl FileId {
 }
 
 /// The identity of the regular file at `path` when it holds exactly
-/// `bytes` and has the mode and owner of a new file; `None` otherwise.
-fn same_bytes(path: &Path, bytes: &[u8], new_file: NewFile) -> Option<FileId> {
+/// `bytes` and has the mode and owner of a new file, with its stamp as it
+/// was while compared (`None` where stamps are not kept); `None` otherwise,
+/// and when the file changed while it was read.
+fn same_bytes(path: &Path, bytes: &[u8], new_file: NewFile) -> Option<(FileId, Option<Stamp>)> {
     let meta = fs::symlink_metadata(path).ok()?;
     if !meta.is_file()
         || meta.len() != bytes.len() as u64
@@ -1362,13 +1399,21 @@ fn same_bytes(path: &Path, bytes: &[u8], new_file: NewFile) -> Option<FileId> {
     loop {
         let n = file.read(&mut buf).ok()?;
         if n == 0 {
-            return rest.is_empty().then_some(FileId::of(&meta));
+            break;
         }
         if n > rest.len() || buf[..n] != rest[..n] {
             return None;
         }
         rest = &rest[n..];
     }
+    if !rest.is_empty() {
+        return None;
+    }
+    let stamp = Stamp::of(&opened);
+    if stamp.is_some() && file.metadata().ok().as_ref().and_then(Stamp::of) != stamp {
+        return None;
+    }
+    Some((FileId::of(&meta), stamp))
 }
 
 /// Adds the path (below `rel`) of every entry under `dir` that is not a

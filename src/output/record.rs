@@ -74,6 +74,15 @@ impl Stamp {
         fs::symlink_metadata(path).ok().as_ref().and_then(Stamp::of)
     }
 
+    /// True when `self` is the state `then` of the same file but for its
+    /// change time, which making or removing a link to it moves.
+    pub(crate) fn same_but_links(&self, then: &Stamp) -> bool {
+        Stamp {
+            ctime: then.ctime,
+            ..*self
+        } == *then
+    }
+
     /// True when the file may have changed in the clock tick `when` (or
     /// later) without its times showing it.
     fn racy(&self, when: (i64, i64)) -> bool {
@@ -407,6 +416,24 @@ mod tests {
         let read = Record::parse(&text, (100, 0)).unwrap();
         assert_eq!(read.files.len(), 2);
         assert!(read.folders.is_empty());
+    }
+
+    #[test]
+    fn a_link_moves_only_the_change_time() {
+        let then = stamp(10);
+        let linked = Stamp {
+            ctime: (12, 0),
+            ..then
+        };
+        assert!(linked.same_but_links(&then));
+        let edited = Stamp {
+            mtime: (12, 0),
+            ctime: (12, 0),
+            ..then
+        };
+        assert!(!edited.same_but_links(&then));
+        let replaced = Stamp { ino: 3, ..then };
+        assert!(!replaced.same_but_links(&then));
     }
 
     #[test]
