@@ -47,11 +47,11 @@ pub trait Sink: Sync {
 /// What a render produced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// HTML pages written.
+    /// HTML pages of the edition, rendered or kept.
     pub pages: usize,
-    /// Other files written (assets).
+    /// Other files of the edition (assets), rendered or kept.
     pub assets: usize,
-    /// Bytes of HTML written.
+    /// Bytes of HTML rendered.
     pub html_bytes: usize,
     /// Files (pages and assets) rendered; the others were kept by the
     /// sink as made from the same inputs.
@@ -90,7 +90,9 @@ pub fn render_edition(
         .map(|page| (*page, page.path(&slugs)))
         .filter(|(page, path)| wanted(path, Dep::of_page(*page, &slugs)))
         .collect();
-    let assets: Vec<Asset<'_>> = assets(edition, theme)
+    let all_assets = assets(edition, theme);
+    let asset_total = all_assets.len();
+    let assets: Vec<Asset<'_>> = all_assets
         .into_iter()
         .filter(|a| wanted(&a.path, a.dep))
         .collect();
@@ -113,8 +115,7 @@ pub fn render_edition(
             )
             .collect();
     }
-    let asset_count = assets.len();
-    let rendered = pages.len() + asset_count;
+    let rendered = pages.len() + assets.len();
     let made: Vec<(String, Vec<u8>)> = assets
         .into_par_iter()
         .map(|a| {
@@ -134,7 +135,7 @@ pub fn render_edition(
     }
     Ok(Stats {
         pages: all_pages.len(),
-        assets: asset_count,
+        assets: asset_total,
         html_bytes: html_bytes.into_inner(),
         rendered,
     })
