@@ -1634,3 +1634,74 @@ fn partial_builds_then_full_ones() {
     p.build(&["--edition", "alpha"]);
     p.rebuild("the same edition built twice, then all");
 }
+
+// ---------------------------------------------------------------------
+// 13. The program itself replaced.
+
+/// `runbook build` with the program at `exe`, as [`crate::build_command`]
+/// runs the test binary.
+fn build_with(exe: &Path, src: &Path, out: &Path) {
+    let o = std::process::Command::new(exe)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_TODAY", crate::TODAY)
+        .args(["build", "-q", "--source"])
+        .arg(src)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "build with {} failed: {}",
+        exe.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A new build of the program installed over the old one in place (the
+/// same inode: `cp -p`, `rsync --inplace -t`, `install` over a running
+/// copy's path) with the same size and modification time, as reproducible
+/// builds give (mtimes clamped to SOURCE_DATE_EPOCH) for a same-length
+/// change such as a fixed word in a built-in template or a colour in the
+/// built-in stylesheet. The program's identity in every key is its version
+/// and the executable's device, inode, size and modification time, so the
+/// new program trusts every file the old one wrote.
+#[test]
+fn a_program_replaced_in_place_with_the_same_size_and_time_renders_again() {
+    let p = Project::sample();
+    let exe = p.root.join("bin/runbook");
+    fs::create_dir_all(exe.parent().unwrap()).unwrap();
+    fs::copy(env!("CARGO_BIN_EXE_runbook"), &exe).unwrap();
+    build_with(&exe, &p.src, &p.out);
+    // A second build a moment later keeps every file with the stamp it
+    // had, older than the record now written: none is racy any more.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    build_with(&exe, &p.src, &p.out);
+    // The "new version": one word of the built-in 404 page, same length.
+    let old = fs::read(&exe).unwrap();
+    let (from, to) = (&b"Page not found"[..], &b"Page not f0und"[..]);
+    let mut new = Vec::with_capacity(old.len());
+    let mut rest = &old[..];
+    while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
+        new.extend_from_slice(&rest[..at]);
+        new.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    new.extend_from_slice(rest);
+    assert_ne!(new, old, "the program holds the words to change");
+    let t = mtime(&exe);
+    overwrite_in_place(&exe, &new);
+    set_mtime(&exe, t);
+    build_with(&exe, &p.src, &p.out);
+    let clean = p.root.join("clean");
+    build_with(&exe, &p.src, &clean);
+    let (got, want) = (tree(&p.out), tree(&clean));
+    let diff = differences(&got, &want);
+    assert!(
+        diff.is_empty(),
+        "after the program was replaced in place: the rebuild differs from a clean build in {} paths:\n  {}",
+        diff.len(),
+        diff.iter().take(25).cloned().collect::<Vec<_>>().join("\n  ")
+    );
+}
