@@ -1705,3 +1705,82 @@ fn a_program_replaced_in_place_with_the_same_size_and_time_renders_again() {
         diff.iter().take(25).cloned().collect::<Vec<_>>().join("\n  ")
     );
 }
+
+// ---------------------------------------------------------------------
+// 14. Two builds into one output at once.
+
+/// Sends `signal` (`STOP`, `CONT`) to the process `pid`.
+fn signal(pid: u32, signal: &str) {
+    let ok = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{signal} {pid}");
+}
+
+/// Build A starts, swaps its output in, and is slow to write its record
+/// (here: stopped right after the swap, while it removes the old output).
+/// Meanwhile build B, of sources with one more file (a client's logo),
+/// replaces the output. A then records B's folders (their stamps are taken
+/// from `site` as it is now) with A's own list of what they hold: the
+/// record says `alder-finch/assets` holds no logo while it does. Once the
+/// logo is dropped from the sources, the next build trusts that listing,
+/// finds every listed file unchanged and moves the folder over whole,
+/// logo and all.
+#[test]
+fn a_slow_build_does_not_record_a_faster_builds_folders() {
+    let p = Project::sample();
+    let client = "clients/alder-finch.yaml";
+    fs::write(p.path("clients/logo.png"), png(7)).unwrap();
+    p.build(&[]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.build(&[]);
+    let mut paused = false;
+    for attempt in 0..40 {
+        // A: a change to pages only, so that A moves `assets` over whole.
+        p.edit(
+            client,
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
+        );
+        let mut a = p.spawn();
+        let staging = p.root.join(format!(".site.staging-{}", a.id()));
+        let mut seen = false;
+        loop {
+            let there = fs::symlink_metadata(&staging).is_ok();
+            seen |= there;
+            if seen && !there {
+                signal(a.id(), "STOP");
+                paused = a.try_wait().unwrap().is_none();
+                break;
+            }
+            if a.try_wait().unwrap().is_some() {
+                break;
+            }
+        }
+        if !paused {
+            a.wait().unwrap();
+            continue;
+        }
+        // B: a logo added, built in full while A is stopped.
+        p.edit(
+            client,
+            "colour: \"#7a1f3d\"",
+            "colour: \"#7a1f3d\"\nlogo: logo.png",
+        );
+        p.build(&[]);
+        signal(a.id(), "CONT");
+        assert!(a.wait().unwrap().success());
+        break;
+    }
+    assert!(
+        paused,
+        "build A was never caught between its swap and its record"
+    );
+    p.check("A's record written after B's output (B's is the output)");
+    p.edit(client, "\nlogo: logo.png", "");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.rebuild("the logo dropped after two overlapping builds");
+}
