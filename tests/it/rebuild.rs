@@ -1784,3 +1784,55 @@ fn a_slow_build_does_not_record_a_faster_builds_folders() {
     std::thread::sleep(std::time::Duration::from_millis(100));
     p.rebuild("the logo dropped after two overlapping builds");
 }
+
+/// The same without a second build: a file put into an output folder
+/// after the build swapped its output in but before it wrote its record
+/// (while it removes the old output, which takes long for a big one).
+/// The folder's stamp is taken after the file came; the record lists
+/// only the build's files, so every later build keeps the stray file.
+#[test]
+fn a_file_added_while_the_old_output_is_removed_is_not_kept() {
+    let p = Project::sample();
+    let client = "clients/alder-finch.yaml";
+    p.build(&[]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.build(&[]);
+    let mut paused = false;
+    for attempt in 0..40 {
+        p.edit(
+            client,
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
+        );
+        let mut a = p.spawn();
+        let staging = p.root.join(format!(".site.staging-{}", a.id()));
+        let mut seen = false;
+        loop {
+            let there = fs::symlink_metadata(&staging).is_ok();
+            seen |= there;
+            if seen && !there {
+                signal(a.id(), "STOP");
+                paused = a.try_wait().unwrap().is_none();
+                break;
+            }
+            if a.try_wait().unwrap().is_some() {
+                break;
+            }
+        }
+        if !paused {
+            a.wait().unwrap();
+            continue;
+        }
+        fs::write(p.site("alder-finch/assets/stray.txt"), "stray").unwrap();
+        signal(a.id(), "CONT");
+        assert!(a.wait().unwrap().success());
+        break;
+    }
+    assert!(
+        paused,
+        "the build was never caught between its swap and its record"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.build(&[]);
+    p.check("a stray file added between a build's swap and its record");
+}
