@@ -1836,3 +1836,62 @@ fn a_file_added_while_the_old_output_is_removed_is_not_kept() {
     p.build(&[]);
     p.check("a stray file added between a build's swap and its record");
 }
+
+/// A page the build keeps by linking it from the previous output is
+/// recorded with the stamp it has when the record is written, as long as
+/// only its change time moved since it was compared (links move it). A
+/// page edited in place in that window (same length, its modification
+/// time put back) is then recorded as the build's own, and the next
+/// build keeps the edit.
+#[test]
+fn a_linked_page_edited_before_the_record_is_written_is_not_trusted() {
+    let p = Project::sample();
+    let client = "clients/alder-finch.yaml";
+    let page = "alder-finch/404.html";
+    p.build(&[]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.build(&[]);
+    let mut paused = false;
+    for attempt in 0..40 {
+        // Pages with the client's contacts change; the 404 page does not,
+        // and is linked into a folder that changed.
+        p.edit(
+            client,
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
+        );
+        let mut a = p.spawn();
+        let staging = p.root.join(format!(".site.staging-{}", a.id()));
+        let mut seen = false;
+        loop {
+            let there = fs::symlink_metadata(&staging).is_ok();
+            seen |= there;
+            if seen && !there {
+                signal(a.id(), "STOP");
+                paused = a.try_wait().unwrap().is_none();
+                break;
+            }
+            if a.try_wait().unwrap().is_some() {
+                break;
+            }
+        }
+        if !paused {
+            a.wait().unwrap();
+            continue;
+        }
+        let path = p.site(page);
+        let t = mtime(&path);
+        overwrite_in_place(&path, &mutated(&fs::read(&path).unwrap()));
+        set_mtime(&path, t);
+        signal(a.id(), "CONT");
+        assert!(a.wait().unwrap().success());
+        break;
+    }
+    assert!(
+        paused,
+        "the build was never caught between its swap and its record"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.build(&[]);
+    p.check("a linked page edited (time put back) between a build's swap and its record");
+}
