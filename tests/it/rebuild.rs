@@ -1720,6 +1720,37 @@ fn signal(pid: u32, signal: &str) {
     assert!(ok, "kill -{signal} {pid}");
 }
 
+/// Starts a build into `site` and stops it between swapping its output
+/// in and writing its record (while it removes the old output); `None`
+/// when it was not caught in that window (it is then left to finish).
+fn stopped_between_swap_and_record(p: &Project) -> Option<std::process::Child> {
+    let record_before = fs::symlink_metadata(p.record())
+        .ok()
+        .map(|m| (m.ino(), m.mtime_nsec(), m.mtime()));
+    let mut a = p.spawn();
+    let staging = p.root.join(format!(".site.staging-{}", a.id()));
+    let mut seen = false;
+    loop {
+        let there = fs::symlink_metadata(&staging).is_ok();
+        seen |= there;
+        if seen && !there {
+            signal(a.id(), "STOP");
+            let record_now = fs::symlink_metadata(p.record())
+                .ok()
+                .map(|m| (m.ino(), m.mtime_nsec(), m.mtime()));
+            if a.try_wait().unwrap().is_none() && record_now == record_before {
+                return Some(a);
+            }
+            signal(a.id(), "CONT");
+            a.wait().unwrap();
+            return None;
+        }
+        if a.try_wait().unwrap().is_some() {
+            return None;
+        }
+    }
+}
+
 /// Build A starts, swaps its output in, and is slow to write its record
 /// (here: stopped right after the swap, while it removes the old output).
 /// Meanwhile build B, of sources with one more file (a client's logo),
@@ -1745,25 +1776,10 @@ fn a_slow_build_does_not_record_a_faster_builds_folders() {
             &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
             &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
         );
-        let mut a = p.spawn();
-        let staging = p.root.join(format!(".site.staging-{}", a.id()));
-        let mut seen = false;
-        loop {
-            let there = fs::symlink_metadata(&staging).is_ok();
-            seen |= there;
-            if seen && !there {
-                signal(a.id(), "STOP");
-                paused = a.try_wait().unwrap().is_none();
-                break;
-            }
-            if a.try_wait().unwrap().is_some() {
-                break;
-            }
-        }
-        if !paused {
-            a.wait().unwrap();
+        let Some(mut a) = stopped_between_swap_and_record(&p) else {
             continue;
-        }
+        };
+        paused = true;
         // B: a logo added, built in full while A is stopped.
         p.edit(
             client,
@@ -1804,25 +1820,10 @@ fn a_file_added_while_the_old_output_is_removed_is_not_kept() {
             &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
             &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
         );
-        let mut a = p.spawn();
-        let staging = p.root.join(format!(".site.staging-{}", a.id()));
-        let mut seen = false;
-        loop {
-            let there = fs::symlink_metadata(&staging).is_ok();
-            seen |= there;
-            if seen && !there {
-                signal(a.id(), "STOP");
-                paused = a.try_wait().unwrap().is_none();
-                break;
-            }
-            if a.try_wait().unwrap().is_some() {
-                break;
-            }
-        }
-        if !paused {
-            a.wait().unwrap();
+        let Some(mut a) = stopped_between_swap_and_record(&p) else {
             continue;
-        }
+        };
+        paused = true;
         fs::write(p.site("alder-finch/assets/stray.txt"), "stray").unwrap();
         signal(a.id(), "CONT");
         assert!(a.wait().unwrap().success());
@@ -1860,25 +1861,10 @@ fn a_linked_page_edited_before_the_record_is_written_is_not_trusted() {
             &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
             &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
         );
-        let mut a = p.spawn();
-        let staging = p.root.join(format!(".site.staging-{}", a.id()));
-        let mut seen = false;
-        loop {
-            let there = fs::symlink_metadata(&staging).is_ok();
-            seen |= there;
-            if seen && !there {
-                signal(a.id(), "STOP");
-                paused = a.try_wait().unwrap().is_none();
-                break;
-            }
-            if a.try_wait().unwrap().is_some() {
-                break;
-            }
-        }
-        if !paused {
-            a.wait().unwrap();
+        let Some(mut a) = stopped_between_swap_and_record(&p) else {
             continue;
-        }
+        };
+        paused = true;
         let path = p.site(page);
         let t = mtime(&path);
         overwrite_in_place(&path, &mutated(&fs::read(&path).unwrap()));
