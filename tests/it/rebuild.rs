@@ -1738,7 +1738,12 @@ fn stopped_between_swap_and_record(p: &Project) -> Option<std::process::Child> {
             let record_now = fs::symlink_metadata(p.record())
                 .ok()
                 .map(|m| (m.ino(), m.mtime_nsec(), m.mtime()));
-            if a.try_wait().unwrap().is_none() && record_now == record_before {
+            // Still removing the old output: the record's stamps are not taken yet.
+            let old = p.root.join(format!(".site.old-{}", a.id()));
+            if a.try_wait().unwrap().is_none()
+                && record_now == record_before
+                && fs::symlink_metadata(&old).is_ok()
+            {
                 return Some(a);
             }
             signal(a.id(), "CONT");
