@@ -164,6 +164,7 @@ pub struct Tally {
 struct NewFile {
     mode: u32,
     uid: u32,
+    gid: u32,
     /// The permission bits a new folder gets.
     folder_mode: u32,
 }
@@ -308,6 +309,7 @@ impl Staging {
             }
         };
         let tally = self.tally(removed);
+        let folders = self.stamp_folders(None);
         let old = sibling(&self.out, "old");
         if self.out.exists() {
             if let Err(e) = fs::rename(&self.out, &old) {
@@ -329,7 +331,7 @@ impl Staging {
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
-        self.write_record(None);
+        self.write_record(folders, None);
         Ok(tally)
     }
 
@@ -348,6 +350,7 @@ impl Staging {
             }
         };
         let tally = self.tally(removed);
+        let folders = self.stamp_folders(Some(editions));
         fs::create_dir_all(&self.out)?;
         let replaced = self.dir.join(REPLACED);
         fs::create_dir_all(&replaced)?;
@@ -362,53 +365,44 @@ impl Staging {
         self.committed = true;
         let _ = fs::remove_file(self.journal());
         fs::remove_dir_all(&self.dir)?;
-        self.write_record(Some(editions));
+        self.write_record(folders, Some(editions));
         Ok(tally)
     }
 
-    /// Writes the record of the output just committed: every file this
-    /// build placed, with its key and its stamp now, and, after a build of
-    /// only `partial` editions, the other editions' verified entries. A
-    /// file inside a folder moved over whole keeps the stamp verified
-    /// before rendering (moving a folder changes none of its files); any
-    /// other is looked at again (a link made or removed changes a file's
-    /// change time). A record that cannot be written is removed: the next
-    /// build then renders everything, as without one.
-    fn write_record(&self, partial: Option<&[String]>) {
-        let Some(rec) = &self.record else {
-            return;
-        };
-        let moved: HashSet<&str> = self.moved.iter().map(String::as_str).collect();
-        let inside_moved = |rel: &str| {
-            rel.match_indices('/')
-                .any(|(at, _)| moved.contains(&rel[..at]))
-        };
+    /// Every file this build puts into the output, the markers included,
+    /// with its key (the markers under a key no file has).
+    fn record_keys(&self, rec: &Recording, partial: Option<&[String]>) -> Vec<(String, Key)> {
         let mut keys: Vec<(String, Key)> = lock(&rec.keys)
             .iter()
             .map(|(rel, key)| (rel.clone(), *key))
             .collect();
-        // The markers, which render does not make, under a key no file has.
         let editions: Vec<String> = match partial {
             Some(built) => built.to_vec(),
             None => lock(&self.editions).iter().cloned().collect(),
         };
         keys.extend(editions.iter().map(|e| (format!("{e}/{MARKER}"), Key(0))));
-        let placed = lock(&rec.placed);
-        let mut entries: Vec<(String, Entry)> = keys
-            .par_iter()
-            .filter_map(|(rel, key)| {
-                let stamp = match placed.get(rel)? {
-                    Placed::Written(stamp) => *stamp,
-                    Placed::Kept(then) if inside_moved(rel) => *then,
-                    // Linked: the same file, with a new change time from
-                    // the links made and removed.
-                    Placed::Kept(then) => {
-                        Stamp::at(&self.out.join(rel)).filter(|now| now.same_but_links(then))?
-                    }
-                };
-                Some((rel.clone(), Entry { key: *key, stamp }))
-            })
-            .collect();
+        keys
+    }
+
+    /// True when `rel` is inside a folder the commit moved over whole.
+    fn inside_moved(&self, rel: &str) -> bool {
+        rel.match_indices('/')
+            .any(|(at, _)| self.moved.iter().any(|m| m.as_str() == &rel[..at]))
+    }
+
+    /// The stamps of the new output's folders, taken in the staging folder
+    /// once everything is in it and before it is swapped in: a folder
+    /// that anyone changes afterwards (another build, a file dropped in
+    /// while the old output is removed) then no longer matches, and is
+    /// read again by the next build. Folders inside a folder moved over
+    /// whole keep the stamp verified before rendering. After a partial
+    /// build the edition folders themselves are left out: the swap moves
+    /// them (which changes their stamps), so the next build reads them.
+    fn stamp_folders(&self, partial: Option<&[String]>) -> Vec<(String, FolderStamp)> {
+        let Some(rec) = &self.record else {
+            return Vec::new();
+        };
+        let keys = self.record_keys(rec, partial);
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for (rel, _) in &keys {
             let mut at = rel.as_str();
@@ -419,15 +413,58 @@ impl Staging {
                 at = dir;
             }
         }
-        let mut folders: Vec<(String, FolderStamp)> = names
+        names
             .par_iter()
+            .filter(|rel| partial.is_none() || rel.contains('/'))
             .filter_map(|rel| {
                 let stamp = match rec.folders.get(*rel) {
-                    Some(f) if inside_moved(rel) => *f,
-                    _ => FolderStamp::at(&self.out.join(rel))?,
+                    Some(f) if self.inside_moved(rel) => *f,
+                    _ => FolderStamp::at(&self.dir.join(rel))?,
                 };
                 Some((rel.to_string(), stamp))
             })
+            .collect()
+    }
+
+    /// Writes the record of the output just committed: every file this
+    /// build placed, with its key and the stamp it had when this build
+    /// wrote it or found it unchanged, the `folders` stamped before the
+    /// swap, and, after a build of only `partial` editions, the other
+    /// editions' lines as recorded. A file linked into a folder that
+    /// changed is named but never trusted ([`Stamp::untrusted`]):
+    /// the links made and removed move its change time, which could hide
+    /// an edit made meanwhile; the next build compares it and may then
+    /// vouch for it. A record that cannot be written is removed: the next
+    /// build then renders everything, as without one.
+    fn write_record(&self, mut folders: Vec<(String, FolderStamp)>, partial: Option<&[String]>) {
+        let Some(rec) = &self.record else {
+            return;
+        };
+        let keys = self.record_keys(rec, partial);
+        let placed = lock(&rec.placed);
+        let stamped: Vec<(String, Option<Entry>)> = keys
+            .par_iter()
+            .map(|(rel, key)| {
+                let stamp = match placed.get(rel) {
+                    Some(Placed::Written(stamp)) => Some(*stamp),
+                    Some(Placed::Kept(then)) if self.inside_moved(rel) => Some(*then),
+                    Some(Placed::Kept(then)) => Some(then.untrusted()),
+                    None => Stamp::at(&self.out.join(rel)).map(Stamp::untrusted),
+                };
+                (rel.clone(), stamp.map(|stamp| Entry { key: *key, stamp }))
+            })
+            .collect();
+        // A folder with a file the record cannot name is not listed: the
+        // next build reads it.
+        let unnamed: HashSet<&str> = stamped
+            .iter()
+            .filter(|(_, e)| e.is_none())
+            .filter_map(|(rel, _)| rel.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        folders.retain(|(rel, _)| !unnamed.contains(rel.as_str()));
+        let mut entries: Vec<(String, Entry)> = stamped
+            .iter()
+            .filter_map(|(rel, e)| e.map(|e| (rel.clone(), e)))
             .collect();
         if let Some(built) = partial {
             let other = |rel: &str| {
@@ -1174,6 +1211,7 @@ fn verify(
         .filter(|(rel, entry)| {
             entry.stamp.mode & 0o7777 == new_file.mode
                 && entry.stamp.uid == new_file.uid
+                && entry.stamp.gid == new_file.gid
                 && safe_relative(rel)
                 && Stamp::at(&out.join(rel)) == Some(entry.stamp)
         })
@@ -1311,7 +1349,7 @@ impl NewFile {
     /// True when a file with `other`'s mode and owner is one this build
     /// could have made.
     fn same_owner_and_mode(&self, other: &NewFile) -> bool {
-        self.mode == other.mode && self.uid == other.uid
+        self.mode == other.mode && self.uid == other.uid && self.gid == other.gid
     }
 
     #[cfg(unix)]
@@ -1320,6 +1358,7 @@ impl NewFile {
         NewFile {
             mode: meta.mode() & 0o7777,
             uid: meta.uid(),
+            gid: meta.gid(),
             folder_mode: 0,
         }
     }
@@ -1329,6 +1368,7 @@ impl NewFile {
         NewFile {
             mode: u32::from(meta.permissions().readonly()),
             uid: 0,
+            gid: 0,
             folder_mode: 0,
         }
     }

@@ -34,7 +34,8 @@ const HEADER: &str = "runbook build record 1";
 /// The modification time of a stamp that matches no file.
 const NEVER: (i64, i64) = (i64::MAX, 0);
 
-/// What identifies one state of one file on disk.
+/// What identifies one state of one file on disk (owner and group
+/// included: a clean build's files have this process's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Stamp {
     pub(crate) dev: u64,
@@ -42,6 +43,7 @@ pub(crate) struct Stamp {
     size: u64,
     pub(crate) mode: u32,
     pub(crate) uid: u32,
+    pub(crate) gid: u32,
     mtime: (i64, i64),
     ctime: (i64, i64),
 }
@@ -57,6 +59,7 @@ impl Stamp {
             size: meta.len(),
             mode: meta.mode(),
             uid: meta.uid(),
+            gid: meta.gid(),
             mtime: (meta.mtime(), meta.mtime_nsec()),
             ctime: (meta.ctime(), meta.ctime_nsec()),
         })
@@ -74,13 +77,15 @@ impl Stamp {
         fs::symlink_metadata(path).ok().as_ref().and_then(Stamp::of)
     }
 
-    /// True when `self` is the state `then` of the same file but for its
-    /// change time, which making or removing a link to it moves.
-    pub(crate) fn same_but_links(&self, then: &Stamp) -> bool {
+    /// This stamp made one no file state has: the line still names the
+    /// file (and its inode, which folder listings compare) without
+    /// vouching for its bytes.
+    pub(crate) fn untrusted(self) -> Stamp {
         Stamp {
-            ctime: then.ctime,
-            ..*self
-        } == *then
+            mtime: NEVER,
+            ctime: NEVER,
+            ..self
+        }
     }
 
     /// True when the file may have changed in the clock tick `when` (or
@@ -108,6 +113,7 @@ impl Stamp {
         out.push_str(&format!("{:o}", self.mode));
         for v in [
             i128::from(self.uid),
+            i128::from(self.gid),
             i128::from(self.mtime.0),
             i128::from(self.mtime.1),
             i128::from(self.ctime.0),
@@ -125,6 +131,7 @@ impl Stamp {
         let size = n()?.parse().ok()?;
         let mode = u32::from_str_radix(n()?, 8).ok()?;
         let uid = n()?.parse().ok()?;
+        let gid = n()?.parse().ok()?;
         let mtime = (n()?.parse().ok()?, n()?.parse().ok()?);
         let ctime = (n()?.parse().ok()?, n()?.parse().ok()?);
         Some(Stamp {
@@ -133,6 +140,7 @@ impl Stamp {
             size,
             mode,
             uid,
+            gid,
             mtime,
             ctime,
         })
@@ -250,8 +258,8 @@ impl Record {
                 folders.insert(rel.to_string(), stamp);
                 continue;
             }
-            // key, 9 stamp fields, then the path (which may hold spaces).
-            let mut fields = line.splitn(11, ' ');
+            // key, 10 stamp fields, then the path (which may hold spaces).
+            let mut fields = line.splitn(12, ' ');
             let key = Key::from_hex(fields.next()?)?;
             let mut stamp = Stamp::read(&mut fields)?;
             let rel = fields.next()?;
@@ -352,6 +360,7 @@ mod tests {
             size: 3,
             mode: 0o100644,
             uid: 0,
+            gid: 0,
             mtime: (ctime, 5),
             ctime: (ctime, 5),
         }
@@ -419,28 +428,31 @@ mod tests {
     }
 
     #[test]
-    fn a_link_moves_only_the_change_time() {
-        let then = stamp(10);
-        let linked = Stamp {
-            ctime: (12, 0),
-            ..then
-        };
-        assert!(linked.same_but_links(&then));
-        let edited = Stamp {
-            mtime: (12, 0),
-            ctime: (12, 0),
-            ..then
-        };
-        assert!(!edited.same_but_links(&then));
-        let replaced = Stamp { ino: 3, ..then };
-        assert!(!replaced.same_but_links(&then));
+    fn a_named_file_is_never_vouched_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".site.runbook-record");
+        let file = dir.path().join("a.html");
+        fs::write(&file, b"x").unwrap();
+        let now = Stamp::at(&file).unwrap();
+        let files = vec![(
+            "a.html".to_string(),
+            Entry {
+                key: Key(1),
+                stamp: now.untrusted(),
+            },
+        )];
+        Record::write(&path, &files, &[]).unwrap();
+        let read = Record::read(&path);
+        let named = read.files["a.html"].stamp;
+        assert_eq!(named.ino, now.ino, "named, with its inode");
+        assert_ne!(named, now, "never matches the file");
     }
 
     #[test]
     fn anything_else_is_no_record() {
         assert!(Record::parse("", (1, 0)).is_none());
         assert!(Record::parse("runbook build record 2\n", (1, 0)).is_none());
-        let bad = format!("{HEADER}\nzz 1 2 3 644 0 1 1 1 1 a/b\n");
+        let bad = format!("{HEADER}\nzz 1 2 3 644 0 0 1 1 1 1 a/b\n");
         assert!(Record::parse(&bad, (100, 0)).is_none());
         let dir = tempfile::tempdir().unwrap();
         let missing = Record::read(&dir.path().join("none"));

@@ -314,8 +314,9 @@ impl EditionKeys {
 }
 
 /// This program's identity for keys: its version and its executable's
-/// device, inode, size and modification time, so a rebuilt binary (even
-/// of the same version) never trusts what another one wrote. `None` when
+/// device, inode, size, and modification and change times, so a rebuilt
+/// or replaced binary (even of the same version and size) never trusts
+/// what another one wrote. `None` when
 /// the executable cannot be found: then nothing is reused by key.
 pub fn program_identity() -> Option<String> {
     let exe = std::env::current_exe().ok()?;
@@ -324,13 +325,17 @@ pub fn program_identity() -> Option<String> {
     let id = {
         use std::os::unix::fs::MetadataExt;
         format!(
-            "{} {} {} {} {}.{}",
+            "{} {} {} {} {}.{} {}.{}",
             env!("CARGO_PKG_VERSION"),
             meta.dev(),
             meta.ino(),
             meta.len(),
             meta.mtime(),
-            meta.mtime_nsec()
+            meta.mtime_nsec(),
+            // Overwritten in place with its time put back, the program
+            // still gets a new change time.
+            meta.ctime(),
+            meta.ctime_nsec()
         )
     };
     #[cfg(not(unix))]

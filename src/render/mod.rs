@@ -189,15 +189,7 @@ impl Asset<'_> {
 /// The edition's assets: theme statics, the accent stylesheet, the search
 /// index, the logo; each with what it reads of the run books.
 fn assets<'t>(edition: &Edition<'_>, theme: &'t Theme) -> Vec<Asset<'t>> {
-    let mut out: Vec<Asset<'t>> = theme
-        .statics
-        .iter()
-        .map(|(n, b)| Asset {
-            path: format!("assets/{n}"),
-            dep: Dep::Nothing,
-            what: AssetKind::Static(b),
-        })
-        .collect();
+    let mut out: Vec<Asset<'t>> = Vec::new();
     let mut add = |path: &str, dep: Dep<'static>, what: AssetKind<'t>| {
         out.push(Asset {
             path: path.to_string(),
@@ -220,7 +212,20 @@ fn assets<'t>(edition: &Edition<'_>, theme: &'t Theme) -> Vec<Asset<'t>> {
             AssetKind::Logo,
         );
     }
-    out
+    // A theme file named like a file runbook makes (`runbooks.js`,
+    // `search-index.js`, `edition.css`, the logo) is not published: the
+    // made one is, as it always was (it used to be written over it).
+    let statics: Vec<Asset<'t>> = theme
+        .statics
+        .iter()
+        .map(|(n, b)| Asset {
+            path: format!("assets/{n}"),
+            dep: Dep::Nothing,
+            what: AssetKind::Static(b),
+        })
+        .filter(|a| !out.iter().any(|made| made.path == a.path))
+        .collect();
+    statics.into_iter().chain(out).collect()
 }
 
 /// An edition made ready to render any one of its files when asked for it
