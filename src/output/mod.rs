@@ -1272,6 +1272,11 @@ fn listings(
         .chain(record.folders.keys().map(|rel| (rel, Child::Folder)));
     for (rel, child) in names {
         if let Some((dir, name)) = rel.rsplit_once('/') {
+            // Only plain names: a record is a file anyone beside --out
+            // could have written.
+            if !safe_relative(name) || name.is_empty() {
+                continue;
+            }
             if let Some(list) = listed.get_mut(dir) {
                 list.push((name.to_string(), child));
             }

@@ -31,6 +31,9 @@ use std::path::{Path, PathBuf};
 /// The first line of a record; the number is its format.
 const HEADER: &str = "runbook build record 1";
 
+/// The largest record read: 1 GiB, several million files.
+const MAX_BYTES: u64 = 1 << 30;
+
 /// The modification time of a stamp that matches no file.
 const NEVER: (i64, i64) = (i64::MAX, 0);
 
@@ -221,7 +224,14 @@ impl Record {
         let Ok(file) = fs::File::open(path) else {
             return Record::default();
         };
-        let Some(written) = file.metadata().ok().and_then(|m| written_at(&m)) else {
+        let Ok(meta) = file.metadata() else {
+            return Record::default();
+        };
+        // A record is about 150 bytes a file; one far larger is not ours.
+        if !meta.is_file() || meta.len() > MAX_BYTES {
+            return Record::default();
+        }
+        let Some(written) = written_at(&meta) else {
             return Record::default();
         };
         let Ok(text) = io::read_to_string(file) else {
