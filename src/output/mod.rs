@@ -15,8 +15,10 @@
 //! only what changed ([`Staging::reuse`]): a file whose bytes (and mode and
 //! owner) equal the previous output's is not written but kept, so it keeps
 //! its inode and modification time and deploy tools that compare size and
-//! time skip it. The bytes are always compared, never assumed from a
-//! record, so a file edited by hand, or a previous output of another
+//! time skip it. A file is kept without being rendered again only when the
+//! build record ([`record`]) says it was made from the same inputs and the
+//! file still has the stamp recorded; any other is rendered and its bytes
+//! compared, so a file edited by hand, or a previous output of another
 //! runbook version or theme, is rewritten. At commit, each folder of the
 //! previous output whose files are all kept (and that holds nothing else)
 //! is moved into the staging folder whole, and the other kept files are
@@ -119,6 +121,27 @@ struct Recording {
     held: AtomicUsize,
     /// How each file got into the new output, with its stamp then.
     placed: Mutex<HashMap<String, Placed>>,
+}
+
+/// The record of a build, drafted in the staging folder before the swap.
+///
+/// Folder stamps are taken there, once everything is in place: a folder
+/// that anyone changes afterwards (another build, a file dropped in while
+/// the old output is removed) then no longer matches, and the next build
+/// reads it. Folders inside a folder moved over whole keep the stamp
+/// verified before rendering. After a partial build the edition folders
+/// themselves are left out: the swap moves them (which changes their
+/// stamps), so the next build reads them.
+///
+/// A file's stamp is the one it had when this build wrote it or found it
+/// unchanged. A file linked into a folder that changed is named but never
+/// vouched for ([`Stamp::untrusted`]): the links made and removed move its
+/// change time, which could hide an edit made meanwhile; the next build
+/// compares it and may then vouch for it. `None`: a file the record cannot
+/// name (its folder is then not listed either).
+struct Draft {
+    files: Vec<(String, Option<Entry>)>,
+    folders: Vec<(String, FolderStamp)>,
 }
 
 /// How a file got into the new output.
@@ -240,12 +263,12 @@ impl Staging {
     /// commit writes the new record. Call it after [`Staging::reuse`]
     /// (before, nothing of the previous output is trusted).
     pub fn keep_record(&mut self, inputs: Inputs) {
-        let previous = match self.reuse {
-            Some(_) => Record::read(&record::path_of(&self.out)),
-            None => Record::default(),
-        };
-        let (verified, folders) = match self.reuse {
-            Some(new_file) => verify(&self.out, &previous, new_file),
+        let (previous, (verified, folders)) = match self.reuse {
+            Some(new_file) => {
+                let previous = Record::read(&record::path_of(&self.out));
+                let verified = verify(&self.out, &previous, new_file);
+                (previous, verified)
+            }
             None => Default::default(),
         };
         // A folder that kept its stamp holds exactly the entries recorded
@@ -309,7 +332,7 @@ impl Staging {
             }
         };
         let tally = self.tally(removed);
-        let folders = self.stamp_folders(None);
+        let draft = self.draft_record(None);
         let old = sibling(&self.out, "old");
         if self.out.exists() {
             if let Err(e) = fs::rename(&self.out, &old) {
@@ -331,7 +354,7 @@ impl Staging {
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
-        self.write_record(folders, None);
+        self.write_record(draft, None);
         Ok(tally)
     }
 
@@ -350,7 +373,7 @@ impl Staging {
             }
         };
         let tally = self.tally(removed);
-        let folders = self.stamp_folders(Some(editions));
+        let draft = self.draft_record(Some(editions));
         fs::create_dir_all(&self.out)?;
         let replaced = self.dir.join(REPLACED);
         fs::create_dir_all(&replaced)?;
@@ -365,44 +388,30 @@ impl Staging {
         self.committed = true;
         let _ = fs::remove_file(self.journal());
         fs::remove_dir_all(&self.dir)?;
-        self.write_record(folders, Some(editions));
+        self.write_record(draft, Some(editions));
         Ok(tally)
     }
 
-    /// Every file this build puts into the output, the markers included,
-    /// with its key (the markers under a key no file has).
-    fn record_keys(&self, rec: &Recording, partial: Option<&[String]>) -> Vec<(String, Key)> {
+    /// What the record of this build will hold, taken once everything is
+    /// in the staging folder and before it is swapped in (see
+    /// [`Draft`]). `None` when the build keeps no record.
+    fn draft_record(&self, partial: Option<&[String]>) -> Option<Draft> {
+        let rec = self.record.as_ref()?;
         let mut keys: Vec<(String, Key)> = lock(&rec.keys)
             .iter()
             .map(|(rel, key)| (rel.clone(), *key))
             .collect();
+        // The markers, which render does not make, under a key no file has.
         let editions: Vec<String> = match partial {
             Some(built) => built.to_vec(),
             None => lock(&self.editions).iter().cloned().collect(),
         };
         keys.extend(editions.iter().map(|e| (format!("{e}/{MARKER}"), Key(0))));
-        keys
-    }
-
-    /// True when `rel` is inside a folder the commit moved over whole.
-    fn inside_moved(&self, rel: &str) -> bool {
-        rel.match_indices('/')
-            .any(|(at, _)| self.moved.iter().any(|m| m.as_str() == &rel[..at]))
-    }
-
-    /// The stamps of the new output's folders, taken in the staging folder
-    /// once everything is in it and before it is swapped in: a folder
-    /// that anyone changes afterwards (another build, a file dropped in
-    /// while the old output is removed) then no longer matches, and is
-    /// read again by the next build. Folders inside a folder moved over
-    /// whole keep the stamp verified before rendering. After a partial
-    /// build the edition folders themselves are left out: the swap moves
-    /// them (which changes their stamps), so the next build reads them.
-    fn stamp_folders(&self, partial: Option<&[String]>) -> Vec<(String, FolderStamp)> {
-        let Some(rec) = &self.record else {
-            return Vec::new();
+        let moved: HashSet<String> = self.moved.iter().cloned().collect();
+        let inside_moved = |rel: &str| {
+            rel.match_indices('/')
+                .any(|(at, _)| moved.contains(&rel[..at]))
         };
-        let keys = self.record_keys(rec, partial);
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for (rel, _) in &keys {
             let mut at = rel.as_str();
@@ -413,56 +422,51 @@ impl Staging {
                 at = dir;
             }
         }
-        names
+        let folders = names
             .par_iter()
             .filter(|rel| partial.is_none() || rel.contains('/'))
             .filter_map(|rel| {
                 let stamp = match rec.folders.get(*rel) {
-                    Some(f) if self.inside_moved(rel) => *f,
+                    Some(f) if inside_moved(rel) => *f,
                     _ => FolderStamp::at(&self.dir.join(rel))?,
                 };
                 Some((rel.to_string(), stamp))
             })
-            .collect()
-    }
-
-    /// Writes the record of the output just committed: every file this
-    /// build placed, with its key and the stamp it had when this build
-    /// wrote it or found it unchanged, the `folders` stamped before the
-    /// swap, and, after a build of only `partial` editions, the other
-    /// editions' lines as recorded. A file linked into a folder that
-    /// changed is named but never trusted ([`Stamp::untrusted`]):
-    /// the links made and removed move its change time, which could hide
-    /// an edit made meanwhile; the next build compares it and may then
-    /// vouch for it. A record that cannot be written is removed: the next
-    /// build then renders everything, as without one.
-    fn write_record(&self, mut folders: Vec<(String, FolderStamp)>, partial: Option<&[String]>) {
-        let Some(rec) = &self.record else {
-            return;
-        };
-        let keys = self.record_keys(rec, partial);
+            .collect();
         let placed = lock(&rec.placed);
-        let stamped: Vec<(String, Option<Entry>)> = keys
-            .par_iter()
+        let files = keys
+            .into_par_iter()
             .map(|(rel, key)| {
-                let stamp = match placed.get(rel) {
+                let stamp = match placed.get(&rel) {
                     Some(Placed::Written(stamp)) => Some(*stamp),
-                    Some(Placed::Kept(then)) if self.inside_moved(rel) => Some(*then),
+                    Some(Placed::Kept(then)) if inside_moved(&rel) => Some(*then),
                     Some(Placed::Kept(then)) => Some(then.untrusted()),
-                    None => Stamp::at(&self.out.join(rel)).map(Stamp::untrusted),
+                    None => Stamp::at(&self.dir.join(&rel)).map(Stamp::untrusted),
                 };
-                (rel.clone(), stamp.map(|stamp| Entry { key: *key, stamp }))
+                let entry = stamp.map(|stamp| Entry { key, stamp });
+                (rel, entry)
             })
             .collect();
+        Some(Draft { files, folders })
+    }
+
+    /// Writes the record of the output just committed from `draft`, and,
+    /// after a build of only `partial` editions, the other editions' lines
+    /// as recorded. A record that cannot be written is removed: the next
+    /// build then renders everything, as without one.
+    fn write_record(&self, draft: Option<Draft>, partial: Option<&[String]>) {
+        let (Some(rec), Some(Draft { files, mut folders })) = (&self.record, draft) else {
+            return;
+        };
         // A folder with a file the record cannot name is not listed: the
         // next build reads it.
-        let unnamed: HashSet<&str> = stamped
+        let unnamed: HashSet<&str> = files
             .iter()
             .filter(|(_, e)| e.is_none())
             .filter_map(|(rel, _)| rel.rsplit_once('/').map(|(dir, _)| dir))
             .collect();
         folders.retain(|(rel, _)| !unnamed.contains(rel.as_str()));
-        let mut entries: Vec<(String, Entry)> = stamped
+        let mut entries: Vec<(String, Entry)> = files
             .iter()
             .filter_map(|(rel, e)| e.map(|e| (rel.clone(), e)))
             .collect();

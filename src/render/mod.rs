@@ -119,7 +119,7 @@ pub fn render_edition(
     let made: Vec<(String, Vec<u8>)> = assets
         .into_par_iter()
         .map(|a| {
-            let bytes = a.bytes(edition, theme);
+            let bytes = a.bytes(edition);
             (a.path, bytes)
         })
         .collect();
@@ -174,7 +174,7 @@ enum AssetKind<'t> {
 }
 
 impl Asset<'_> {
-    fn bytes(&self, edition: &Edition<'_>, _theme: &Theme) -> Vec<u8> {
+    fn bytes(&self, edition: &Edition<'_>) -> Vec<u8> {
         match self.what {
             AssetKind::Static(b) => b.to_vec(),
             AssetKind::EditionCss => views::edition_css(edition).into_bytes(),
@@ -250,7 +250,7 @@ pub(crate) fn on_demand(edition: &Edition<'_>, theme: &Theme) -> OnDemand {
         assets: assets(edition, theme)
             .into_iter()
             .map(|a| {
-                let bytes = a.bytes(edition, theme);
+                let bytes = a.bytes(edition);
                 (a.path, bytes)
             })
             .collect(),
