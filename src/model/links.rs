@@ -87,9 +87,8 @@ pub(crate) fn check(
             source: &rb.source,
             runbook: Some(rb),
         };
-        let sections = std::iter::once(&rb.intro).chain(rb.phases.iter().map(|(_, s)| s));
         checked.push(
-            sections
+            rb.sections()
                 .map(|section| check_section(section, &from, &index, clients, diags))
                 .collect(),
         );

@@ -132,9 +132,7 @@ pub(crate) fn build_with(
         &glossary,
         runbooks
             .iter_mut()
-            .flat_map(|r| {
-                std::iter::once(&mut r.intro).chain(r.phases.iter_mut().map(|p| &mut p.1))
-            })
+            .flat_map(Runbook::sections_mut)
             .chain(std::iter::once(&mut handbook.start_here)),
     );
     let model = Model {

@@ -19,8 +19,7 @@ use std::path::Path;
 pub(super) fn check(model: &Model, diags: &mut Diagnostics) {
     let mut checker = Checker { model, diags };
     for rb in &model.runbooks {
-        let sections = std::iter::once(&rb.intro).chain(rb.phases.iter().map(|(_, s)| s));
-        for p in sections.flat_map(|s| &s.placeholders) {
+        for p in rb.sections().flat_map(|s| &s.placeholders) {
             let written = Written {
                 placeholder: p,
                 file: &rb.file,

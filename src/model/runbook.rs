@@ -74,6 +74,16 @@ impl Runbook {
     pub fn phase(&self, phase: Phase) -> &Section {
         &self.phases[phase.index()].1
     }
+
+    /// Every section: the introduction, then the six phases in order.
+    pub fn sections(&self) -> impl Iterator<Item = &Section> {
+        std::iter::once(&self.intro).chain(self.phases.iter().map(|(_, s)| s))
+    }
+
+    /// [`Runbook::sections`], to change them.
+    pub(crate) fn sections_mut(&mut self) -> impl Iterator<Item = &mut Section> {
+        std::iter::once(&mut self.intro).chain(self.phases.iter_mut().map(|(_, s)| s))
+    }
 }
 
 /// Validates one run book file; `None` only when its file name cannot be

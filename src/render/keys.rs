@@ -263,7 +263,7 @@ impl Inputs {
 fn runbook_key(rb: &Runbook) -> Key {
     let mut d = Digest::new("run book");
     d.text(&rb.slug).debug(&rb.file).text(&rb.source.text);
-    for section in std::iter::once(&rb.intro).chain(rb.phases.iter().map(|(_, s)| s)) {
+    for section in rb.sections() {
         d.number(section.links.len() as u128);
         for link in &section.links {
             d.debug(&link.target);
@@ -275,8 +275,8 @@ fn runbook_key(rb: &Runbook) -> Key {
 /// The slugs of the run books `rb` links to (each once, sorted): their
 /// titles, addresses and whether the edition shows them reach its pages.
 fn links_to(rb: &Runbook) -> Vec<String> {
-    let mut out: Vec<String> = std::iter::once(&rb.intro)
-        .chain(rb.phases.iter().map(|(_, s)| s))
+    let mut out: Vec<String> = rb
+        .sections()
         .flat_map(|s| s.links.iter())
         .filter_map(|l| {
             l.target

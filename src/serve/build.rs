@@ -468,8 +468,7 @@ fn newest(model: &Model, reader: &Reader<'_>, options: &EditionOptions) -> Optio
 }
 
 fn links_to(rb: &Runbook, targets: &BTreeSet<&str>) -> bool {
-    std::iter::once(&rb.intro)
-        .chain(rb.phases.iter().map(|(_, s)| s))
+    rb.sections()
         .flat_map(|s| s.links.iter())
         .any(|l| l.file.as_deref().is_some_and(|f| targets.contains(f)))
 }
