@@ -3,7 +3,7 @@
 //! changes` in text and JSON, the footer's version, and the problems for a
 //! version the repository lacks and for a folder outside git.
 
-use crate::{build_command, html, page, runbook, select};
+use crate::{build_command, git, html, page, runbook, select};
 use std::path::{Path, PathBuf};
 
 const HANDBOOK: &str = "title: Test Handbook\nprovider: Acme SOC\ncontacts:\n  soc: {label: 24/7 SOC line, name: Acme SOC, phone: \"+1 555 0100\"}\n";
@@ -23,30 +23,6 @@ fn runbook_text(containment: &str, internal: &str) -> String {
 ## Recovery\n\n- [Client] Give the person a new laptop.\n\n\
 ## Lessons Learned\n\n- [Shared] Talk about what went well.\n"
     )
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
 }
 
 fn write(path: PathBuf, text: &str) {

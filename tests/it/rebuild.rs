@@ -16,7 +16,7 @@
 //! that must change nothing, that it does not), so no step is a no-op
 //! that a stale page could pass.
 
-use crate::{build_command, copy_dir, fixture, root, MARKER};
+use crate::{build_command, copy_dir, fixture, git, root, MARKER};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs;
@@ -383,31 +383,6 @@ impl Project {
     fn record(&self) -> PathBuf {
         record_of(&self.out)
     }
-}
-
-/// `git` in `dir`, with a fixed identity and no signing.
-fn git(dir: &Path, args: &[&str]) {
-    let o = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 /// The smallest bytes runbook takes for a PNG logo: the signature and the
@@ -1756,6 +1731,31 @@ fn stopped_between_swap_and_record(p: &Project) -> Option<std::process::Child> {
     }
 }
 
+/// Builds `site` twice (so the record vouches for it), then changes a
+/// phone number of `client` (alternately, so every try changes pages) and
+/// starts a build until one is caught between its swap and its record;
+/// runs `meanwhile` while it is stopped, then lets it finish.
+fn while_stopped_between_swap_and_record(p: &Project, client: &str, meanwhile: impl FnOnce()) {
+    p.build(&[]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.build(&[]);
+    for attempt in 0..40 {
+        p.edit(
+            client,
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
+            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
+        );
+        let Some(mut a) = stopped_between_swap_and_record(p) else {
+            continue;
+        };
+        meanwhile();
+        signal(a.id(), "CONT");
+        assert!(a.wait().unwrap().success());
+        return;
+    }
+    panic!("no build was caught between its swap and its record");
+}
+
 /// Build A starts, swaps its output in, and is slow to write its record
 /// (here: stopped right after the swap, while it removes the old output).
 /// Meanwhile build B, of sources with one more file (a client's logo),
@@ -1770,21 +1770,8 @@ fn a_slow_build_does_not_record_a_faster_builds_folders() {
     let p = Project::sample();
     let client = "clients/alder-finch.yaml";
     fs::write(p.path("clients/logo.png"), png(7)).unwrap();
-    p.build(&[]);
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    p.build(&[]);
-    let mut paused = false;
-    for attempt in 0..40 {
-        // A: a change to pages only, so that A moves `assets` over whole.
-        p.edit(
-            client,
-            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
-            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
-        );
-        let Some(mut a) = stopped_between_swap_and_record(&p) else {
-            continue;
-        };
-        paused = true;
+    // A: a change to pages only, so that A moves `assets` over whole.
+    while_stopped_between_swap_and_record(&p, client, || {
         // B: a logo added, built in full while A is stopped.
         p.edit(
             client,
@@ -1792,14 +1779,7 @@ fn a_slow_build_does_not_record_a_faster_builds_folders() {
             "colour: \"#7a1f3d\"\nlogo: logo.png",
         );
         p.build(&[]);
-        signal(a.id(), "CONT");
-        assert!(a.wait().unwrap().success());
-        break;
-    }
-    assert!(
-        paused,
-        "build A was never caught between its swap and its record"
-    );
+    });
     p.check("A's record written after B's output (B's is the output)");
     p.edit(client, "\nlogo: logo.png", "");
     std::thread::sleep(std::time::Duration::from_millis(100));
@@ -1814,30 +1794,9 @@ fn a_slow_build_does_not_record_a_faster_builds_folders() {
 #[test]
 fn a_file_added_while_the_old_output_is_removed_is_not_kept() {
     let p = Project::sample();
-    let client = "clients/alder-finch.yaml";
-    p.build(&[]);
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    p.build(&[]);
-    let mut paused = false;
-    for attempt in 0..40 {
-        p.edit(
-            client,
-            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
-            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
-        );
-        let Some(mut a) = stopped_between_swap_and_record(&p) else {
-            continue;
-        };
-        paused = true;
+    while_stopped_between_swap_and_record(&p, "clients/alder-finch.yaml", || {
         fs::write(p.site("alder-finch/assets/stray.txt"), "stray").unwrap();
-        signal(a.id(), "CONT");
-        assert!(a.wait().unwrap().success());
-        break;
-    }
-    assert!(
-        paused,
-        "the build was never caught between its swap and its record"
-    );
+    });
     std::thread::sleep(std::time::Duration::from_millis(100));
     p.build(&[]);
     p.check("a stray file added between a build's swap and its record");
@@ -1852,36 +1811,15 @@ fn a_file_added_while_the_old_output_is_removed_is_not_kept() {
 #[test]
 fn a_linked_page_edited_before_the_record_is_written_is_not_trusted() {
     let p = Project::sample();
-    let client = "clients/alder-finch.yaml";
     let page = "alder-finch/404.html";
-    p.build(&[]);
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    p.build(&[]);
-    let mut paused = false;
-    for attempt in 0..40 {
-        // Pages with the client's contacts change; the 404 page does not,
-        // and is linked into a folder that changed.
-        p.edit(
-            client,
-            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 1 } else { 2 }),
-            &format!("+44 20 7946 066{}", if attempt % 2 == 0 { 2 } else { 1 }),
-        );
-        let Some(mut a) = stopped_between_swap_and_record(&p) else {
-            continue;
-        };
-        paused = true;
+    // Pages with the client's contacts change; the 404 page does not, and
+    // is linked into a folder that changed.
+    while_stopped_between_swap_and_record(&p, "clients/alder-finch.yaml", || {
         let path = p.site(page);
         let t = mtime(&path);
         overwrite_in_place(&path, &mutated(&fs::read(&path).unwrap()));
         set_mtime(&path, t);
-        signal(a.id(), "CONT");
-        assert!(a.wait().unwrap().success());
-        break;
-    }
-    assert!(
-        paused,
-        "the build was never caught between its swap and its record"
-    );
+    });
     std::thread::sleep(std::time::Duration::from_millis(100));
     p.build(&[]);
     p.check("a linked page edited (time put back) between a build's swap and its record");
